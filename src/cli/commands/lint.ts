@@ -1,0 +1,84 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Finding } from '../../core/findings';
+import { lintText } from '../../core/lint';
+import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
+
+/** The JSON shape of one finding: public contract, 1-based lines and columns. */
+export interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Finding['severity'];
+  code: string;
+  message: string;
+  source: string;
+}
+
+export function toJsonFinding(file: string, f: Finding): JsonFinding {
+  return {
+    file,
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    source: f.source,
+  };
+}
+
+export const lintCommand: CommandSpec = {
+  name: 'lint',
+  summary: 'check libvirt XML files and shell launch scripts',
+  usage: 'kvmnet lint [--format text|json] [--schema-dir DIR] [--xml] FILE…',
+  help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
+against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
+arguments in shell launch scripts. Other files are accepted and have no findings.
+
+Options:
+  --format text|json    text (default): one line per finding,
+                          FILE:LINE:COL: SEVERITY CODE MESSAGE
+                        json: an array of {file, line, column, endLine, endColumn,
+                          severity, code, message, source}; lines and columns
+                          are 1-based; severity is error, warning, info or hint
+  --schema-dir DIR      libvirt schema directory (default: the machine's
+                        /usr/share/libvirt/schemas, else the bundled copy)
+  --xml                 treat every FILE as libvirt XML whatever its root element
+
+Exit status: 0 no error findings, 1 at least one finding of severity error,
+2 usage or I/O error.`,
+  options: {
+    format: { type: 'string' },
+    'schema-dir': { type: 'string' },
+    xml: { type: 'boolean' },
+  },
+  async run(args, io) {
+    const format = stringOption(args, 'format') ?? 'text';
+    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+    if (args.positionals.length === 0) throw new UsageError('no FILE given');
+    const schemaDir = stringOption(args, 'schema-dir');
+    const all: JsonFinding[] = [];
+    let ioFailed = false;
+    for (const file of args.positionals) {
+      let text: string;
+      try {
+        text = await readFile(path.resolve(io.cwd, file), 'utf8');
+      } catch (e) {
+        io.err(`kvmnet lint: ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+        ioFailed = true;
+        continue;
+      }
+      const result = await lintText(file, text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
+      if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
+      all.push(...result.findings.map((f) => toJsonFinding(file, f)));
+    }
+    if (format === 'json') io.out(`${JSON.stringify(all, null, 2)}\n`);
+    else for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
+    if (ioFailed) return ExitCode.Usage;
+    return all.some((f) => f.severity === 'error') ? ExitCode.Findings : ExitCode.Ok;
+  },
+};

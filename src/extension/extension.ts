@@ -1,0 +1,22 @@
+import * as vscode from 'vscode';
+import { registerDevices } from './devices/register';
+import { registerDiagnostics } from './diagnostics';
+import { createLog } from './log';
+import { registerReadiness } from './readiness/register';
+
+/** Wires the feature modules; each owns its registrations and returns one Disposable. */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = createLog();
+  context.subscriptions.push(
+    log,
+    vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
+    registerDiagnostics(log),
+    registerDevices(log),
+    registerReadiness(log),
+  );
+  log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}
