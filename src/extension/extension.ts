@@ -3,6 +3,8 @@ import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
 import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
+import { registerScripts } from './scripts/register';
+import { registerXml } from './xml/register';
 
 /** Wires the feature modules; each owns its registrations and returns one Disposable. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -13,6 +15,8 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(log),
     registerDevices(log),
     registerReadiness(log),
+    registerXml(log),
+    registerScripts(log),
   );
   log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);
 }
