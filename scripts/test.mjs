@@ -62,7 +62,7 @@ if (suite === 'all') {
   step('typecheck', 'npx', ['tsc', '-p', '.', '--noEmit']);
   step('eslint', 'npx', ['eslint', '--max-warnings=0', '.']);
 }
-if (suite === 'all' || suite === 'e2e') step('build', process.execPath, ['scripts/build.mjs']);
+step('build', process.execPath, ['scripts/build.mjs']);
 if (suite === 'all' || suite === 'unit') ok = runTests('unit tests', unit, 2) && ok;
 if (suite === 'all' || suite === 'conformance') ok = runTests('conformance tests (../shared/corpus)', conformance, 2) && ok;
 if (suite === 'all' || suite === 'e2e') ok = runTests('real-editor E2E tests (code-server + Chromium)', e2e, 1) && ok;

@@ -31,8 +31,9 @@ function parseSshUrl(v: string): HostSpec {
   const m = /^ssh:\/\/(?:([^@/]+)@)?(\[[0-9A-Fa-f:.]+\]|[^:/@]+)(?::(\d{1,5}))?\/?$/.exec(v);
   if (!m) throw new HostSpecError(`invalid ssh URL '${v}': expected ssh://[user@]host[:port]`);
   const [, user, rawHost, rawPort] = m;
-  const host = rawHost!.startsWith('[') ? rawHost!.slice(1, -1) : rawHost!;
-  if (!HOST_NAME.test(host)) throw new HostSpecError(`invalid host name '${host}' in '${v}'`);
+  const bracketed = rawHost!.startsWith('[');
+  const host = bracketed ? rawHost!.slice(1, -1) : rawHost!;
+  if (!bracketed && !HOST_NAME.test(host)) throw new HostSpecError(`invalid host name '${host}' in '${v}'`);
   if (user !== undefined && !USER_NAME.test(user)) throw new HostSpecError(`invalid user name '${user}' in '${v}'`);
   const port = rawPort === undefined ? undefined : Number(rawPort);
   if (port !== undefined && (port < 1 || port > 65535)) throw new HostSpecError(`invalid port ${rawPort} in '${v}'`);
