@@ -1,0 +1,282 @@
+import { parseShell, type ShellCommand, type ShellScript, type ShellWord, type Span } from './shell';
+
+/**
+ * The QEMU invocations of a launch script and their options, each option and each `key=value` with its exact
+ * source range, so the linter and the editor can point at and rewrite single items.
+ */
+
+export interface QemuProp {
+  /** The key; for the leading bare item of -netdev/-net/-nic/-device it is the implied key (type/driver). */
+  readonly key: string;
+  readonly implied: boolean;
+  readonly value: string;
+  /** The value contains a shell expansion: unknown until run time, so rules don't judge it. */
+  readonly dynamic: boolean;
+  readonly range: Span;
+  readonly keyRange: Span;
+  readonly valueRange: Span;
+}
+
+export interface QemuOption {
+  /** Normalised to a single leading dash: `--netdev` → `-netdev`. */
+  readonly name: string;
+  readonly nameWord: ShellWord;
+  readonly valueWord?: ShellWord;
+  readonly props: readonly QemuProp[];
+  /** From the option name to the end of its value. */
+  readonly span: Span;
+}
+
+export interface QemuInvocation {
+  readonly command: ShellCommand;
+  /** The word naming the emulator (`qemu-system-x86_64`, `$QEMU` …). */
+  readonly program: ShellWord;
+  /** The argument words after the program, arrays expanded in place. */
+  readonly args: readonly ShellWord[];
+  readonly options: readonly QemuOption[];
+  /** File descriptors opened for this invocation: its own `N<>` redirections and earlier `exec N<>…` lines. */
+  readonly openFds: ReadonlySet<number>;
+}
+
+export interface LaunchScript {
+  readonly shell: ShellScript;
+  readonly invocations: readonly QemuInvocation[];
+}
+
+/** QEMU options that take no argument (everything else starting with '-' takes exactly one). */
+const FLAG_OPTIONS = new Set(
+  [
+    'S', 's', 'enable-kvm', 'nographic', 'snapshot', 'no-reboot', 'no-shutdown', 'daemonize', 'nodefaults',
+    'no-hpet', 'full-screen', 'no-acpi', 'no-user-config', 'no-fd-bootchk', 'no-quit', 'win2k-hack', 'only-migratable',
+    'preconfig', 'usb', 'singlestep', 'semihosting', 'version', 'help', 'h', 'curses', 'portrait', 'alt-grab',
+    'ctrl-grab', 'no-frame', 'sdl', 'enable-fips', 'old-param', 'std-vga', 'rtc-td-hack', 'no-kvm', 'no-kvm-irqchip',
+    'no-kvm-pit', 'no-kvm-pit-reinjection', 'enable-nesting', 'no-graphic', 'xen-create', 'xen-attach',
+  ].map((f) => `-${f}`),
+);
+
+/** Options whose value is a QemuOpts list with an implied first key. */
+const IMPLIED_KEY: Record<string, string> = {
+  '-netdev': 'type',
+  '-net': 'type',
+  '-nic': 'type',
+  '-device': 'driver',
+  '-chardev': 'backend',
+};
+
+const QEMU_PROGRAM = /^(?:qemu-system-[A-Za-z0-9_.-]+|qemu-kvm|kvm)$/;
+
+/** Launchers that run their arguments as a command, and their options that take a value. */
+const WRAPPERS: Record<string, ReadonlySet<string>> = {
+  exec: new Set(['-a']),
+  sudo: new Set(['-u', '-g', '-U', '-C', '-p', '-r', '-t', '-D', '-h', '-T']),
+  doas: new Set(['-u', '-C']),
+  env: new Set(['-u', '-C', '-S']),
+  nohup: new Set(),
+  nice: new Set(['-n']),
+  ionice: new Set(['-c', '-n', '-p']),
+  taskset: new Set(),
+  numactl: new Set(['-C', '-N', '-m', '-p', '-i']),
+  chrt: new Set(),
+  setsid: new Set(),
+  stdbuf: new Set(['-i', '-o', '-e']),
+  time: new Set(['-f', '-o']),
+  command: new Set(),
+  builtin: new Set(),
+};
+
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function isLiteral(w: ShellWord): boolean {
+  return w.dynamic.length === 0;
+}
+
+/** Index of the emulator word in a command's words, or -1. */
+function programIndex(words: readonly ShellWord[], qemuVars: ReadonlySet<string>): number {
+  let i = 0;
+  while (i < words.length) {
+    const w = words[i]!;
+    if (w.param) return !w.param.all && qemuVars.has(w.param.name) ? i : -1;
+    if (!isLiteral(w)) return -1;
+    const name = basename(w.value);
+    if (QEMU_PROGRAM.test(name)) return i;
+    if (name === 'ip' && words[i + 1]?.value === 'netns' && words[i + 2]?.value === 'exec') {
+      i += 4;
+      continue;
+    }
+    const valued = WRAPPERS[name];
+    if (!valued) return -1;
+    i++;
+    // Skip the wrapper's options (and env's NAME=VALUE), and taskset/chrt's positional mask/priority.
+    let positional = name === 'taskset' || name === 'chrt' ? 1 : 0;
+    while (i < words.length) {
+      const v = words[i]!.value;
+      if (v === '--') {
+        i++;
+        break;
+      }
+      if (v.startsWith('-') && v.length > 1) {
+        i += valued.has(v) ? 2 : 1;
+      } else if (name === 'env' && /^[A-Za-z_]\w*=/.test(v)) i++;
+      else if (positional > 0 && /^[\d,x-]+$/i.test(v)) {
+        positional--;
+        i++;
+      } else break;
+    }
+  }
+  return -1;
+}
+
+/** Splits a QemuOpts value (`a,b=c,,d`: `,,` is a literal comma) into props with source ranges. */
+export function parseProps(word: ShellWord, impliedKey: string | undefined): QemuProp[] {
+  const { value, map } = word;
+  const props: QemuProp[] = [];
+  const isDynamic = (s: number, e: number): boolean => word.dynamic.some((d) => d.start < e && s < d.end);
+  const src = (i: number): number => map[i]!;
+  const srcEnd = (s: number, e: number): number => (e > s ? map[e - 1]! + 1 : map[s]!);
+  let i = 0;
+  while (i <= value.length) {
+    const start = i;
+    let eq = -1;
+    let text = '';
+    let valueStartIdx = -1;
+    while (i < value.length) {
+      const ch = value[i]!;
+      if (ch === ',') {
+        if (value[i + 1] === ',') {
+          text += ',';
+          i += 2;
+          continue;
+        }
+        break;
+      }
+      if (ch === '=' && eq < 0) {
+        eq = text.length;
+        valueStartIdx = i + 1;
+      }
+      text += ch;
+      i++;
+    }
+    const end = i;
+    if (end > start || (i < value.length && value[i] === ',')) {
+      const implied = eq < 0 && props.length === 0 && impliedKey !== undefined;
+      const key = eq >= 0 ? text.slice(0, eq) : implied ? impliedKey : text;
+      const val = eq >= 0 ? text.slice(eq + 1) : implied ? text : '';
+      const keyEndIdx = eq >= 0 ? valueStartIdx - 1 : implied ? start : end;
+      const vStart = eq >= 0 ? valueStartIdx : implied ? start : end;
+      props.push({
+        key,
+        implied,
+        value: val,
+        dynamic: isDynamic(start, end),
+        range: { start: src(start), end: srcEnd(start, end) },
+        keyRange: { start: src(start), end: srcEnd(start, keyEndIdx) },
+        valueRange: { start: src(vStart), end: srcEnd(vStart, end) },
+      });
+    }
+    i++;
+  }
+  return props;
+}
+
+function expandArgs(words: readonly ShellWord[], script: ShellScript, before: number): ShellWord[] {
+  const out: ShellWord[] = [];
+  for (const w of words) {
+    const name = w.param?.name;
+    const assigns = name ? script.arrays.filter((a) => a.name === name) : [];
+    if (name && assigns.length > 0) {
+      const earlier = assigns.filter((a) => a.start < before);
+      // `args=(…)` resets the array: only the last reset before the use and the appends after it count.
+      const used = earlier.length > 0 ? earlier : assigns;
+      let from = 0;
+      used.forEach((a, k) => {
+        if (!a.append) from = k;
+      });
+      for (const a of used.slice(from)) for (const el of a.elems) out.push({ ...el, viaArray: name });
+    } else out.push(w);
+  }
+  return out;
+}
+
+export function parseOptions(args: readonly ShellWord[]): QemuOption[] {
+  const options: QemuOption[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i]!;
+    if (!isLiteral(w) || !w.value.startsWith('-') || w.value.length < 2) continue;
+    const name = w.value.startsWith('--') ? w.value.slice(1) : w.value;
+    if (FLAG_OPTIONS.has(name)) {
+      options.push({ name, nameWord: w, props: [], span: { start: w.start, end: w.end } });
+      continue;
+    }
+    const valueWord = args[i + 1];
+    if (!valueWord) {
+      options.push({ name, nameWord: w, props: [], span: { start: w.start, end: w.end } });
+      continue;
+    }
+    i++;
+    const sameSource = valueWord.viaArray === w.viaArray;
+    options.push({
+      name,
+      nameWord: w,
+      valueWord,
+      props: parseProps(valueWord, IMPLIED_KEY[name]),
+      span: { start: w.start, end: sameSource && valueWord.end > w.start ? valueWord.end : w.end },
+    });
+  }
+  return options;
+}
+
+function qemuVariables(script: ShellScript): Set<string> {
+  const names = new Set<string>();
+  for (const v of script.vars) {
+    if (/qemu|kvm/i.test(v.name)) names.add(v.name);
+    else if (v.value && QEMU_PROGRAM.test(basename(v.value.value))) names.add(v.name);
+  }
+  for (const c of script.commands) {
+    for (const w of c.words) {
+      if (w.param && /qemu|kvm/i.test(w.param.name)) names.add(w.param.name);
+    }
+  }
+  return names;
+}
+
+function openFds(script: ShellScript, command: ShellCommand): Set<number> {
+  const fds = new Set<number>();
+  const add = (c: ShellCommand): void => {
+    for (const r of c.redirects) if (r.fd !== undefined && r.fd > 2) fds.add(r.fd);
+  };
+  add(command);
+  for (const c of script.commands) {
+    if (c.start < command.start && c.words.length === 1 && c.words[0]!.value === 'exec') add(c);
+  }
+  return fds;
+}
+
+export function findInvocations(script: ShellScript): QemuInvocation[] {
+  const qemuVars = qemuVariables(script);
+  const out: QemuInvocation[] = [];
+  for (const command of script.commands) {
+    const idx = programIndex(command.words, qemuVars);
+    if (idx < 0) continue;
+    const args = expandArgs(command.words.slice(idx + 1), script, command.start);
+    out.push({ command, program: command.words[idx]!, args, options: parseOptions(args), openFds: openFds(script, command) });
+  }
+  return out;
+}
+
+/** Parses a launch script; never throws. */
+export function parseLaunchScript(text: string): LaunchScript {
+  const shell = parseShell(text);
+  return { shell, invocations: findInvocations(shell) };
+}
+
+export function prop(option: QemuOption, key: string): QemuProp | undefined {
+  return option.props.find((p) => p.key === key);
+}
+
+/** The backend type / device driver: the implied first item or an explicit type=/driver=. */
+export function optionKind(option: QemuOption): string | undefined {
+  const key = IMPLIED_KEY[option.name];
+  return key ? prop(option, key)?.value : undefined;
+}
