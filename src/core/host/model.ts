@@ -68,6 +68,8 @@ export interface SystemFacts {
   readonly builtinModules?: readonly string[];
   /** Existence of device nodes such as /dev/kvm, /dev/vhost-net, /dev/net/tun, /dev/vfio/vfio. */
   readonly devNodes?: Readonly<Record<string, boolean>>;
+  /** Device nodes the discovering user can read and write (present ones only). */
+  readonly devNodesUsable?: Readonly<Record<string, boolean>>;
   /** Entries of /sys/class/iommu (non-empty when an IOMMU is active). */
   readonly iommuClasses?: readonly string[];
   readonly iommuGroupCount?: number;
@@ -77,8 +79,16 @@ export interface SystemFacts {
   readonly kernelLog?: readonly string[];
   readonly qemuVersion?: string;
   readonly libvirtVersion?: string;
+  /** A libvirt daemon socket exists (/run/libvirt/libvirt-sock). */
+  readonly libvirtSocket?: boolean;
   readonly isRoot?: boolean;
   readonly sudoNonInteractive?: boolean;
+  /** Interfaces of the IPv4/IPv6 default routes (from /proc/net/route, ipv6_route). */
+  readonly defaultRouteInterfaces?: readonly string[];
+  /** SSH_CONNECTION of the discovery session ("client port server port"), when it came over ssh. */
+  readonly sshConnection?: string;
+  /** Interface holding the ssh session's server address, when `ip` could tell. */
+  readonly sshInterface?: string;
 }
 
 export interface HostSnapshot {

@@ -1,0 +1,84 @@
+import { demoSnapshot } from './demo';
+import { DISCOVERY_SCRIPT } from './discoveryScript';
+import type { HostSnapshot } from './model';
+import { parseDiscovery } from './parse';
+import { localPciIds } from '../pci/ids';
+import { parseSshOption, type HostSpec } from './hostSpec';
+
+/** How to reach a host: settings or CLI flags, all validated here before they reach a command line. */
+export interface DiscoveryOptions {
+  readonly sshPath?: string;
+  /** User `-o` options as KEY=VALUE (checked by parseSshOption). */
+  readonly sshOptions?: readonly string[];
+  readonly connectTimeoutSeconds?: number;
+  /** Bound on the whole run once connected (the script itself takes well under a second). */
+  readonly runTimeoutSeconds?: number;
+  readonly signal?: AbortSignal;
+  /** Tests only: run the script over a sysfs fixture tree (local only). */
+  readonly rootPrefix?: string;
+}
+
+export class DiscoveryError extends Error {}
+
+const DEFAULT_CONNECT_TIMEOUT = 10;
+const DEFAULT_RUN_TIMEOUT = 60;
+
+/** The exact ssh argument array for running `sh -s` on a host; the script goes on stdin. */
+export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: DiscoveryOptions, remote: readonly string[] = ['sh', '-s']): string[] {
+  const timeout = Math.max(1, Math.min(300, Math.round(options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT)));
+  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2'];
+  for (const o of options.sshOptions ?? []) args.push('-o', parseSshOption(o));
+  if (spec.port !== undefined) args.push('-p', String(spec.port));
+  if (spec.user !== undefined) args.push('-l', spec.user);
+  // `--` ends option parsing: the destination can never be read as an option.
+  args.push('--', spec.destination, ...remote);
+  return args;
+}
+
+/** Runs the discovery script on a host (one process: `sh` or `ssh`) and parses its output. */
+export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): Promise<HostSnapshot> {
+  if (spec.kind === 'demo') return demoSnapshot();
+  options.signal?.throwIfAborted();
+  const connect = options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT;
+  const timeoutMs = (connect + (options.runTimeoutSeconds ?? DEFAULT_RUN_TIMEOUT)) * 1000;
+  const [file, args] =
+    spec.kind === 'local'
+      ? ['sh', ['-s', '--', ...(options.rootPrefix ? [options.rootPrefix] : [])]]
+      : [options.sshPath ?? 'ssh', sshArgs(spec, options)];
+  const where = spec.kind === 'local' ? 'this machine' : spec.destination;
+  // execa is ESM-only: a dynamic import keeps it loadable from CommonJS (tsx tests); esbuild bundles it either way.
+  const { execa } = await import('execa');
+  const result = await execa(file, args, {
+    input: DISCOVERY_SCRIPT,
+    reject: false,
+    timeout: timeoutMs,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    forceKillAfterDelay: 2000,
+    stripFinalNewline: false,
+    maxBuffer: 64 * 1024 * 1024,
+    env: { LC_ALL: 'C' },
+  });
+  if (result.isCanceled) throw new DiscoveryError(`discovery on ${where} was cancelled`);
+  if (result.timedOut) {
+    throw new DiscoveryError(
+      `discovery on ${where} timed out after ${Math.round(timeoutMs / 1000)} s (the host accepted the connection but did not answer)`,
+    );
+  }
+  const stdout = String(result.stdout ?? '');
+  if (!stdout.startsWith('KVMNET-DISCOVERY')) {
+    const stderr = String(result.stderr ?? '')
+      .split(/\r?\n|\r/)
+      .filter((l) => l.trim() !== '' && !l.startsWith('Warning: Permanently added'))
+      .slice(-3)
+      .join(' ')
+      .replace(/[^\x20-\x7e]/g, '?')
+      .slice(0, 400);
+    if (result.failed && result.exitCode === undefined) throw new DiscoveryError(`cannot run ${file}: ${result.shortMessage}`);
+    throw new DiscoveryError(
+      spec.kind === 'ssh'
+        ? `ssh to ${where} failed (exit ${result.exitCode ?? result.signal ?? '?'}): ${stderr || 'no message'}`
+        : `discovery on this machine failed: ${stderr || result.shortMessage}`,
+    );
+  }
+  return parseDiscovery(stdout, { pciIds: localPciIds(), capturedAt: new Date().toISOString() });
+}

@@ -1,0 +1,128 @@
+// Test helper (not a test): a real OpenSSH sshd on 127.0.0.1 with throw-away keys (recipes §5, last bullet).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+export const SSHD = '/usr/sbin/sshd';
+
+export interface TestSshd {
+  readonly port: number;
+  readonly dir: string;
+  /** `-o` options (KEY=VALUE) the client needs: the test key, no known_hosts. */
+  readonly clientOptions: string[];
+  readonly hostSpec: string;
+  stop(): void;
+}
+
+export function requireTool(file: string, debianPackage: string): void {
+  try {
+    accessSync(file, constants.X_OK);
+  } catch {
+    assert.fail(`${file} is missing: install the Debian package ${debianPackage}`);
+  }
+}
+
+export function which(name: string, debianPackage: string): string {
+  const r = spawnSync('sh', ['-c', 'command -v "$1"', 'sh', name], { encoding: 'utf8' });
+  const p = r.stdout.trim();
+  assert.ok(r.status === 0 && p !== '', `${name} is missing: install the Debian package ${debianPackage}`);
+  return p;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, stderr: () => string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    assert.equal(child.exitCode, null, `sshd exited early: ${stderr()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.destroy();
+        resolve(true);
+      });
+      c.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.fail(`sshd did not listen on ${port}: ${stderr()}`);
+}
+
+export async function startSshd(): Promise<TestSshd> {
+  requireTool(SSHD, 'openssh-server');
+  which('ssh', 'openssh-client');
+  const keygen = which('ssh-keygen', 'openssh-client');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-sshd-'));
+  for (const key of ['host_key', 'client_key']) {
+    const r = spawnSync(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, key)], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `ssh-keygen failed: ${r.stderr}`);
+  }
+  writeFileSync(path.join(dir, 'authorized_keys'), readFileSync(path.join(dir, 'client_key.pub')));
+  const port = await freePort();
+  const config = path.join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${path.join(dir, 'host_key')}`,
+      `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
+      'UsePAM no',
+      'StrictModes no',
+      `PidFile ${path.join(dir, 'sshd.pid')}`,
+      'PermitRootLogin yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  mkdirSync('/run/sshd', { recursive: true });
+  // -D: stay in the foreground so the test owns (and ends) exactly this process.
+  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
+  await waitForPort(port, child, () => err);
+  const user = os.userInfo().username;
+  return {
+    port,
+    dir,
+    clientOptions: [
+      `IdentityFile=${path.join(dir, 'client_key')}`,
+      'IdentitiesOnly=yes',
+      'StrictHostKeyChecking=no',
+      'UserKnownHostsFile=/dev/null',
+      'LogLevel=ERROR',
+    ],
+    hostSpec: `ssh://${user}@127.0.0.1:${port}`,
+    stop() {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never says anything (a hung host). */
+export async function silentServer(): Promise<{ port: number; close(): void }> {
+  const sockets: net.Socket[] = [];
+  const s = net.createServer((c) => sockets.push(c));
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  return {
+    port: (s.address() as net.AddressInfo).port,
+    close() {
+      for (const c of sockets) c.destroy();
+      s.close();
+    },
+  };
+}
