@@ -1,0 +1,85 @@
+import type { Finding } from '../../findings';
+import { XmlCode } from '../codes';
+import { attribute, walkElements, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
+import type { RuleContext } from './context';
+
+const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
+export const QEMU_DEFAULT_MAC = '52:54:00:12:34:56';
+
+export interface MacUse {
+  readonly mac: string; // lower case
+  readonly attr: XmlAttribute;
+  readonly el: XmlElement;
+}
+
+/** The well-formed `<mac address>` values of the guest NICs (`interface/mac`), in document order. */
+export function nicMacs(doc: XmlDocument): MacUse[] {
+  const out: MacUse[] = [];
+  for (const el of walkElements(doc.root)) {
+    if (el.name !== 'mac' || el.parent?.name !== 'interface') continue;
+    const attr = attribute(el, 'address');
+    if (attr && MAC.test(attr.value.trim())) out.push({ mac: attr.value.trim().toLowerCase(), attr, el });
+  }
+  return out;
+}
+
+export function checkMacs(ctx: RuleContext): void {
+  for (const el of walkElements(ctx.doc.root)) {
+    const attr = el.name === 'mac' ? attribute(el, 'address') : undefined;
+    if (!attr) continue;
+    const mac = attr.value.trim();
+    if (!MAC.test(mac)) {
+      ctx.report('MacMalformed', 'error', attr.valueSpan, `'${mac}' is not a MAC address: write six hex octets separated by colons, e.g. 52:54:00:6b:3c:58.`);
+    } else if (parseInt(mac.slice(0, 2), 16) & 1) {
+      ctx.report('MacMulticast', 'error', attr.valueSpan, `${mac} is a multicast address (the low bit of the first octet is set); a NIC needs a unicast MAC. Use the 52:54:00 prefix libvirt and QEMU use.`);
+    } else if (mac.toLowerCase() === QEMU_DEFAULT_MAC && el.parent?.name === 'interface') {
+      ctx.report('MacQemuDefault', 'warning', attr.valueSpan, `${QEMU_DEFAULT_MAC} is QEMU's default MAC: every guest started without a MAC gets it, so two guests on one network collide. Remove <mac> and libvirt generates a unique one.`, [
+        { title: 'Remove <mac> (libvirt generates a unique address)', edits: [ctx.removeElement(el)], isPreferred: true },
+      ]);
+    }
+  }
+  const seen = new Map<string, MacUse>();
+  for (const use of nicMacs(ctx.doc)) {
+    const first = seen.get(use.mac);
+    if (!first) {
+      seen.set(use.mac, use);
+      continue;
+    }
+    const line = ctx.doc.index.positionAt(first.attr.span.start).line + 1;
+    ctx.report('MacDuplicate', 'warning', use.attr.valueSpan, `${use.mac} is already used by the interface on line ${line}: two NICs with one MAC break ARP and DHCP on their network.`, [
+      { title: 'Remove this <mac> (libvirt generates a unique address)', edits: [ctx.removeElement(use.el)], isPreferred: true },
+    ]);
+  }
+}
+
+export interface WorkspaceFile {
+  readonly file: string;
+  readonly doc: XmlDocument;
+}
+
+/**
+ * MACs shared between files (e.g. two domain XMLs of one workspace): for each file,
+ * a warning on every MAC another file also uses. Duplicates inside one file are
+ * checkMacs' job. Keys of the result are the `file` values given.
+ */
+export function duplicateMacsAcrossFiles(files: readonly WorkspaceFile[]): Map<string, Finding[]> {
+  const owners = new Map<string, Set<string>>();
+  for (const f of files) for (const u of nicMacs(f.doc)) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
+  const out = new Map<string, Finding[]>();
+  for (const f of files) {
+    const findings: Finding[] = [];
+    for (const u of nicMacs(f.doc)) {
+      const others = [...(owners.get(u.mac) ?? [])].filter((o) => o !== f.file);
+      if (others.length === 0) continue;
+      findings.push({
+        range: f.doc.rangeOf(u.attr.valueSpan),
+        severity: 'warning',
+        code: XmlCode.MacDuplicateWorkspace.id,
+        message: `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`,
+        source: 'kvmnet-xml',
+      });
+    }
+    out.set(f.file, findings);
+  }
+  return out;
+}

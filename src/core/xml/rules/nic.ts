@@ -1,0 +1,84 @@
+import type { Fix } from '../../findings';
+import { attrValue, attribute, childElements, firstChild, walkElements, type XmlElement } from '../document';
+import type { RuleContext } from './context';
+
+/** Models QEMU emulates register by register; the guest needs no extra driver but they are slow. */
+const EMULATED_MODELS = new Set(['e1000', 'e1000e', 'rtl8139', 'ne2k_pci', 'pcnet', 'i82551', 'i82557b', 'i82559er']);
+/** NIC types where <model> has no meaning (the guest sees the real device or a vDPA device). */
+const NO_MODEL_TYPES = new Set(['hostdev', 'vdpa']);
+
+/**
+ * A guest NIC: an <interface> in <devices>, or a device-fragment root. A root
+ * <interface name='…'> is a host interface definition (netcf) and is left alone.
+ */
+export function guestNics(root: XmlElement | undefined): XmlElement[] {
+  if (root?.name === 'interface') return attrValue(root, 'name') === undefined ? [root] : [];
+  return [...walkElements(root)].filter((e) => e.name === 'interface' && e.parent?.name === 'devices');
+}
+
+export function checkNics(ctx: RuleContext): void {
+  for (const nic of guestNics(ctx.doc.root)) {
+    const type = attrValue(nic, 'type') ?? '';
+    if (type === 'bridge') checkBridge(ctx, nic);
+    if (type === 'direct') checkDirect(ctx, nic);
+    if (!NO_MODEL_TYPES.has(type)) checkModel(ctx, nic);
+    checkPortForward(ctx, nic);
+  }
+}
+
+function checkBridge(ctx: RuleContext, nic: XmlElement): void {
+  const source = firstChild(nic, 'source');
+  if (source && attrValue(source, 'bridge')) return;
+  ctx.report('BridgeWithoutSource', 'error', ctx.spanOf(nic, 'type'),
+    "interface type='bridge' needs <source bridge='…'/> naming a host bridge (see `ip link show type bridge`); libvirt refuses the domain without it.",
+    source ? undefined : [{ title: "Add <source bridge='br0'/>", edits: [ctx.appendChild(nic, "<source bridge='br0'/>")] }]);
+}
+
+function checkDirect(ctx: RuleContext, nic: XmlElement): void {
+  const source = firstChild(nic, 'source');
+  const mode = (source && attrValue(source, 'mode')) ?? 'vepa';
+  if (mode !== 'vepa' && mode !== 'bridge') return;
+  const dev = (source && attrValue(source, 'dev')) ?? 'the lower device';
+  ctx.report('DirectHostIsolation', 'info', ctx.spanOf(nic, 'type'),
+    `macvtap in ${mode} mode: the guest reaches the network through ${dev}, but host and guest cannot reach each other over it ` +
+      '(macvtap traffic never enters the host stack of its lower device). If the host must talk to the guest, use a Linux bridge ' +
+      "(type='bridge'), give the host its own macvlan interface on the same device, or add a second NIC on a libvirt network.");
+}
+
+function checkModel(ctx: RuleContext, nic: XmlElement): void {
+  const model = firstChild(nic, 'model');
+  const modelType = model ? attrValue(model, 'type') : undefined;
+  const vhost = childElements(nic, 'driver').find((d) => attrValue(d, 'name') === 'vhost');
+  const toVirtio: Fix = model && attribute(model, 'type')
+    ? { title: "Use model type='virtio'", edits: [ctx.edit(attribute(model, 'type')!.valueSpan, 'virtio')] }
+    : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")] };
+  const caveat = ' The guest needs virtio-net drivers (built into Linux; Windows needs the virtio-win drivers).';
+  if (vhost && modelType !== 'virtio') {
+    ctx.report('VhostNonVirtio', 'warning', ctx.spanOf(vhost, 'name'),
+      `<driver name='vhost'/> moves virtio-net's data path into the host kernel (vhost-net); it does nothing for ${modelType ? `model '${modelType}'` : 'the default emulated model'}. Use model type='virtio'.`,
+      [toVirtio]);
+  } else if (!model) {
+    ctx.report('ModelMissing', 'info', nic.nameSpan,
+      "This interface has no <model>: QEMU then emulates a legacy NIC (rtl8139 or e1000), which is slow. Add <model type='virtio'/>." + caveat,
+      [toVirtio]);
+  } else if (modelType && EMULATED_MODELS.has(modelType)) {
+    ctx.report('ModelEmulated', 'info', ctx.spanOf(model, 'type'),
+      `model '${modelType}' is an emulated NIC: every packet traps into QEMU. virtio is paravirtual and much faster.` + caveat,
+      [toVirtio]);
+  }
+}
+
+function checkPortForward(ctx: RuleContext, nic: XmlElement): void {
+  const forwards = childElements(nic, 'portForward');
+  if (forwards.length === 0) return;
+  const backend = firstChild(nic, 'backend');
+  if (backend && attrValue(backend, 'type') === 'passt') return;
+  const fixes: Fix[] = backend && attribute(backend, 'type')
+    ? [{ title: "Use <backend type='passt'/>", edits: [ctx.edit(attribute(backend, 'type')!.valueSpan, 'passt')] }]
+    : backend ? [] : [{ title: "Add <backend type='passt'/>", edits: [ctx.appendChild(nic, "<backend type='passt'/>")] }];
+  for (const pf of forwards) {
+    ctx.report('PortForwardWithoutPasst', 'warning', pf.nameSpan,
+      "<portForward> is implemented only by the passt backend; with the default slirp backend libvirt refuses to start the guest. Add <backend type='passt'/> (needs the passt package on the host).",
+      fixes);
+  }
+}
