@@ -1,0 +1,319 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+
+/**
+ * Generators for QEMU network arguments, one per mode of the networking guide. They emit the modern
+ * `-netdev` + `-device` forms (legacy `-net nic -net …` only when asked), MACs that are locally administered
+ * unicast 52:54:00:xx:xx:xx and stable for the same script + NIC, and the host steps each mode needs.
+ */
+
+export const NIC_MODELS = ['virtio-net-pci', 'e1000', 'e1000e', 'rtl8139', 'vmxnet3', 'ne2k_pci', 'pcnet', 'i82559er'] as const;
+export type NicModel = (typeof NIC_MODELS)[number];
+export const MACVTAP_MODES = ['bridge', 'vepa', 'private', 'passthru'] as const;
+export type MacvtapMode = (typeof MACVTAP_MODES)[number];
+export const DEFAULT_QEMU_MAC = '52:54:00:12:34:56';
+
+interface NicSpec {
+  readonly id?: string;
+  readonly model?: NicModel;
+  readonly mac?: string;
+}
+
+export interface UserSpec extends NicSpec {
+  readonly mode: 'user';
+  /** `[tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport` rules. */
+  readonly hostfwd?: readonly string[];
+  readonly restrict?: boolean;
+  readonly net?: string;
+  readonly host?: string;
+  readonly dns?: string;
+}
+
+export interface TapSpec extends NicSpec {
+  readonly mode: 'tap';
+  readonly bridge?: string;
+  readonly ifname?: string;
+  /** 'no' (default): the tap is prepared beforehand; 'generate': qemu-ifup/-ifdown scripts are written; else a path. */
+  readonly script?: string;
+  readonly vhost?: boolean;
+}
+
+export interface MacvtapSpec extends NicSpec {
+  readonly mode: 'macvtap';
+  /** The host interface the macvtap sits on. */
+  readonly link: string;
+  readonly name?: string;
+  readonly macvtapMode?: MacvtapMode;
+  readonly fd?: number;
+  readonly vhost?: boolean;
+}
+
+export interface VfioSpec {
+  readonly mode: 'vfio';
+  readonly bdf: string;
+  readonly id?: string;
+}
+
+export type NetworkSpec = UserSpec | TapSpec | MacvtapSpec | VfioSpec;
+export type NetworkMode = NetworkSpec['mode'];
+export const NETWORK_MODES: readonly NetworkMode[] = ['user', 'tap', 'macvtap', 'vfio'];
+
+export interface GenerateContext {
+  /** The launch script's path: seeds stable MACs and places generated helper scripts. */
+  readonly scriptPath: string;
+  readonly existingIds?: ReadonlySet<string>;
+  readonly existingMacs?: ReadonlySet<string>;
+  /** Emit `-net nic … -net …` (hub) forms instead of -netdev/-device. */
+  readonly legacy?: boolean;
+}
+
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface Generated {
+  /** QEMU arguments, unquoted. */
+  readonly args: readonly string[];
+  /** Shell redirections for the invocation, verbatim (e.g. `3<>/dev/tap$(cat …/ifindex)`). */
+  readonly redirects: readonly string[];
+  /** Shell lines to put before the invocation: comments and host commands. */
+  readonly prelude: readonly string[];
+  readonly files: readonly GeneratedFile[];
+  readonly id: string;
+  readonly mac?: string;
+}
+
+export class SpecError extends Error {}
+
+const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+const IPV4_NET = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:[12]?\d|3[0-2]))?$/;
+const ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+
+export function isValidMac(mac: string): boolean {
+  return /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/.test(mac);
+}
+
+export function isMulticastMac(mac: string): boolean {
+  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
+/** A MAC for one NIC of one script: 52:54:00 + 3 bytes of sha256(script path, netdev id), skipping taken ones. */
+export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<string> = new Set()): string {
+  const lower = new Set([...taken].map((m) => m.toLowerCase()));
+  for (let n = 0; ; n++) {
+    const h = createHash('sha256').update(`${scriptPath}\0${id}\0${n}`).digest();
+    const mac = `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+    if (mac !== DEFAULT_QEMU_MAC && !lower.has(mac)) return mac;
+  }
+}
+
+export function uniqueId(prefix: string, taken: ReadonlySet<string> = new Set()): string {
+  for (let n = 0; ; n++) if (!taken.has(`${prefix}${n}`)) return `${prefix}${n}`;
+}
+
+/** Checks a host-forward rule step by step as QEMU's slirp_hostfwd does; returns QEMU's reason when it would reject it. */
+export function checkHostfwd(rule: string): string | undefined {
+  let rest = rule;
+  const take = (sep: string): string | undefined => {
+    const i = rest.indexOf(sep);
+    if (i < 0) return undefined;
+    const part = rest.slice(0, i);
+    rest = rest.slice(i + 1);
+    return part;
+  };
+  const port = (s: string): number => (/^(?:0x[0-9a-f]+|\d+)$/i.test(s) ? Number(s) : NaN);
+  const proto = take(':');
+  if (proto === undefined) return 'No : separators';
+  if (proto !== '' && proto !== 'tcp' && proto !== 'udp') return 'Bad protocol name';
+  const haddr = take(':');
+  if (haddr === undefined) return 'Missing : separator';
+  if (haddr !== '' && !IPV4.test(haddr)) return 'Bad host address';
+  const hport = take('-');
+  if (hport === undefined) return 'Bad host port separator';
+  if (!(port(hport) >= 0 && port(hport) <= 65535)) return 'Bad host port';
+  const gaddr = take(':');
+  if (gaddr === undefined) return 'Missing guest address separator';
+  if (gaddr !== '' && !IPV4.test(gaddr)) return 'Bad guest address';
+  if (!(port(rest) >= 1 && port(rest) <= 65535)) return 'Bad guest port';
+  return undefined;
+}
+
+/** Accepts QEMU's rule syntax or the short `HOSTPORT:GUESTPORT` / `udp:HOSTPORT:GUESTPORT`. */
+export function normalizeHostfwd(rule: string): string {
+  const short = /^(?:(tcp|udp):)?(\d+):(\d+)$/.exec(rule);
+  const full = short ? `${short[1] ?? 'tcp'}::${short[2]}-:${short[3]}` : rule;
+  const why = checkHostfwd(full);
+  if (why) throw new SpecError(`invalid host forward '${rule}' (${why}); expected tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT or HOSTPORT:GUESTPORT`);
+  return full;
+}
+
+/** A PCI address with its domain: `03:00.0` → `0000:03:00.0`. */
+export function normalizeBdf(bdf: string): string {
+  const m = /^(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}):([01][0-9a-fA-F])\.([0-7])$/.exec(bdf.trim());
+  if (!m) throw new SpecError(`invalid PCI address '${bdf}': expected [DOMAIN:]BUS:DEVICE.FUNCTION, e.g. 0000:03:00.0`);
+  return `${(m[1] ?? '0000').toLowerCase()}:${m[2]!.toLowerCase()}:${m[3]!.toLowerCase()}.${m[4]}`;
+}
+
+function need(ok: boolean, message: string): void {
+  if (!ok) throw new SpecError(message);
+}
+
+function nicOf(spec: NicSpec, id: string, ctx: GenerateContext): { model: NicModel; mac: string } {
+  const model = spec.model ?? 'virtio-net-pci';
+  need((NIC_MODELS as readonly string[]).includes(model), `unknown NIC model '${model}' (one of ${NIC_MODELS.join(', ')})`);
+  if (spec.mac !== undefined) {
+    need(isValidMac(spec.mac), `invalid MAC '${spec.mac}': expected six hex pairs separated by ':'`);
+    need(!isMulticastMac(spec.mac), `MAC '${spec.mac}' is multicast; a NIC needs a unicast address`);
+  }
+  return { model, mac: (spec.mac ?? stableMac(ctx.scriptPath, id, ctx.existingMacs)).toLowerCase() };
+}
+
+/** Legacy `-net nic,model=` names for the modern device models. */
+const LEGACY_MODEL: Partial<Record<NicModel, string>> = { 'virtio-net-pci': 'virtio', pcnet: 'pcnet', 'ne2k_pci': 'ne2k_pci' };
+
+function nicArgs(backend: string, id: string, model: NicModel, mac: string, ctx: GenerateContext): string[] {
+  if (ctx.legacy) {
+    return ['-net', `nic,model=${LEGACY_MODEL[model] ?? model},macaddr=${mac}`, '-net', backend.replace(/,id=[^,]*/, '')];
+  }
+  return ['-netdev', backend, '-device', `${model},netdev=${id},mac=${mac}`];
+}
+
+function user(spec: UserSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  const { model, mac } = nicOf(spec, id, ctx);
+  let backend = `user,id=${id}`;
+  if (spec.restrict) backend += ',restrict=on';
+  for (const [key, v] of [['net', spec.net], ['host', spec.host], ['dns', spec.dns]] as const) {
+    if (v === undefined) continue;
+    need(key === 'net' ? IPV4_NET.test(v) : IPV4.test(v), `invalid --${key} '${v}': expected an IPv4 address${key === 'net' ? '[/prefix]' : ''}`);
+    backend += `,${key}=${v}`;
+  }
+  for (const rule of spec.hostfwd ?? []) backend += `,hostfwd=${normalizeHostfwd(rule)}`;
+  return { args: nicArgs(backend, id, model, mac, ctx), redirects: [], prelude: [], files: [], id, mac };
+}
+
+export function ifupScript(bridge: string): string {
+  return `#!/bin/sh
+# qemu-ifup: QEMU runs this with the tap interface name as $1 once it has created the tap.
+set -e
+ip link set dev "$1" master ${bridge}
+ip link set dev "$1" up
+`;
+}
+
+export function ifdownScript(): string {
+  return `#!/bin/sh
+# qemu-ifdown: QEMU runs this with the tap interface name as $1 when the guest stops.
+ip link set dev "$1" nomaster || true
+ip link set dev "$1" down || true
+`;
+}
+
+function tap(spec: TapSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  const bridge = spec.bridge ?? 'br0';
+  need(IFNAME.test(bridge), `invalid bridge name '${bridge}'`);
+  const ifname = spec.ifname ?? `tap-${id}`.slice(0, 15);
+  need(IFNAME.test(ifname), `invalid tap name '${ifname}' (at most 15 letters, digits, '_', '.', '-')`);
+  const { model, mac } = nicOf(spec, id, ctx);
+  const script = spec.script ?? 'no';
+  const prelude = [`# Bridge ${bridge} must exist and be up: ip link add ${bridge} type bridge && ip link set ${bridge} up`];
+  const files: GeneratedFile[] = [];
+  let backend = `tap,id=${id},ifname=${ifname}`;
+  if (script === 'no') {
+    prelude.push(
+      `# Tap ${ifname} is created before QEMU starts and put on ${bridge}:`,
+      `ip tuntap add dev ${ifname} mode tap 2>/dev/null || true`,
+      `ip link set dev ${ifname} master ${bridge} up`,
+    );
+    backend += ',script=no,downscript=no';
+  } else {
+    let up = script;
+    let down: string | undefined;
+    if (script === 'generate') {
+      const dir = path.dirname(ctx.scriptPath);
+      up = path.join(dir, `qemu-ifup-${bridge}`);
+      down = path.join(dir, `qemu-ifdown-${bridge}`);
+      files.push({ path: up, content: ifupScript(bridge) }, { path: down, content: ifdownScript() });
+    }
+    need(!up.includes(','), `script path '${up}' must not contain a comma`);
+    backend += `,script=${up},downscript=${down ?? 'no'}`;
+  }
+  if (spec.vhost) backend += ',vhost=on';
+  return { args: nicArgs(backend, id, model, mac, ctx), redirects: [], prelude, files, id, mac };
+}
+
+function macvtap(spec: MacvtapSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  need(IFNAME.test(spec.link), `invalid host interface '${spec.link}'`);
+  const name = spec.name ?? `macvtap-${id}`.slice(0, 15);
+  need(IFNAME.test(name), `invalid macvtap name '${name}'`);
+  const mode = spec.macvtapMode ?? 'bridge';
+  need((MACVTAP_MODES as readonly string[]).includes(mode), `unknown macvtap mode '${mode}' (one of ${MACVTAP_MODES.join(', ')})`);
+  const fd = spec.fd ?? 3;
+  need(Number.isInteger(fd) && fd >= 3 && fd <= 9, `--fd must be 3..9 (a single digit the shell can redirect), not ${fd}`);
+  const { model, mac } = nicOf(spec, id, ctx);
+  // The guest's MAC must be the macvtap's own, or the macvtap drops the guest's frames.
+  const prelude = [
+    `# macvtap ${name} on ${spec.link} (mode ${mode}); QEMU gets it as fd ${fd}. The guest MAC must equal the macvtap's.`,
+    `ip link show dev ${name} >/dev/null 2>&1 || ip link add link ${spec.link} name ${name} type macvtap mode ${mode}`,
+    `ip link set dev ${name} address ${mac} up`,
+  ];
+  let backend = `tap,id=${id},fd=${fd}`;
+  if (spec.vhost) backend += ',vhost=on';
+  return {
+    args: nicArgs(backend, id, model, mac, ctx),
+    redirects: [`${fd}<>/dev/tap$(cat /sys/class/net/${name}/ifindex)`],
+    prelude,
+    files: [],
+    id,
+    mac,
+  };
+}
+
+export function vfioPrelude(bdf: string): string[] {
+  const dev = `/sys/bus/pci/devices/${bdf}`;
+  return [
+    `# PCI passthrough of ${bdf} with vfio-pci. Prepare the host once, as root:`,
+    '#   IOMMU: boot with intel_iommu=on (Intel) or amd_iommu=on (AMD); check: ls /sys/kernel/iommu_groups | wc -l  (> 0)',
+    '#   modprobe vfio-pci    (loads vfio and vfio_iommu_type1)',
+    `#   bind: driverctl set-override ${bdf} vfio-pci`,
+    `#   or:   echo vfio-pci > ${dev}/driver_override; echo ${bdf} > ${dev}/driver/unbind; echo ${bdf} > /sys/bus/pci/drivers_probe`,
+    `#   every device in its IOMMU group goes to vfio-pci too: ls ${dev}/iommu_group/devices`,
+    '#   without interrupt remapping (unsafe): modprobe vfio_iommu_type1 allow_unsafe_interrupts=1',
+  ];
+}
+
+function vfio(spec: VfioSpec, ctx: GenerateContext): Generated {
+  const bdf = normalizeBdf(spec.bdf);
+  const id = spec.id ?? uniqueId('hostdev', ctx.existingIds);
+  need(ID.test(id), `invalid id '${id}'`);
+  return { args: ['-device', `vfio-pci,host=${bdf},id=${id}`], redirects: [], prelude: vfioPrelude(bdf), files: [], id };
+}
+
+/** Generates one mode's arguments; throws SpecError with a user-facing message on a bad option. */
+export function generate(spec: NetworkSpec, ctx: GenerateContext): Generated {
+  if (spec.id !== undefined) {
+    need(ID.test(spec.id), `invalid id '${spec.id}': a letter, then letters, digits, '_', '.', '-'`);
+    need(!ctx.existingIds?.has(spec.id), `id '${spec.id}' is already used in this script`);
+  }
+  if (ctx.legacy && spec.mode === 'vfio') throw new SpecError('vfio-pci has no legacy -net form');
+  switch (spec.mode) {
+    case 'user':
+      return user(spec, ctx);
+    case 'tap':
+      return tap(spec, ctx);
+    case 'macvtap':
+      return macvtap(spec, ctx);
+    case 'vfio':
+      return vfio(spec, ctx);
+  }
+}
+
+/** Quotes one word for POSIX shells; plain words stay bare. */
+export function shellQuote(word: string): string {
+  if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}

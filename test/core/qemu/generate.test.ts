@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import {
+  checkHostfwd,
+  DEFAULT_QEMU_MAC,
+  generate,
+  isMulticastMac,
+  normalizeBdf,
+  SpecError,
+  shellQuote,
+  stableMac,
+  uniqueId,
+} from '../../../src/core/qemu/generate';
+
+const ctx = { scriptPath: '/vm/launch.sh' };
+
+test('MACs are locally administered unicast 52:54:00:xx, stable per script+id, unique, never the QEMU default', () => {
+  const a = stableMac('/vm/launch.sh', 'net0');
+  assert.match(a, /^52:54:00(?::[0-9a-f]{2}){3}$/);
+  assert.equal(stableMac('/vm/launch.sh', 'net0'), a);
+  assert.notEqual(stableMac('/vm/launch.sh', 'net1'), a);
+  assert.notEqual(stableMac('/vm/other.sh', 'net0'), a);
+  assert.notEqual(stableMac('/vm/launch.sh', 'net0', new Set([a.toUpperCase()])), a);
+  assert.equal(isMulticastMac(a), false);
+  assert.notEqual(a, DEFAULT_QEMU_MAC);
+});
+
+test('ids are unique against the script', () => {
+  assert.equal(uniqueId('net', new Set(['net0', 'net1'])), 'net2');
+  assert.equal(generate({ mode: 'user' }, { ...ctx, existingIds: new Set(['net0']) }).id, 'net1');
+  assert.throws(() => generate({ mode: 'user', id: 'net0' }, { ...ctx, existingIds: new Set(['net0']) }), SpecError);
+});
+
+test('hostfwd rules are checked like QEMU does', () => {
+  assert.equal(checkHostfwd('tcp::5555-:22'), undefined);
+  assert.equal(checkHostfwd('udp:127.0.0.1:0-10.0.2.15:53'), undefined);
+  assert.equal(checkHostfwd('tcp:5555-:22'), 'Bad host address');
+  assert.equal(checkHostfwd('tcp::5555:22'), 'Bad host port separator');
+  assert.equal(checkHostfwd('sctp::1-:2'), 'Bad protocol name');
+  assert.equal(checkHostfwd('tcp::1-:0'), 'Bad guest port');
+  assert.equal(checkHostfwd('5555'), 'No : separators');
+  assert.deepEqual(generate({ mode: 'user', hostfwd: ['2222:22', 'udp:5353:53'] }, ctx).args[1], 'user,id=net0,hostfwd=tcp::2222-:22,hostfwd=udp::5353-:53');
+  assert.throws(() => generate({ mode: 'user', hostfwd: ['tcp:5555-:22'] }, ctx), /Bad host address/);
+});
+
+test('modern syntax by default, legacy only on request', () => {
+  const modern = generate({ mode: 'user' }, ctx).args;
+  assert.deepEqual([modern[0], modern[2]], ['-netdev', '-device']);
+  const legacy = generate({ mode: 'user' }, { ...ctx, legacy: true }).args;
+  assert.deepEqual([legacy[0], legacy[2]], ['-net', '-net']);
+  assert.match(legacy[1]!, /^nic,model=virtio,macaddr=52:54:00/);
+});
+
+test('macvtap: fd redirection from the macvtap ifindex, and the ip link commands that create it', () => {
+  const g = generate({ mode: 'macvtap', link: 'eth0', macvtapMode: 'vepa', vhost: true }, ctx);
+  assert.deepEqual(g.redirects, ['3<>/dev/tap$(cat /sys/class/net/macvtap-net0/ifindex)']);
+  assert.match(g.args[1]!, /^tap,id=net0,fd=3,vhost=on$/);
+  assert.ok(g.prelude.some((l) => l.includes('ip link add link eth0 name macvtap-net0 type macvtap mode vepa')));
+  assert.ok(g.prelude.some((l) => l === `ip link set dev macvtap-net0 address ${g.mac} up`));
+});
+
+test('tap: generated qemu-ifup/-ifdown use ip, never brctl/ifconfig', () => {
+  const g = generate({ mode: 'tap', bridge: 'br1', script: 'generate' }, ctx);
+  assert.deepEqual(g.files.map((f) => f.path), ['/vm/qemu-ifup-br1', '/vm/qemu-ifdown-br1']);
+  for (const f of g.files) {
+    assert.match(f.content, /\bip link set dev "\$1"/);
+    assert.doesNotMatch(f.content, /brctl|ifconfig/);
+  }
+});
+
+test('vfio: BDF validated and normalised, host steps as comments', () => {
+  assert.equal(normalizeBdf('03:00.0'), '0000:03:00.0');
+  assert.throws(() => normalizeBdf('03:00'), SpecError);
+  assert.throws(() => normalizeBdf('0000:03:20.0'), SpecError);
+  const g = generate({ mode: 'vfio', bdf: '0000:3b:00.1' }, ctx);
+  assert.deepEqual(g.args, ['-device', 'vfio-pci,host=0000:3b:00.1,id=hostdev0']);
+  assert.ok(g.prelude.every((l) => l.startsWith('#')));
+  assert.ok(g.prelude.some((l) => l.includes('driver_override')) && g.prelude.some((l) => l.includes('driverctl')));
+});
+
+test('shellQuote', () => {
+  assert.equal(shellQuote('user,id=n0,hostfwd=tcp::1-:2'), 'user,id=n0,hostfwd=tcp::1-:2');
+  assert.equal(shellQuote("a b'c"), `'a b'\\''c'`);
+});

@@ -1,0 +1,56 @@
+// The real QEMU as an argument oracle (recipe §3): parse the arguments, create the backends, quit over QMP.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { shellQuote } from '../../../src/core/qemu/generate';
+
+export const QEMU = 'qemu-system-x86_64';
+
+/** Fails loudly (never skips) when the oracle is missing. */
+export function requireQemu(): void {
+  const r = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${QEMU} is required for the QEMU oracle tests: apt-get install qemu-system-x86`);
+}
+
+const QMP_QUIT = `printf '{"execute":"qmp_capabilities"}\\n{"execute":"quit"}\\n'`;
+
+/** The shell line that runs the parse check on already-quoted argument text. */
+export function parseCheckLine(argText: string): string {
+  return `${QMP_QUIT} | ${QEMU} -M pc -accel tcg -S -display none -nodefaults -qmp stdio ${argText} >/dev/null`;
+}
+
+export interface OracleResult {
+  readonly ok: boolean;
+  readonly status: number | null;
+  readonly stderr: string;
+}
+
+/** Runs shell lines with bash (inside network namespace `netns` when given), returning QEMU's verdict. */
+export function runShell(lines: readonly string[], netns?: string): OracleResult {
+  const script = ['set -e', ...lines].join('\n');
+  const argv = netns ? ['ip', 'netns', 'exec', netns, 'bash', '-c', script] : ['bash', '-c', script];
+  const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  return { ok: r.status === 0, status: r.status, stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+}
+
+export function qemuAccepts(args: readonly string[], redirects: readonly string[] = [], prelude: readonly string[] = [], netns?: string): OracleResult {
+  return runShell([...prelude, parseCheckLine([...args.map(shellQuote), ...redirects].join(' '))], netns);
+}
+
+function ip(...args: string[]): void {
+  const r = spawnSync('ip', args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `ip ${args.join(' ')}: ${r.stderr}`);
+}
+
+/** A throwaway network namespace with bridge br0 and a veth pair veth0/veth1 (for macvtap); delete() removes it. */
+export function createNetns(tag: string): { name: string; delete(): void } {
+  const name = `kvmnet-${tag}-${process.pid}`;
+  ip('netns', 'add', name);
+  const inNs = (...a: string[]): void => ip('-n', name, ...a);
+  inNs('link', 'set', 'lo', 'up');
+  inNs('link', 'add', 'br0', 'type', 'bridge');
+  inNs('link', 'set', 'br0', 'up');
+  inNs('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
+  inNs('link', 'set', 'veth0', 'up');
+  inNs('link', 'set', 'veth1', 'up');
+  return { name, delete: () => spawnSync('ip', ['netns', 'delete', name]) };
+}
