@@ -64,8 +64,13 @@ export const kvmDevice: Rule = (s) => {
   const present = devNode(s.system, '/dev/kvm');
   if (present === undefined) return check(CheckId.KvmDevice, title, ASSIGN, 'unknown', 'Whether /dev/kvm exists could not be read.');
   if (present) {
-    const who = s.system.isRoot === false ? ' Non-root users need to be in the kvm group (sudo usermod -aG kvm $USER).' : '';
-    return check(CheckId.KvmDevice, title, ASSIGN, 'pass', `/dev/kvm exists.${who}`);
+    const usable = s.system.devNodesUsable?.['/dev/kvm'];
+    if (usable === false) {
+      return check(CheckId.KvmDevice, title, ASSIGN, 'warn', '/dev/kvm exists but the discovering user cannot open it read-write ("Could not access KVM kernel module: Permission denied").', [
+        { title: 'Add your user to the kvm group, then log in again', command: 'sudo usermod -aG kvm "$USER"' },
+      ]);
+    }
+    return check(CheckId.KvmDevice, title, ASSIGN, 'pass', usable ? '/dev/kvm exists and is usable by the discovering user.' : '/dev/kvm exists.');
   }
   const bios = s.system.kernelLog?.some((l) => BIOS_DISABLED.test(l));
   return check(
@@ -288,8 +293,12 @@ export const qemu: Rule = (s) => {
 export const libvirt: Rule = (s) => {
   const title = 'libvirt (optional)';
   const v = s.system.libvirtVersion;
-  if (v === undefined) return check(CheckId.Libvirt, title, [], 'unknown', 'libvirt was not found or its version could not be read; only needed for libvirt-managed guests.', [LIBVIRT_FIX]);
-  return check(CheckId.Libvirt, title, [], 'pass', `libvirt ${v.slice(0, 120)}.`);
+  const socket = s.system.libvirtSocket ? ' The libvirtd socket exists.' : '';
+  if (v === undefined) {
+    if (socket) return check(CheckId.Libvirt, title, [], 'pass', 'The libvirtd socket exists (virsh was not found to read the version).');
+    return check(CheckId.Libvirt, title, [], 'unknown', 'libvirt was not found or its version could not be read; only needed for libvirt-managed guests.', [LIBVIRT_FIX]);
+  }
+  return check(CheckId.Libvirt, title, [], 'pass', `libvirt ${v.slice(0, 120)}.${socket}`);
 };
 
 export const sriovDevices: Rule = (s) => {

@@ -202,3 +202,12 @@ test('per-mode summary: a host without vhost-net fails only the vhost-net mode',
   assert.equal(sum.bridge, 'pass');
   assert.equal(sum.user, 'pass');
 });
+
+describe('usability and daemon sockets', () => {
+  test('/dev/kvm present but not usable warns with the kvm group fix', () => {
+    const c = expectStatus(withSystem({ devNodesUsable: { '/dev/kvm': false } }), CheckId.KvmDevice, 'warn', /Permission denied/);
+    assert.match(c.fixes[0]!.command, /usermod -aG kvm/);
+  });
+  test('libvirt socket without virsh passes', () =>
+    expectStatus(withSystem({ libvirtVersion: undefined, libvirtSocket: true }), CheckId.Libvirt, 'pass', /socket/));
+});
