@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { demoSnapshot } from '../../../src/core/host/demo';
+import type { HostSnapshot } from '../../../src/core/host/model';
+import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, WRITE_PROGRAM } from '../../../src/core/pci/actions';
+
+const demo = demoSnapshot();
+const asUser = (s: HostSnapshot): HostSnapshot => ({ ...s, system: { ...s.system, isRoot: false } });
+
+test('set VFs goes through 0 when changing a non-zero count, writes directly from 0', () => {
+  const change = planSetNumVfs(demo, '0000:3b:00.0', 8);
+  assert.deepEqual(change.steps.map((s) => s.argv), [
+    ['sh', '-c', WRITE_PROGRAM, 'kvmnet-write', '0', '/sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs'],
+    ['sh', '-c', WRITE_PROGRAM, 'kvmnet-write', '8', '/sys/bus/pci/devices/0000:3b:00.0/sriov_numvfs'],
+  ]);
+  assert.match(change.warnings.join('\n'), /0000:3b:02\.2, 0000:3b:02\.3/, 'names the vfio-bound VFs that vanish');
+  assert.match(change.warnings.join('\n'), /default route/);
+  const fromZero = planSetNumVfs(demo, '3b:00.1', 2);
+  assert.deepEqual(fromZero.steps.map((s) => s.argv.at(-2)), ['2']);
+  assert.equal(fromZero.steps[0]!.display, "sh -c 'echo 2 > /sys/bus/pci/devices/0000:3b:00.1/sriov_numvfs'");
+  assert.deepEqual(planSetNumVfs(demo, '0000:3b:00.0', 0).steps.map((s) => s.argv.at(-2)), ['0']);
+  assert.deepEqual(planSetNumVfs(demo, '0000:3b:00.0', 4).steps, []);
+  assert.throws(() => planSetNumVfs(demo, '0000:3b:00.0', 65), ActionRefused);
+  assert.throws(() => planSetNumVfs(demo, '0000:5e:00.0', 1), /not SR-IOV capable/);
+});
+
+test('sudo -n when discovery did not run as root', () => {
+  const plan = planSetNumVfs(asUser(demo), '0000:3b:00.1', 2);
+  assert.deepEqual(plan.steps[0]!.argv.slice(0, 3), ['sudo', '-n', 'sh']);
+  assert.match(plan.steps[0]!.display, /^sudo sh -c/);
+  assert.deepEqual(planNodedev(asUser(demo), '0000:3b:02.0', 'detach').steps[0]!.argv, ['sudo', '-n', 'virsh', '-c', 'qemu:///system', 'nodedev-detach', 'pci_0000_3b_02_0']);
+});
+
+test('bind to vfio-pci: override, unbind, probe; restore reverses it', () => {
+  const plan = planBindVfio(demo, '0000:3b:02.0');
+  assert.deepEqual(plan.steps.map((s) => s.argv.slice(-2)), [
+    ['modprobe', 'vfio-pci'],
+    ['vfio-pci', '/sys/bus/pci/devices/0000:3b:02.0/driver_override'],
+    ['0000:3b:02.0', '/sys/bus/pci/devices/0000:3b:02.0/driver/unbind'],
+    ['0000:3b:02.0', '/sys/bus/pci/drivers_probe'],
+  ]);
+  assert.match(renderPlan(plan), /^Bind 0000:3b:02\.0 to vfio-pci \(now iavf\)\n\n {2}modprobe vfio-pci\n {2}sh -c 'echo vfio-pci > /);
+  const restore = planRestoreDriver(demo, '0000:3b:02.2');
+  assert.deepEqual(restore.steps.map((s) => s.argv.slice(-2)), [
+    ['', '/sys/bus/pci/devices/0000:3b:02.2/driver_override'],
+    ['0000:3b:02.2', '/sys/bus/pci/devices/0000:3b:02.2/driver/unbind'],
+    ['0000:3b:02.2', '/sys/bus/pci/drivers_probe'],
+  ]);
+  assert.throws(() => planBindVfio(demo, '0000:3b:02.2'), /already bound/);
+});
+
+test('refuses devices carrying the default route or the ssh session', () => {
+  assert.throws(() => planBindVfio(demo, '0000:3b:00.0'), /default route/);
+  assert.throws(() => planBindVfio(demo, '0000:18:00.0'), /ssh session/);
+  assert.throws(() => planNodedev(demo, '0000:18:00.0', 'detach'), /ssh session/);
+});
+
+test('warns when other IOMMU group members are not on vfio-pci (group not viable)', () => {
+  const plan = planNodedev(demo, '0000:65:00.0', 'detach');
+  assert.match(plan.warnings.join(), /IOMMU group 12 also holds 0000:65:00\.1 \(snd_hda_intel\).*not viable/);
+  assert.deepEqual(planBindVfio(demo, '0000:3b:02.0').warnings, []);
+});
+
+test('BDFs are checked by parseBdf before any use in a path or command', () => {
+  for (const bad of ['../../etc/passwd', '0000:3b:00.0/../x', '0000:3b:00.0; reboot', '-rf', '0000:3b:20.0', '3b:00.8', '']) {
+    assert.throws(() => planBindVfio(demo, bad), ActionRefused, bad);
+    assert.throws(() => planSetNumVfs(demo, bad, 1), ActionRefused, bad);
+  }
+  fc.assert(
+    fc.property(fc.string(), (s) => {
+      try {
+        for (const step of planRestoreDriver(demo, s).steps) for (const a of step.argv) assert.doesNotMatch(a, /\.\.|;|\$\(/);
+      } catch (e) {
+        assert.ok(e instanceof ActionRefused);
+      }
+    }),
+  );
+});
+
+test('the constant sysfs writer takes data only as positional parameters (real sh)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-write-'));
+  try {
+    const target = path.join(dir, 'sriov_numvfs');
+    const hostile = '$(touch pwned); `touch pwned2` "x\' \\';
+    const r = spawnSync('sh', ['-c', WRITE_PROGRAM, 'kvmnet-write', hostile, target], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(readFileSync(target, 'utf8'), `${hostile}\n`);
+    assert.equal(existsSync(path.join(dir, 'pwned')) || existsSync(path.join(dir, 'pwned2')), false);
+    writeFileSync(target, 'x');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
