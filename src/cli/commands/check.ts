@@ -1,13 +1,130 @@
-import { ExitCode, HOST_HELP, hostOptions, type CommandSpec } from '../command';
+import { discover, DiscoveryError } from '../../core/host/discover';
+import { hostLabel, HostSpecError, parseHostSpec, parseSshOption } from '../../core/host/hostSpec';
+import type { HostSnapshot } from '../../core/host/model';
+import { runReadinessChecks } from '../../core/readiness/checks';
+import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type NetMode, type ReadinessCheck } from '../../core/readiness/model';
+import { ExitCode, flag, HOST_HELP, hostOptions, listOption, stringOption, UsageError, type CommandSpec } from '../command';
+
+/** Host text (kernel log lines, interface names) may carry terminal escapes: never print them raw. */
+function clean(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
+}
+
+const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
+
+export interface CheckReport {
+  readonly host: string;
+  readonly hostname?: string;
+  readonly capturedAt?: string;
+  readonly checks: readonly ReadinessCheck[];
+  readonly modes: Record<NetMode, CheckStatus>;
+  readonly summary: Record<CheckStatus, number>;
+}
+
+export function checkReport(snapshot: HostSnapshot, host: string, mode?: NetMode): CheckReport {
+  const all = runReadinessChecks(snapshot);
+  const checks = mode ? all.filter((c) => c.modes.includes(mode)) : all;
+  const summary: Record<CheckStatus, number> = { pass: 0, warn: 0, fail: 0, unknown: 0 };
+  for (const c of checks) summary[c.status]++;
+  return {
+    host,
+    ...(snapshot.system.hostname !== undefined ? { hostname: snapshot.system.hostname } : {}),
+    ...(snapshot.capturedAt !== undefined ? { capturedAt: snapshot.capturedAt } : {}),
+    checks,
+    modes: summarizeByMode(all),
+    summary,
+  };
+}
+
+export function renderCheckReport(r: CheckReport): string {
+  const width = Math.max(...r.checks.map((c) => c.id.length));
+  const out = [`Host readiness: ${clean(r.host)}${r.hostname ? ` (${clean(r.hostname)})` : ''}`, ''];
+  for (const c of r.checks) {
+    out.push(`${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title}${c.modes.length ? `  [${c.modes.map((m) => NET_MODE_LABELS[m]).join(', ')}]` : ''}`);
+    if (c.status !== 'pass') out.push(`      ${clean(c.detail)}`);
+    for (const f of c.fixes) {
+      out.push(`      fix: ${f.title}${f.needsReboot ? ' (reboot needed)' : ''}`);
+      if (f.file && f.line) out.push(`        ${f.file}: ${f.line}`);
+      out.push(`        $ ${f.command}`);
+    }
+  }
+  out.push('', `Modes: ${NET_MODES.map((m) => `${NET_MODE_LABELS[m]} ${r.modes[m]}`).join(' · ')}`);
+  out.push(`Summary: ${r.summary.pass} pass, ${r.summary.warn} warn, ${r.summary.fail} fail, ${r.summary.unknown} unknown`);
+  return `${out.join('\n')}\n`;
+}
 
 export const checkCommand: CommandSpec = {
   name: 'check',
   summary: 'host readiness: KVM, IOMMU, vfio, vhost-net, tun, bridges',
-  usage: 'kvmnet check [--host H] [--ssh-option KEY=VAL]… [--json]',
-  help: `Check what a host needs for each networking mode.\n\nOptions:\n${HOST_HELP}`,
-  options: { ...hostOptions },
-  async run(_args, io) {
-    io.err('kvmnet check: not implemented yet\n');
-    return ExitCode.Usage;
+  usage: 'kvmnet check [--host H] [--ssh-option KEY=VAL]… [--mode MODE] [--timeout SECONDS] [--json]',
+  help: `Check what a host needs for each networking mode, from the facts device discovery
+collects in one round trip (a read-only sh script run locally or through
+'ssh HOST sh -s'; ssh runs with BatchMode=yes). Nothing is changed on the host.
+
+Checks: CPU vmx/svm; /dev/kvm present and usable; "kvm: disabled by bios" in the
+kernel log; IOMMU active (/sys/class/iommu, IOMMU groups) and the kernel command
+line (intel_iommu=on, amd_iommu, iommu=pt); interrupt remapping; vfio, vfio_pci,
+vfio_iommu_type1 and allow_unsafe_interrupts; SR-IOV capable devices;
+/dev/vhost-net; /dev/net/tun; bridges and their ports; macvtap; the QEMU version;
+libvirt.
+
+Each check is PASS, WARN, FAIL or ???? (unknown: the fact could not be read, for
+example the kernel log without root), names the networking modes that need it,
+and prints a copyable fix command (the GRUB_CMDLINE_LINUX line, the modprobe, the
+/etc/modprobe.d/vfio.conf line …). Fixes are printed, never run.
+
+Options:
+${HOST_HELP}
+  --mode MODE           only the checks MODE needs: ${NET_MODES.join(', ')}
+  --timeout SECONDS     ssh connect timeout (default 10)
+
+JSON (--json): {host, hostname, capturedAt, checks: [{id, title, status, modes,
+detail, fixes: [{title, command, file?, line?, needsReboot?}]}], modes: {MODE:
+status}, summary: {pass, warn, fail, unknown}}.
+
+Exit status: 0 no check failed, 1 at least one check failed, 2 usage error or the
+host could not be reached.
+
+Examples:
+  kvmnet check
+  kvmnet check --host demo --mode vfio
+  kvmnet check --host ssh://root@192.0.2.21:22 --ssh-option ConnectTimeout=5 --json`,
+  options: { ...hostOptions, mode: { type: 'string' }, timeout: { type: 'string' } },
+  async run(args, io) {
+    let spec;
+    let sshOptions: string[];
+    try {
+      spec = parseHostSpec(stringOption(args, 'host') ?? 'local');
+      sshOptions = listOption(args, 'ssh-option').map(parseSshOption);
+    } catch (e) {
+      if (e instanceof HostSpecError) throw new UsageError(e.message);
+      throw e;
+    }
+    if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
+    const rawMode = stringOption(args, 'mode');
+    if (rawMode !== undefined && !(NET_MODES as readonly string[]).includes(rawMode)) {
+      throw new UsageError(`--mode must be one of ${NET_MODES.join(', ')}; got '${rawMode}'`);
+    }
+    const rawTimeout = stringOption(args, 'timeout');
+    const timeout = rawTimeout === undefined ? 10 : Number(rawTimeout);
+    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) throw new UsageError(`--timeout must be 1..300 seconds, got '${rawTimeout}'`);
+    const ac = new AbortController();
+    const onSignal = () => ac.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      const snapshot = await discover(spec, { sshOptions, connectTimeoutSeconds: timeout, signal: ac.signal });
+      const report = checkReport(snapshot, hostLabel(spec), rawMode as NetMode | undefined);
+      io.out(flag(args, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report));
+      return report.summary.fail > 0 ? ExitCode.Findings : ExitCode.Ok;
+    } catch (e) {
+      if (e instanceof DiscoveryError) {
+        io.err(`kvmnet check: ${e.message}\n`);
+        return ExitCode.Usage;
+      }
+      throw e;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
   },
 };

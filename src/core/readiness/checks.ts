@@ -55,7 +55,7 @@ export const cpuVirt: Rule = (s) => {
     ASSIGN,
     'fail',
     `Neither vmx nor svm is among the CPU flags${flags.includes('hypervisor') ? ' (this host is itself a virtual machine: enable nested virtualization on its host)' : ''}; KVM cannot run.`,
-    [firmwareFix('Intel VT-x / AMD-V (SVM)')],
+    [firmwareFix('virtualization', cpuVendor(s.system))],
   );
 };
 
@@ -79,7 +79,7 @@ export const kvmDevice: Rule = (s) => {
     ASSIGN,
     'fail',
     `/dev/kvm does not exist: QEMU can only emulate (TCG, -accel tcg), and device assignment is impossible.${bios ? ' The kernel log says virtualization is disabled by the BIOS.' : ''}`,
-    bios ? [firmwareFix('Intel VT-x / AMD-V (SVM)')] : [kvmModuleFix(cpuVendor(s.system))],
+    bios ? [firmwareFix('virtualization', cpuVendor(s.system))] : [kvmModuleFix(cpuVendor(s.system))],
   );
 };
 
@@ -88,7 +88,7 @@ export const kvmBios: Rule = (s) => {
   const log = s.system.kernelLog;
   if (!log) return check(CheckId.KvmBios, title, ASSIGN, 'unknown', 'The kernel log could not be read (dmesg needs root or kernel.dmesg_restrict=0).');
   const hit = log.find((l) => BIOS_DISABLED.test(l));
-  if (hit) return check(CheckId.KvmBios, title, ASSIGN, 'fail', `The kernel log says: ${hit.trim()}`, [firmwareFix('Intel VT-x / AMD-V (SVM)')]);
+  if (hit) return check(CheckId.KvmBios, title, ASSIGN, 'fail', `The kernel log says: ${hit.trim()}`, [firmwareFix('virtualization', cpuVendor(s.system))]);
   return check(CheckId.KvmBios, title, ASSIGN, 'pass', 'The kernel log has no "kvm: disabled by bios".');
 };
 
@@ -108,7 +108,7 @@ export const iommuActiveCheck: Rule = (s) => {
     ASSIGN,
     'fail',
     'No IOMMU is active (/sys/class/iommu is empty, no IOMMU groups): vfio cannot assign devices ("No IOMMU found").',
-    [firmwareFix(vendor === 'amd' ? 'AMD-Vi (IOMMU)' : 'Intel VT-d'), ...kernelCmdlineFixes(iommuCmdlineArgs(vendor))],
+    [firmwareFix('iommu', vendor), ...kernelCmdlineFixes(iommuCmdlineArgs(vendor))],
   );
 };
 

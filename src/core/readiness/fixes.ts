@@ -29,10 +29,15 @@ export function kernelCmdlineFixes(args: string): FixStep[] {
   ];
 }
 
-export function firmwareFix(what: string): FixStep {
+/** Firmware settings cannot be changed from a shell: the command confirms the change after the reboot. */
+export function firmwareFix(what: 'virtualization' | 'iommu', vendor: CpuVendor): FixStep {
+  const name =
+    what === 'virtualization'
+      ? { intel: 'Intel VT-x', amd: 'AMD-V (SVM)', none: 'Intel VT-x / AMD-V (SVM)' }
+      : { intel: 'Intel VT-d', amd: 'AMD-Vi (IOMMU)', none: 'Intel VT-d / AMD-Vi (IOMMU)' };
   return {
-    title: `Enable ${what} in the firmware (BIOS/UEFI) setup, then cold-boot; confirm afterwards with this command`,
-    command: `grep -c -E -w 'vmx|svm' /proc/cpuinfo`,
+    title: `Enable ${name[vendor ?? 'none']} in the firmware (BIOS/UEFI) setup, then cold-boot; this command confirms it afterwards`,
+    command: what === 'virtualization' ? `grep -c -E -w 'vmx|svm' /proc/cpuinfo` : 'ls /sys/class/iommu /sys/kernel/iommu_groups',
     needsReboot: true,
   };
 }

@@ -45,13 +45,13 @@ test('every check has an id, a title, a detail and copyable commands in its fixe
 });
 
 describe('cpu-virt', () => {
-  test('svm passes as AMD-V', () => expectStatus(withSystem({ cpuFlags: ['svm'] }), CheckId.CpuVirt, 'pass', /AMD-V/));
+  test('svm passes as AMD-V', () => void expectStatus(withSystem({ cpuFlags: ['svm'] }), CheckId.CpuVirt, 'pass', /AMD-V/));
   test('no flag and no /dev/kvm fails, naming nested virtualization inside a VM', () => {
     const c = expectStatus(withSystem({ cpuFlags: ['hypervisor'], devNodes: { '/dev/kvm': false } }), CheckId.CpuVirt, 'fail', /nested/);
     assert.ok(c.fixes.length > 0);
   });
   test('no flag but /dev/kvm present (paravirtual KVM) warns instead of failing', () =>
-    expectStatus(withSystem({ cpuFlags: ['hypervisor'] }), CheckId.CpuVirt, 'warn', /\/dev\/kvm exists/));
+    void expectStatus(withSystem({ cpuFlags: ['hypervisor'] }), CheckId.CpuVirt, 'warn', /\/dev\/kvm exists/));
 });
 
 describe('kvm-device', () => {
@@ -63,14 +63,14 @@ describe('kvm-device', () => {
     const c = expectStatus(withSystem({ devNodes: { '/dev/kvm': false }, kernelLog: ['[ 3.1] kvm: disabled by bios'] }), CheckId.KvmDevice, 'fail', /BIOS/);
     assert.match(c.fixes[0]!.title, /firmware/);
   });
-  test('devNodes without the key is unknown', () => expectStatus(withSystem({ devNodes: {} }), CheckId.KvmDevice, 'unknown'));
+  test('devNodes without the key is unknown', () => void expectStatus(withSystem({ devNodes: {} }), CheckId.KvmDevice, 'unknown'));
 });
 
 describe('kvm-bios', () => {
-  test('"kvm: disabled by bios" fails', () => expectStatus(withSystem({ kernelLog: ['[    2.5] kvm: disabled by bios'] }), CheckId.KvmBios, 'fail', /disabled by bios/));
+  test('"kvm: disabled by bios" fails', () => void expectStatus(withSystem({ kernelLog: ['[    2.5] kvm: disabled by bios'] }), CheckId.KvmBios, 'fail', /disabled by bios/));
   test('the 6.x wording fails too', () =>
-    expectStatus(withSystem({ kernelLog: ['kvm_intel: VMX not enabled (by BIOS) in MSR_IA32_FEAT_CTL'] }), CheckId.KvmBios, 'fail'));
-  test('an unreadable log is unknown', () => expectStatus(withSystem({ kernelLog: undefined }), CheckId.KvmBios, 'unknown', /dmesg/));
+    void expectStatus(withSystem({ kernelLog: ['kvm_intel: VMX not enabled (by BIOS) in MSR_IA32_FEAT_CTL'] }), CheckId.KvmBios, 'fail'));
+  test('an unreadable log is unknown', () => void expectStatus(withSystem({ kernelLog: undefined }), CheckId.KvmBios, 'unknown', /dmesg/));
 });
 
 describe('iommu-active', () => {
@@ -83,25 +83,25 @@ describe('iommu-active', () => {
     assert.ok(c.fixes.some((f) => f.command.includes('amd_iommu=on iommu=pt')));
   });
   test('groups from the snapshot alone count', () =>
-    expectStatus(snap({}, { iommuGroups: [{ id: 0, devices: [] }] }), CheckId.IommuActive, 'pass'));
+    void expectStatus(snap({}, { iommuGroups: [{ id: 0, devices: [] }] }), CheckId.IommuActive, 'pass'));
 });
 
 describe('iommu-cmdline', () => {
-  test('intel_iommu=off fails', () => expectStatus(withSystem({ kernelCmdline: 'ro intel_iommu=off' }), CheckId.IommuCmdline, 'fail', /intel_iommu=off/));
-  test('absent but IOMMU active (default on) passes', () => expectStatus(withSystem({ kernelCmdline: 'ro quiet' }), CheckId.IommuCmdline, 'pass', /default/));
+  test('intel_iommu=off fails', () => void expectStatus(withSystem({ kernelCmdline: 'ro intel_iommu=off' }), CheckId.IommuCmdline, 'fail', /intel_iommu=off/));
+  test('absent but IOMMU active (default on) passes', () => void expectStatus(withSystem({ kernelCmdline: 'ro quiet' }), CheckId.IommuCmdline, 'pass', /default/));
   test('absent and no IOMMU fails', () =>
-    expectStatus(withSystem({ kernelCmdline: 'ro quiet', iommuClasses: [], iommuGroupCount: 0 }), CheckId.IommuCmdline, 'fail'));
+    void expectStatus(withSystem({ kernelCmdline: 'ro quiet', iommuClasses: [], iommuGroupCount: 0 }), CheckId.IommuCmdline, 'fail'));
   test('absent and IOMMU unknown warns', () =>
-    expectStatus(withSystem({ kernelCmdline: 'ro', iommuClasses: undefined, iommuGroupCount: undefined }), CheckId.IommuCmdline, 'warn'));
+    void expectStatus(withSystem({ kernelCmdline: 'ro', iommuClasses: undefined, iommuGroupCount: undefined }), CheckId.IommuCmdline, 'warn'));
   test('parameters after -- belong to init, not the kernel', () =>
-    expectStatus(withSystem({ kernelCmdline: 'ro -- intel_iommu=off', iommuClasses: [], iommuGroupCount: 0 }), CheckId.IommuCmdline, 'fail', /not set/));
+    void expectStatus(withSystem({ kernelCmdline: 'ro -- intel_iommu=off', iommuClasses: [], iommuGroupCount: 0 }), CheckId.IommuCmdline, 'fail', /not set/));
   test('AMD passes without a parameter and says whether iommu=pt is set', () =>
-    expectStatus(withSystem({ cpuFlags: ['svm'], kernelCmdline: 'ro' }), CheckId.IommuCmdline, 'pass', /iommu=pt is not set/));
-  test('unreadable cmdline is unknown', () => expectStatus(withSystem({ kernelCmdline: undefined }), CheckId.IommuCmdline, 'unknown'));
+    void expectStatus(withSystem({ cpuFlags: ['svm'], kernelCmdline: 'ro' }), CheckId.IommuCmdline, 'pass', /iommu=pt is not set/));
+  test('unreadable cmdline is unknown', () => void expectStatus(withSystem({ kernelCmdline: undefined }), CheckId.IommuCmdline, 'unknown'));
 });
 
 describe('interrupt-remapping', () => {
-  test('AMD-Vi message passes', () => expectStatus(withSystem({ kernelLog: ['AMD-Vi: Interrupt remapping enabled'] }), CheckId.InterruptRemapping, 'pass'));
+  test('AMD-Vi message passes', () => void expectStatus(withSystem({ kernelLog: ['AMD-Vi: Interrupt remapping enabled'] }), CheckId.InterruptRemapping, 'pass'));
   test('the kernel disabling it (erratum) fails with allow_unsafe_interrupts fixes', () => {
     const c = expectStatus(
       withSystem({ kernelLog: ['DMAR-IR: This system BIOS has enabled interrupt remapping on a chipset that contains an erratum making that feature unstable. To maintain system stability interrupt remapping is being disabled.'] }),
@@ -110,17 +110,17 @@ describe('interrupt-remapping', () => {
     );
     assert.ok(c.fixes.some((f) => f.line === 'options vfio_iommu_type1 allow_unsafe_interrupts=1' && f.file === '/etc/modprobe.d/vfio.conf'));
   });
-  test('intremap=off on the command line fails', () => expectStatus(withSystem({ kernelCmdline: 'intel_iommu=on intremap=off' }), CheckId.InterruptRemapping, 'fail', /intremap=off/));
+  test('intremap=off on the command line fails', () => void expectStatus(withSystem({ kernelCmdline: 'intel_iommu=on intremap=off' }), CheckId.InterruptRemapping, 'fail', /intremap=off/));
   test('missing but allowed unsafe interrupts warns', () =>
-    expectStatus(withSystem({ kernelLog: ['vfio_iommu_type1_attach_group: No interrupt remapping support.'], allowUnsafeInterrupts: true }), CheckId.InterruptRemapping, 'warn'));
-  test('a log without any remapping message is unknown', () => expectStatus(withSystem({ kernelLog: ['DMAR: IOMMU enabled'] }), CheckId.InterruptRemapping, 'unknown', /rotated/));
+    void expectStatus(withSystem({ kernelLog: ['vfio_iommu_type1_attach_group: No interrupt remapping support.'], allowUnsafeInterrupts: true }), CheckId.InterruptRemapping, 'warn'));
+  test('a log without any remapping message is unknown', () => void expectStatus(withSystem({ kernelLog: ['DMAR: IOMMU enabled'] }), CheckId.InterruptRemapping, 'unknown', /rotated/));
   test('no IOMMU at all means no remapping', () =>
-    expectStatus(withSystem({ kernelLog: undefined, iommuClasses: [], iommuGroupCount: 0 }), CheckId.InterruptRemapping, 'fail'));
+    void expectStatus(withSystem({ kernelLog: undefined, iommuClasses: [], iommuGroupCount: 0 }), CheckId.InterruptRemapping, 'fail'));
 });
 
 describe('vfio-modules', () => {
   test('built-in (modules.builtin paths with dashes) counts as present', () =>
-    expectStatus(
+    void expectStatus(
       withSystem({ modules: [], builtinModules: ['kernel/drivers/vfio/vfio.ko', 'kernel/drivers/vfio/pci/vfio-pci.ko', 'kernel/drivers/vfio/vfio_iommu_type1.ko'] }),
       CheckId.VfioModules,
       'pass',
@@ -131,18 +131,18 @@ describe('vfio-modules', () => {
     assert.match(c.fixes[0]!.command, /modprobe -a vfio vfio_iommu_type1 vfio_pci/);
   });
   test('not loaded with modules.builtin unreadable says "not loaded", not "absent"', () =>
-    expectStatus(withSystem({ modules: ['kvm'], builtinModules: undefined }), CheckId.VfioModules, 'warn', /vfio: not loaded/));
-  test('no module lists is unknown', () => expectStatus(withSystem({ modules: undefined, builtinModules: undefined }), CheckId.VfioModules, 'unknown'));
+    void expectStatus(withSystem({ modules: ['kvm'], builtinModules: undefined }), CheckId.VfioModules, 'warn', /vfio: not loaded/));
+  test('no module lists is unknown', () => void expectStatus(withSystem({ modules: undefined, builtinModules: undefined }), CheckId.VfioModules, 'unknown'));
 });
 
 describe('vfio-unsafe-interrupts', () => {
   test('not set while remapping is missing fails', () =>
-    expectStatus(withSystem({ kernelLog: ['No interrupt remapping support'], allowUnsafeInterrupts: false }), CheckId.VfioUnsafeInterrupts, 'fail'));
+    void expectStatus(withSystem({ kernelLog: ['No interrupt remapping support'], allowUnsafeInterrupts: false }), CheckId.VfioUnsafeInterrupts, 'fail'));
   test('set without remapping passes', () =>
-    expectStatus(withSystem({ kernelLog: ['No interrupt remapping support'], allowUnsafeInterrupts: true }), CheckId.VfioUnsafeInterrupts, 'pass'));
-  test('set although remapping works warns', () => expectStatus(withSystem({ allowUnsafeInterrupts: true }), CheckId.VfioUnsafeInterrupts, 'warn'));
-  test('not set with remapping unknown warns', () => expectStatus(withSystem({ kernelLog: [] }), CheckId.VfioUnsafeInterrupts, 'warn'));
-  test('unreadable parameter is unknown', () => expectStatus(withSystem({ allowUnsafeInterrupts: undefined }), CheckId.VfioUnsafeInterrupts, 'unknown'));
+    void expectStatus(withSystem({ kernelLog: ['No interrupt remapping support'], allowUnsafeInterrupts: true }), CheckId.VfioUnsafeInterrupts, 'pass'));
+  test('set although remapping works warns', () => void expectStatus(withSystem({ allowUnsafeInterrupts: true }), CheckId.VfioUnsafeInterrupts, 'warn'));
+  test('not set with remapping unknown warns', () => void expectStatus(withSystem({ kernelLog: [] }), CheckId.VfioUnsafeInterrupts, 'warn'));
+  test('unreadable parameter is unknown', () => void expectStatus(withSystem({ allowUnsafeInterrupts: undefined }), CheckId.VfioUnsafeInterrupts, 'unknown'));
 });
 
 describe('device nodes', () => {
@@ -162,7 +162,7 @@ describe('device nodes', () => {
 });
 
 describe('bridges', () => {
-  test('no bridge warns', () => expectStatus(withSystem({}, { interfaces: [{ name: 'eth0' }] }), CheckId.Bridges, 'warn', /No Linux bridge/));
+  test('no bridge warns', () => void expectStatus(withSystem({}, { interfaces: [{ name: 'eth0' }] }), CheckId.Bridges, 'warn', /No Linux bridge/));
   test('a bridge without ports warns; ports found through master', () => {
     expectStatus(withSystem({}, { interfaces: [{ name: 'virbr0', isBridge: true }, { name: 'eth0' }] }), CheckId.Bridges, 'warn', /virbr0 \(no ports\)/);
     expectStatus(withSystem({}, { interfaces: [{ name: 'br1', isBridge: true }, { name: 'eth1', master: 'br1' }] }), CheckId.Bridges, 'pass', /br1 \(ports: eth1\)/);
@@ -175,14 +175,14 @@ describe('bridges', () => {
 
 describe('macvtap', () => {
   test('an existing macvtap interface passes', () =>
-    expectStatus(withSystem({ modules: [], builtinModules: undefined }, { interfaces: [{ name: 'macvtap0', kind: 'macvtap' }] }), CheckId.Macvtap, 'pass'));
-  test('absent warns with RTNETLINK hint', () => expectStatus(withSystem({ modules: [], builtinModules: [] }), CheckId.Macvtap, 'warn', /RTNETLINK/));
-  test('unknown module lists', () => expectStatus(withSystem({ modules: undefined, builtinModules: undefined }), CheckId.Macvtap, 'unknown'));
+    void expectStatus(withSystem({ modules: [], builtinModules: undefined }, { interfaces: [{ name: 'macvtap0', kind: 'macvtap' }] }), CheckId.Macvtap, 'pass'));
+  test('absent warns with RTNETLINK hint', () => void expectStatus(withSystem({ modules: [], builtinModules: [] }), CheckId.Macvtap, 'warn', /RTNETLINK/));
+  test('unknown module lists', () => void expectStatus(withSystem({ modules: undefined, builtinModules: undefined }), CheckId.Macvtap, 'unknown'));
 });
 
 describe('qemu and libvirt', () => {
-  test('old QEMU warns', () => expectStatus(withSystem({ qemuVersion: 'QEMU emulator version 1.7.0' }), CheckId.Qemu, 'warn', /2\.12/));
-  test('garbage version warns', () => expectStatus(withSystem({ qemuVersion: 'nope' }), CheckId.Qemu, 'warn'));
+  test('old QEMU warns', () => void expectStatus(withSystem({ qemuVersion: 'QEMU emulator version 1.7.0' }), CheckId.Qemu, 'warn', /2\.12/));
+  test('garbage version warns', () => void expectStatus(withSystem({ qemuVersion: 'nope' }), CheckId.Qemu, 'warn'));
   test('no version is unknown', () => {
     expectStatus(withSystem({ qemuVersion: undefined }), CheckId.Qemu, 'unknown');
     expectStatus(withSystem({ libvirtVersion: undefined }), CheckId.Libvirt, 'unknown');
@@ -192,7 +192,7 @@ describe('qemu and libvirt', () => {
 
 describe('sriov-devices', () => {
   test('no PF warns', () =>
-    expectStatus(withSystem({}, { devices: [{ bdf: '0000:00:02.0', classCode: '020000', vendorId: '1af4', deviceId: '1000' }] as never }), CheckId.SriovDevices, 'warn'));
+    void expectStatus(withSystem({}, { devices: [{ bdf: '0000:00:02.0', classCode: '020000', vendorId: '1af4', deviceId: '1000' }] as never }), CheckId.SriovDevices, 'warn'));
 });
 
 test('per-mode summary: a host without vhost-net fails only the vhost-net mode', () => {
@@ -209,5 +209,5 @@ describe('usability and daemon sockets', () => {
     assert.match(c.fixes[0]!.command, /usermod -aG kvm/);
   });
   test('libvirt socket without virsh passes', () =>
-    expectStatus(withSystem({ libvirtVersion: undefined, libvirtSocket: true }), CheckId.Libvirt, 'pass', /socket/));
+    void expectStatus(withSystem({ libvirtVersion: undefined, libvirtSocket: true }), CheckId.Libvirt, 'pass', /socket/));
 });
