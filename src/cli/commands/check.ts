@@ -7,7 +7,6 @@ import { ExitCode, flag, HOST_HELP, hostOptions, listOption, stringOption, Usage
 
 /** Host text (kernel log lines, interface names) may carry terminal escapes: never print them raw. */
 function clean(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
 }
 
