@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { Log } from '../log';
+import { registerXmlCompletion } from './completion';
+import { registerXmlHover } from './hover';
 
 /** libvirt XML editor features: completion, hover, schema status (diagnostics live in ../diagnostics). */
-export function registerXml(_log: Log): vscode.Disposable {
-  return vscode.Disposable.from();
+export function registerXml(log: Log): vscode.Disposable {
+  return vscode.Disposable.from(registerXmlCompletion(log), registerXmlHover(log));
 }

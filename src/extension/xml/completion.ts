@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import { completeXml, type XmlCompletion } from '../../core/xml/complete/complete';
+import type { Log } from '../log';
+import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
+
+const KINDS: Record<XmlCompletion['kind'], vscode.CompletionItemKind> = {
+  element: vscode.CompletionItemKind.Class,
+  attribute: vscode.CompletionItemKind.Property,
+  value: vscode.CompletionItemKind.EnumMember,
+};
+
+function toItem(doc: vscode.TextDocument, position: vscode.Position, c: XmlCompletion): vscode.CompletionItem {
+  const item = new vscode.CompletionItem(c.label, KINDS[c.kind]);
+  item.insertText = new vscode.SnippetString(c.insert);
+  item.documentation = new vscode.MarkdownString(c.documentation);
+  const start = doc.positionAt(c.replace.start);
+  const end = doc.positionAt(c.replace.end);
+  // The editor rejects multi-line ranges and ranges not containing the cursor.
+  item.range = start.line === end.line && end.isAfterOrEqual(position) ? new vscode.Range(start, end) : new vscode.Range(start, position);
+  if (c.retrigger) item.command = { command: 'editor.action.triggerSuggest', title: 'Suggest values' };
+  return item;
+}
+
+/** Element, attribute and value completion for libvirt networking XML (core/xml/complete). */
+export function registerXmlCompletion(log: Log): vscode.Disposable {
+  return vscode.languages.registerCompletionItemProvider(
+    XML_SELECTOR,
+    {
+      provideCompletionItems(doc, position) {
+        try {
+          if (!isLibvirtXml(doc)) return [];
+          return completeXml(doc.getText(), doc.offsetAt(position)).map((c) => toItem(doc, position, c));
+        } catch (e) {
+          log.error(`XML completion failed: ${(e as Error).stack ?? String(e)}`);
+          return [];
+        }
+      },
+    },
+    '<', ' ', "'", '"',
+  );
+}
