@@ -2,6 +2,7 @@
 // everything else, ESM-only packages such as execa included, is bundled into CommonJS.
 import * as esbuild from 'esbuild';
 import { chmodSync, readFileSync } from 'node:fs';
+import { bundleSchemas } from './schemas.mjs';
 
 const production = process.argv.includes('--production');
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -20,8 +21,15 @@ const common = {
   loader: { '.wasm': 'file' },
 };
 
+const libxml = ['libxml2-wasm', 'libxml2-wasm/*'];
+const esm = { ...common, format: 'esm', define: { KVMNET_VERSION: common.define.KVMNET_VERSION }, inject: [] };
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
+  esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...libxml] }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: libxml, banner: { js: '#!/usr/bin/env node' } }),
+  // libxml2-wasm has top-level await, which CommonJS cannot bundle: the schema worker thread and the
+  // CommonJS bundles' in-process fallback (dist/libxml2.mjs, loaded by src/core/xml/schema/libxml.ts) are ESM.
+  esbuild.build({ ...esm, entryPoints: ['src/core/xml/schema/worker.ts'], outfile: 'dist/xml-worker.mjs', external: libxml }),
+  esbuild.build({ ...esm, entryPoints: ['src/core/xml/schema/libxmlBundle.ts'], outfile: 'dist/libxml2.mjs' }),
 ]);
+bundleSchemas();
 chmodSync('dist/cli.js', 0o755);

@@ -1,0 +1,22 @@
+/**
+ * Diagnostic codes of the schema layer (libxml2 RelaxNG with libvirt's schemas). Kept next to
+ * the validator; the semantic rules have their own XmlCode in ../codes.ts.
+ */
+export const SchemaCode = {
+  /** The text is not well-formed XML: one located error, no schema findings. */
+  NotWellFormed: 'xml-not-well-formed',
+  /** An attribute value the schema does not allow (range on the value). */
+  InvalidValue: 'schema-invalid-value',
+  /** An attribute the element does not have in the schema (range on the name). */
+  UnknownAttribute: 'schema-unknown-attribute',
+  /** An element not allowed at this place. */
+  UnexpectedElement: 'schema-unexpected-element',
+  /** A required element is missing. */
+  MissingElement: 'schema-missing-element',
+  /** Any other schema violation, on the element libxml2 names. */
+  Invalid: 'schema-invalid',
+  /** No usable libvirt schema set (bad setting, no schemas installed or bundled): information only. */
+  Unavailable: 'schema-unavailable',
+} as const;
+
+export type SchemaCode = (typeof SchemaCode)[keyof typeof SchemaCode];

@@ -1,0 +1,342 @@
+/*
+ * A small, approximate index of libvirt's RelaxNG schemas: for each element name, the
+ * attribute sets it may carry (one "variant" per choice branch, e.g. <address type='pci'>
+ * vs type='drive') with each attribute's allowed values or datatypes, and the child
+ * element names. libxml2 decides valid/invalid; this index only says WHERE and WHY when
+ * libxml2's own message is vague ("Element interface failed to validate content").
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { attrValue, childElements, parseXml, walkElements, type XmlElement } from '../document';
+
+/** One allowed form of an attribute value. `via` lists the named defines it came through (pciSlot …). */
+export type ValueAlt =
+  | { readonly kind: 'value'; readonly value: string; readonly via: readonly string[] }
+  | { readonly kind: 'data'; readonly type: string; readonly params: Readonly<Record<string, string>>; readonly via: readonly string[] }
+  | { readonly kind: 'text'; readonly via: readonly string[] };
+
+export interface Variant {
+  readonly attrs: ReadonlyMap<string, readonly ValueAlt[]>;
+  readonly anyAttr: boolean;
+  /** Child element name → the schema's <element> definitions for it at this place. */
+  readonly children: ReadonlyMap<string, readonly XmlElement[]>;
+  readonly anyChild: boolean;
+}
+
+/** An element of the schema (its <element name=…> node) or of the checked document. */
+export interface SchemaIndex {
+  /** Variants of one schema element definition. */
+  variants(def: XmlElement): readonly Variant[];
+  /** Every definition of an element name, whatever its context. */
+  defsNamed(name: string): readonly XmlElement[];
+}
+
+const MAX_VARIANTS = 48;
+
+interface MVariant {
+  attrs: Map<string, ValueAlt[]>;
+  anyAttr: boolean;
+  children: Map<string, XmlElement[]>;
+  anyChild: boolean;
+}
+
+const empty = (): MVariant => ({ attrs: new Map(), anyAttr: false, children: new Map(), anyChild: false });
+
+function mergeInto(a: MVariant, b: MVariant): MVariant {
+  const out: MVariant = { attrs: new Map(a.attrs), anyAttr: a.anyAttr || b.anyAttr, children: new Map(a.children), anyChild: a.anyChild || b.anyChild };
+  for (const [k, v] of b.attrs) out.attrs.set(k, [...(out.attrs.get(k) ?? []), ...v]);
+  for (const [k, v] of b.children) out.children.set(k, [...(out.children.get(k) ?? []), ...v]);
+  return out;
+}
+
+function collapse(vs: MVariant[]): MVariant[] {
+  return vs.length <= MAX_VARIANTS ? vs : [vs.reduce(mergeInto, empty())];
+}
+
+function product(lists: MVariant[][]): MVariant[] {
+  let acc: MVariant[] = [empty()];
+  for (const next of lists) {
+    if (next.length === 0) continue;
+    // Too many combinations: merge this part's branches (the index gets coarser, never wrong about the verdict).
+    const list = acc.length * next.length > MAX_VARIANTS ? [next.reduce(mergeInto, empty())] : next;
+    acc = acc.flatMap((a) => list.map((b) => mergeInto(a, b)));
+  }
+  return acc;
+}
+
+class Builder {
+  private readonly defines = new Map<string, XmlElement[]>();
+  private readonly memo = new Map<string, MVariant[]>();
+  private readonly altMemo = new Map<string, ValueAlt[]>();
+  private readonly busy = new Set<string>();
+  readonly byName = new Map<string, XmlElement[]>();
+  private readonly defVariants = new Map<XmlElement, MVariant[]>();
+
+  constructor(grammars: XmlElement[]) {
+    for (const g of grammars) {
+      for (const el of walkElements(g)) {
+        const name = attrValue(el, 'name');
+        if (!name) continue;
+        if (el.name === 'define') this.defines.set(name, [...(this.defines.get(name) ?? []), el]);
+        if (el.name === 'element') this.byName.set(name, [...(this.byName.get(name) ?? []), el]);
+      }
+    }
+  }
+
+  variants(def: XmlElement): MVariant[] {
+    let v = this.defVariants.get(def);
+    if (!v) this.defVariants.set(def, (v = this.content(childElements(def))));
+    return v;
+  }
+
+  /** Variants of an element's content: a sequence of patterns. */
+  private content(nodes: XmlElement[]): MVariant[] {
+    return collapse(product(nodes.map((n) => this.pattern(n))));
+  }
+
+  private pattern(n: XmlElement): MVariant[] {
+    switch (n.name) {
+      case 'attribute': {
+        const v = empty();
+        const name = attrValue(n, 'name');
+        if (name === undefined) v.anyAttr = true;
+        else v.attrs.set(name, this.alts(childElements(n), []));
+        return [v];
+      }
+      case 'element': {
+        const v = empty();
+        const name = attrValue(n, 'name');
+        if (name === undefined) v.anyChild = true;
+        else v.children.set(name, [n]);
+        return [v];
+      }
+      case 'choice':
+        return collapse(childElements(n).flatMap((c) => this.pattern(c)));
+      case 'group':
+      case 'optional':
+      case 'zeroOrMore':
+      case 'oneOrMore':
+      case 'interleave':
+      case 'mixed':
+        return this.content(childElements(n));
+      case 'ref':
+      case 'parentRef': {
+        const name = attrValue(n, 'name') ?? '';
+        const hit = this.memo.get(name);
+        if (hit) return hit;
+        if (this.busy.has(name)) return [empty()];
+        this.busy.add(name);
+        const defs = this.defines.get(name) ?? [];
+        // combine="choice" defines are alternatives; a single define is a sequence.
+        const out = collapse(defs.flatMap((d) => this.content(childElements(d))));
+        this.busy.delete(name);
+        this.memo.set(name, out);
+        return out;
+      }
+      default:
+        return [empty()];
+    }
+  }
+
+  /** Allowed values of an attribute's content pattern. */
+  private alts(nodes: XmlElement[], via: string[]): ValueAlt[] {
+    if (nodes.length === 0) return [{ kind: 'text', via }];
+    return nodes.flatMap((n) => this.alt(n, via));
+  }
+
+  private alt(n: XmlElement, via: string[]): ValueAlt[] {
+    switch (n.name) {
+      case 'value':
+        return [{ kind: 'value', value: n.children.map((c) => (c.kind === 'text' ? c.text : '')).join('').trim(), via }];
+      case 'data': {
+        const params: Record<string, string> = {};
+        for (const p of childElements(n, 'param')) {
+          const pn = attrValue(p, 'name');
+          if (pn) params[pn] = p.children.map((c) => (c.kind === 'text' ? c.text : '')).join('');
+        }
+        return [{ kind: 'data', type: attrValue(n, 'type') ?? 'string', params, via }];
+      }
+      case 'text':
+      case 'list':
+        return [{ kind: 'text', via }];
+      case 'choice':
+      case 'group':
+        return childElements(n).flatMap((c) => this.alt(c, via));
+      case 'ref': {
+        const name = attrValue(n, 'name') ?? '';
+        const key = `${name}`;
+        let base = this.altMemo.get(key);
+        if (!base) {
+          if (this.busy.has(`alt:${name}`)) return [{ kind: 'text', via }];
+          this.busy.add(`alt:${name}`);
+          base = (this.defines.get(name) ?? []).flatMap((d) => this.alts(childElements(d), [name]));
+          this.busy.delete(`alt:${name}`);
+          this.altMemo.set(key, base);
+        }
+        return via.length === 0 ? base : base.map((a) => ({ ...a, via: [...via, ...a.via] }));
+      }
+      default:
+        return [{ kind: 'text', via }];
+    }
+  }
+}
+
+/** Builds the index from `rootFile` and the grammars it includes (only those: interface.rng's netcf <mac> must not leak into the domain's). */
+export function buildSchemaIndex(dir: string, rootFile: string): SchemaIndex {
+  const grammars: XmlElement[] = [];
+  const pending = [rootFile];
+  const seen = new Set<string>();
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    let root: XmlElement | undefined;
+    try {
+      root = parseXml(readFileSync(path.join(dir, file), 'utf8')).root;
+    } catch {
+      continue;
+    }
+    if (!root) continue;
+    grammars.push(root);
+    for (const el of walkElements(root)) {
+      const href = el.name === 'include' || el.name === 'externalRef' ? attrValue(el, 'href') : undefined;
+      if (href && !href.includes('/')) pending.push(href);
+    }
+  }
+  const b = new Builder(grammars);
+  return { variants: (def) => b.variants(def), defsNamed: (name) => b.byName.get(name) ?? [] };
+}
+
+// ---- checking values against the index ------------------------------------------------
+
+const INTEGER_TYPES: Record<string, [bigint | undefined, bigint | undefined]> = {
+  integer: [undefined, undefined],
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  long: [-(2n ** 63n), 2n ** 63n - 1n],
+  short: [-32768n, 32767n],
+  byte: [-128n, 127n],
+  unsignedInt: [0n, 2n ** 32n - 1n],
+  unsignedLong: [0n, 2n ** 64n - 1n],
+  unsignedShort: [0n, 65535n],
+  unsignedByte: [0n, 255n],
+  positiveInteger: [1n, undefined],
+  nonNegativeInteger: [0n, undefined],
+  negativeInteger: [undefined, -1n],
+  nonPositiveInteger: [undefined, 0n],
+};
+
+const patternCache = new Map<string, RegExp | undefined>();
+function xsdPattern(p: string): RegExp | undefined {
+  if (!patternCache.has(p)) {
+    let re: RegExp | undefined;
+    try {
+      re = new RegExp(`^(?:${p})$`, 'u');
+    } catch {
+      re = undefined; // an XSD-only construct: treat as unknown (accept)
+    }
+    patternCache.set(p, re);
+  }
+  return patternCache.get(p);
+}
+
+/** True when `raw` is allowed by `alt` (unknown datatypes are accepted: the index must never invent errors). */
+export function valueMatches(alt: ValueAlt, raw: string): boolean {
+  if (alt.kind === 'text') return true;
+  if (alt.kind === 'value') return raw.trim().replace(/\s+/g, ' ') === alt.value;
+  const isString = alt.type === 'string' || alt.type === 'normalizedString';
+  const v = isString ? raw : raw.trim().replace(/\s+/g, ' ');
+  const { pattern, minInclusive, maxInclusive, minLength, maxLength, length } = alt.params;
+  if (pattern !== undefined) {
+    const re = xsdPattern(pattern);
+    if (re && !re.test(v)) return false;
+  }
+  if (length !== undefined && [...v].length !== Number(length)) return false;
+  if (minLength !== undefined && [...v].length < Number(minLength)) return false;
+  if (maxLength !== undefined && [...v].length > Number(maxLength)) return false;
+  const range = INTEGER_TYPES[alt.type];
+  if (range) {
+    if (!/^[+-]?\d+$/.test(v)) return false;
+    const n = BigInt(v);
+    if ((range[0] !== undefined && n < range[0]) || (range[1] !== undefined && n > range[1])) return false;
+    if (minInclusive !== undefined && /^-?\d+$/.test(minInclusive) && n < BigInt(minInclusive)) return false;
+    if (maxInclusive !== undefined && /^-?\d+$/.test(maxInclusive) && n > BigInt(maxInclusive)) return false;
+    return true;
+  }
+  if (alt.type === 'boolean') return /^(true|false|1|0)$/.test(v);
+  if (alt.type === 'double' || alt.type === 'float' || alt.type === 'decimal') return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^(INF|-INF|NaN)$/.test(v);
+  return true;
+}
+
+export interface AttrProblem {
+  readonly attr: string;
+  /** 'unknown': no such attribute here; 'value': the value fits none of the allowed forms. */
+  readonly kind: 'unknown' | 'value';
+  /** Allowed forms in the best-fitting variant. */
+  readonly alts: readonly ValueAlt[];
+}
+
+/** The schema definitions that can describe document element `el`, found from its ancestors (context-exact). */
+export function defsFor(index: SchemaIndex, el: XmlElement): readonly XmlElement[] {
+  if (!el.parent) return index.defsNamed(el.name);
+  const parents = defsFor(index, el.parent);
+  const out = new Set<XmlElement>();
+  for (const p of parents) for (const v of index.variants(p)) for (const d of v.children.get(el.name) ?? []) out.add(d);
+  return out.size > 0 ? [...out] : index.defsNamed(el.name);
+}
+
+export function variantsFor(index: SchemaIndex, el: XmlElement): Variant[] {
+  return defsFor(index, el).flatMap((d) => index.variants(d));
+}
+
+/** Attribute problems of an element against its best-fitting schema variant, or undefined when the index does not know the element. */
+export function attributeProblems(index: SchemaIndex, el: XmlElement): AttrProblem[] | undefined {
+  const variants = variantsFor(index, el);
+  if (variants.length === 0) return undefined;
+  let best: { score: number; problems: AttrProblem[] } | undefined;
+  for (const v of variants) {
+    let score = 0;
+    const problems: AttrProblem[] = [];
+    for (const a of el.attributes) {
+      if (a.name.startsWith('xmlns') || a.name.startsWith('xml:')) continue;
+      const alts = v.attrs.get(a.name);
+      if (!alts) {
+        if (!v.anyAttr) {
+          problems.push({ attr: a.name, kind: 'unknown', alts: [] });
+          score += 1;
+        }
+        continue;
+      }
+      if (!alts.some((alt) => valueMatches(alt, a.value))) {
+        problems.push({ attr: a.name, kind: 'value', alts });
+        // A mismatch on a fixed single value (type='pci') means "wrong variant", not "wrong value".
+        score += alts.length === 1 && alts[0]!.kind === 'value' ? 2 : 1;
+      }
+    }
+    if (!best || score < best.score) best = { score, problems };
+  }
+  return best!.problems;
+}
+
+/** Child element names allowed in `el`, or undefined when any child is allowed or the element is unknown. */
+export function allowedChildren(index: SchemaIndex, el: XmlElement): Set<string> | undefined {
+  const variants = variantsFor(index, el);
+  if (variants.length === 0) return undefined;
+  const out = new Set<string>();
+  for (const v of variants) {
+    if (v.anyChild) return undefined;
+    v.children.forEach((_, k) => out.add(k));
+  }
+  return out;
+}
+
+/** Attribute names any variant of `el` allows. */
+export function allowedAttributes(index: SchemaIndex, el: XmlElement): string[] {
+  const out = new Set<string>();
+  for (const v of variantsFor(index, el)) v.attrs.forEach((_, k) => out.add(k));
+  return [...out].sort();
+}
+
+/** Every allowed form of `attr` on `el`, over all of its variants (for discriminators such as type=). */
+export function allAlts(index: SchemaIndex, el: XmlElement, attr: string): ValueAlt[] {
+  return variantsFor(index, el).flatMap((v) => v.attrs.get(attr) ?? []);
+}
