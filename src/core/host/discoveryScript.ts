@@ -47,7 +47,7 @@ if [ -d "$R/sys/kernel/iommu_groups" ]; then
   for g in "$R"/sys/kernel/iommu_groups/*; do
     [ -d "$g" ] || continue
     n=$((n + 1))
-    for m in "$g"/devices/*; do [ -e "$m" ] && printf 'G\t%s\t%s\n' "\${g##*/}" "\${m##*/}"; done
+    for m in "$g"/devices/*; do { [ -e "$m" ] || [ -L "$m" ]; } && printf 'G\t%s\t%s\n' "\${g##*/}" "\${m##*/}"; done
   done
   sys iommu-groups "$n"
 fi
