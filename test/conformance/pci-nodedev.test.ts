@@ -32,26 +32,32 @@ interface Facts {
   maxVfs?: number;
 }
 
+/** Parsed XML is untyped: read it through these instead of casts. */
+const get = (o: unknown, k: string): unknown => (o !== null && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined);
+const str = (o: unknown, k: string): string => String(get(o, k));
+
 function facts(xml: string): Facts | undefined {
-  const doc = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(xml);
-  const cap = list(doc.device?.capability).find((c: Record<string, unknown>) => c['@_type'] === 'pci') as Record<string, never> | undefined;
+  const doc: unknown = new XMLParser({ ignoreAttributes: false, parseTagValue: false }).parse(xml);
+  const cap = list(get(get(doc, 'device'), 'capability')).find((c) => get(c, '@_type') === 'pci');
   if (!cap) return undefined;
-  const sub = list<Record<string, never>>(cap.capability);
-  const phys = sub.find((c) => c['@_type'] === 'phys_function');
-  const virt = sub.find((c) => c['@_type'] === 'virt_functions');
-  const group = cap.iommuGroup as Record<string, never> | undefined;
-  const bdf = `${hex(cap.domain, 4)}:${hex(cap.bus, 2)}:${hex(cap.slot, 2)}.${hex(cap.function, 1)}`;
+  const sub = list(get(cap, 'capability'));
+  const phys = sub.find((c) => get(c, '@_type') === 'phys_function');
+  const virt = sub.find((c) => get(c, '@_type') === 'virt_functions');
+  const group = get(cap, 'iommuGroup');
+  const numa = get(cap, 'numa');
+  const cls = get(cap, 'class');
+  const bdf = `${hex(str(cap, 'domain'), 4)}:${hex(str(cap, 'bus'), 2)}:${hex(str(cap, 'slot'), 2)}.${hex(str(cap, 'function'), 1)}`;
   return {
     bdf,
-    vendor: String((cap.vendor as Record<string, string>)['@_id']).slice(2),
-    product: String((cap.product as Record<string, string>)['@_id']).slice(2),
-    ...(cap.class ? { cls: String(cap.class).slice(2) } : {}),
-    ...(cap.numa ? { numa: Number((cap.numa as Record<string, string>)['@_node']) } : {}),
-    ...(group ? { group: Number(group['@_number']) } : {}),
-    groupMembers: list<Addr>(group?.address).map(bdfOf),
-    ...(phys ? { physfn: bdfOf(phys.address as Addr) } : {}),
-    vfs: list<Addr>(virt?.address).map(bdfOf),
-    ...(virt?.['@_maxCount'] ? { maxVfs: Number(virt['@_maxCount']) } : {}),
+    vendor: str(get(cap, 'vendor'), '@_id').slice(2),
+    product: str(get(cap, 'product'), '@_id').slice(2),
+    ...(cls !== undefined ? { cls: String(cls).slice(2) } : {}),
+    ...(numa !== undefined ? { numa: Number(str(numa, '@_node')) } : {}),
+    ...(group !== undefined ? { group: Number(str(group, '@_number')) } : {}),
+    groupMembers: list(get(group, 'address') as Addr | Addr[] | undefined).map(bdfOf),
+    ...(phys ? { physfn: bdfOf(get(phys, 'address') as Addr) } : {}),
+    vfs: list(get(virt, 'address') as Addr | Addr[] | undefined).map(bdfOf),
+    ...(get(virt, '@_maxCount') !== undefined ? { maxVfs: Number(str(virt, '@_maxCount')) } : {}),
   };
 }
 
