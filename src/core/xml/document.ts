@@ -67,6 +67,14 @@ export class XmlDocument {
     this.index = new LineIndex(text);
   }
 
+  private all: readonly XmlElement[] | undefined;
+
+  /** Every element in document order, computed once: rules walk the tree many times. */
+  get elements(): readonly XmlElement[] {
+    this.all ??= [...walkElements(this.root)];
+    return this.all;
+  }
+
   rangeOf(span: Span): TextRange {
     return this.index.rangeOf(span.start, span.end);
   }

@@ -28,7 +28,26 @@ class ParseStop extends Error {
 }
 
 // XML 1.0 forbids most C0 controls, lone surrogates and U+FFFE/U+FFFF anywhere in a document.
-const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// One plain character class scans fast; surrogates are then checked for pairing by hand.
+const SUSPECT_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+function findIllegalChar(text: string): number | undefined {
+  SUSPECT_CHAR.lastIndex = 0;
+  for (let m = SUSPECT_CHAR.exec(text); m; m = SUSPECT_CHAR.exec(text)) {
+    const i = m.index;
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        SUSPECT_CHAR.lastIndex = i + 2; // a valid pair
+        continue;
+      }
+    }
+    return i;
+  }
+  return undefined;
+}
+
 // Permissive on non-ASCII name characters (libvirt never uses them), strict on ASCII.
 const NAME = /[A-Za-z_:\u00C0-\uFFFF][\w.:\u00B7\u00C0-\uFFFF-]*/y;
 const SPACE = /[ \t\r\n]*/y;
@@ -68,8 +87,8 @@ class Parser {
   }
 
   parseDocument(): void {
-    const bad = ILLEGAL_CHAR.exec(this.text);
-    const limit = bad ? bad.index : this.text.length;
+    const bad = findIllegalChar(this.text);
+    const limit = bad ?? this.text.length;
     if (this.text.startsWith('\uFEFF')) this.pos = 1; // BOM
     try {
       this.prolog();
@@ -78,10 +97,10 @@ class Parser {
       this.epilog();
     } catch (e) {
       // An illegal character earlier than the structural error is the real, first problem.
-      if (bad && e instanceof ParseStop && e.detail.span.start >= limit) this.illegalChar(bad.index);
+      if (bad !== undefined && e instanceof ParseStop && e.detail.span.start >= limit) this.illegalChar(bad);
       throw e;
     }
-    if (bad) this.illegalChar(bad.index);
+    if (bad !== undefined) this.illegalChar(bad);
   }
 
   private illegalChar(at: number): never {

@@ -1,4 +1,4 @@
-import { attrValue, attribute, childElements, firstChild, walkElements, type XmlElement } from '../document';
+import { attrValue, attribute, childElements, firstChild, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 import { isPciAddress, pciAddressKey } from './pciAddress';
 
@@ -14,7 +14,7 @@ function sourceAddress(dev: XmlElement): XmlElement | undefined {
 
 export function checkHostdevs(ctx: RuleContext): void {
   const seen = new Map<string, XmlElement>();
-  for (const dev of [...walkElements(ctx.doc.root)].filter(isPciAssignment)) {
+  for (const dev of ctx.doc.elements.filter(isPciAssignment)) {
     const address = sourceAddress(dev);
     const key = address && pciAddressKey(address);
     if (address && key) {
@@ -32,7 +32,7 @@ export function checkHostdevs(ctx: RuleContext): void {
     }
   }
   // Legacy device assignment can also be chosen for a whole VF pool (<network><forward mode='hostdev'>).
-  for (const el of walkElements(ctx.doc.root)) {
+  for (const el of ctx.doc.elements) {
     if (el.name !== 'driver' || attrValue(el, 'name') !== 'kvm') continue;
     const owner = el.parent;
     const isAssignment = owner && (isPciAssignment(owner) || (owner.name === 'forward' && attrValue(owner, 'mode') === 'hostdev'));

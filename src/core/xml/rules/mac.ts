@@ -1,6 +1,6 @@
 import type { Finding } from '../../findings';
 import { XmlCode } from '../codes';
-import { attribute, walkElements, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
+import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
@@ -15,7 +15,7 @@ export interface MacUse {
 /** The well-formed `<mac address>` values of the guest NICs (`interface/mac`), in document order. */
 export function nicMacs(doc: XmlDocument): MacUse[] {
   const out: MacUse[] = [];
-  for (const el of walkElements(doc.root)) {
+  for (const el of doc.elements) {
     if (el.name !== 'mac' || el.parent?.name !== 'interface') continue;
     const attr = attribute(el, 'address');
     if (attr && MAC.test(attr.value.trim())) out.push({ mac: attr.value.trim().toLowerCase(), attr, el });
@@ -24,7 +24,7 @@ export function nicMacs(doc: XmlDocument): MacUse[] {
 }
 
 export function checkMacs(ctx: RuleContext): void {
-  for (const el of walkElements(ctx.doc.root)) {
+  for (const el of ctx.doc.elements) {
     const attr = el.name === 'mac' ? attribute(el, 'address') : undefined;
     if (!attr) continue;
     const mac = attr.value.trim();

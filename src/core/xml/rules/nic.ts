@@ -1,5 +1,5 @@
 import type { Fix } from '../../findings';
-import { attrValue, attribute, childElements, firstChild, walkElements, type XmlElement } from '../document';
+import { attrValue, attribute, childElements, firstChild, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 
 /** Models QEMU emulates register by register; the guest needs no extra driver but they are slow. */
@@ -11,13 +11,14 @@ const NO_MODEL_TYPES = new Set(['hostdev', 'vdpa']);
  * A guest NIC: an <interface> in <devices>, or a device-fragment root. A root
  * <interface name='…'> is a host interface definition (netcf) and is left alone.
  */
-export function guestNics(root: XmlElement | undefined): XmlElement[] {
+export function guestNics(doc: XmlDocument): XmlElement[] {
+  const root = doc.root;
   if (root?.name === 'interface') return attrValue(root, 'name') === undefined ? [root] : [];
-  return [...walkElements(root)].filter((e) => e.name === 'interface' && e.parent?.name === 'devices');
+  return doc.elements.filter((e) => e.name === 'interface' && e.parent?.name === 'devices');
 }
 
 export function checkNics(ctx: RuleContext): void {
-  for (const nic of guestNics(ctx.doc.root)) {
+  for (const nic of guestNics(ctx.doc)) {
     const type = attrValue(nic, 'type') ?? '';
     if (type === 'bridge') checkBridge(ctx, nic);
     if (type === 'direct') checkDirect(ctx, nic);

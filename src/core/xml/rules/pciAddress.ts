@@ -1,5 +1,5 @@
 import type { Fix } from '../../findings';
-import { attrValue, walkElements, type XmlAttribute, type XmlElement } from '../document';
+import { attrValue, type XmlAttribute, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 
 /** Field limits and libvirt's own output width (it prints domain='0x0000' bus='0x00' slot='0x00' function='0x0'). */
@@ -46,7 +46,7 @@ export function pciAddressKey(el: XmlElement): string | undefined {
 }
 
 export function checkPciAddresses(ctx: RuleContext): void {
-  for (const el of walkElements(ctx.doc.root)) {
+  for (const el of ctx.doc.elements) {
     if (!isPciAddress(el)) continue;
     for (const field of Object.keys(FIELDS) as Field[]) {
       const attr = el.attributes.find((a) => a.name === field);
