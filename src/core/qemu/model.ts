@@ -15,6 +15,9 @@ export interface QemuProp {
   readonly range: Span;
   readonly keyRange: Span;
   readonly valueRange: Span;
+  /** The item and its value as index ranges into the option's value word (QemuOpts escapes kept). */
+  readonly index: Span;
+  readonly valueIndex: Span;
 }
 
 export interface QemuOption {
@@ -173,6 +176,8 @@ export function parseProps(word: ShellWord, impliedKey: string | undefined): Qem
         range: { start: src(start), end: srcEnd(start, end) },
         keyRange: { start: src(start), end: srcEnd(start, keyEndIdx) },
         valueRange: { start: src(vStart), end: srcEnd(vStart, end) },
+        index: { start, end },
+        valueIndex: { start: vStart, end },
       });
     }
     i++;

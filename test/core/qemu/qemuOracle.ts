@@ -1,6 +1,8 @@
 // The real QEMU as an argument oracle (recipe §3): parse the arguments, create the backends, quit over QMP.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { shellQuote } from '../../../src/core/qemu/generate';
 
 export const QEMU = 'qemu-system-x86_64';
@@ -53,4 +55,27 @@ export function createNetns(tag: string): { name: string; delete(): void } {
   inNs('link', 'set', 'veth0', 'up');
   inNs('link', 'set', 'veth1', 'up');
   return { name, delete: () => spawnSync('ip', ['netns', 'delete', name]) };
+}
+
+/**
+ * Runs a whole launch script with bash, where qemu-system-x86_64 / qemu-kvm / kvm on PATH are a wrapper that
+ * does the parse check with the script's arguments. Runs inside `netns` (so any port a rule binds stays there).
+ */
+export function runScriptChecked(scriptText: string, netns: string, workDir: string): OracleResult {
+  const bin = path.join(workDir, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const real = spawnSync('sh', ['-c', `command -v ${QEMU}`], { encoding: 'utf8' }).stdout.trim();
+  const wrapper = `#!/bin/sh\n${QMP_QUIT} | exec ${real} -M pc -accel tcg -S -display none -nodefaults -qmp stdio "$@" >/dev/null\n`;
+  for (const name of [QEMU, 'qemu-kvm', 'kvm']) {
+    writeFileSync(path.join(bin, name), wrapper);
+    chmodSync(path.join(bin, name), 0o755);
+  }
+  const file = path.join(workDir, 'launch.sh');
+  writeFileSync(file, scriptText);
+  const r = spawnSync('ip', ['netns', 'exec', netns, 'env', `PATH=${bin}:${process.env.PATH}`, 'bash', file], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    cwd: workDir,
+  });
+  return { ok: r.status === 0, status: r.status, stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }

@@ -1,0 +1,27 @@
+/**
+ * Diagnostic codes of the QEMU launch-script rules (source 'kvmnet-qemu'), shared by the checker and the
+ * editor so the two cannot drift. `doc` is the one-line rule doc.
+ */
+export const QemuCode = {
+  ShellSyntax: { id: 'qemu-shell-syntax', doc: 'The script has a shell syntax error; the rest of it is still checked.' },
+  CommentInContinuation: { id: 'qemu-comment-in-continuation', doc: 'A comment line after a backslash continuation ends the QEMU command; the options below it run as a separate command.' },
+  LegacyNet: { id: 'qemu-legacy-net', doc: '-net nic/-net user/-net tap join NICs and backends through a hub, which blocks vhost; use -netdev with -device.' },
+  PciAssign: { id: 'qemu-pci-assign', doc: "-device pci-assign was removed from QEMU (2.12) and Linux; QEMU rejects it: use vfio-pci." },
+  Redir: { id: 'qemu-redir', doc: '-redir was removed from QEMU (3.1); QEMU rejects it: use hostfwd= on the user-mode netdev.' },
+  HostfwdMalformed: { id: 'qemu-hostfwd-malformed', doc: 'A hostfwd rule QEMU rejects; the form is [tcp|udp]:[hostaddr]:hostport-[guestaddr]:guestport.' },
+  NetdevIdDuplicate: { id: 'qemu-netdev-id-duplicate', doc: 'Two -netdev with the same id; QEMU rejects it (Duplicate ID).' },
+  NetdevIdMissing: { id: 'qemu-netdev-id-missing', doc: "-netdev without id=; QEMU rejects it (Parameter 'id' is missing)." },
+  NetdevNotFound: { id: 'qemu-netdev-not-found', doc: "-device …,netdev=X without a -netdev …,id=X; QEMU rejects it (can't find value)." },
+  NetdevUnused: { id: 'qemu-netdev-unused', doc: '-netdev id=X that no -device uses: the guest gets no NIC for it (QEMU warns: no peer).' },
+  MacMalformed: { id: 'qemu-mac-malformed', doc: "A MAC that is not six colon-separated hex octets; QEMU rejects it (doesn't take value)." },
+  MacMulticast: { id: 'qemu-mac-multicast', doc: 'A multicast MAC (low bit of the first octet set) on a NIC: frames to it are not unicast-delivered.' },
+  MacDuplicate: { id: 'qemu-mac-duplicate', doc: 'The same MAC on two NICs of one script: they collide on a shared network.' },
+  MacQemuDefault: { id: 'qemu-mac-default', doc: "QEMU's default MAC 52:54:00:12:34:56: two guests with it on one network collide." },
+  VhostNonVirtio: { id: 'qemu-vhost-non-virtio', doc: 'vhost=on only accelerates virtio-net devices; with another NIC model it does nothing.' },
+  TapScriptMissing: { id: 'qemu-tap-script-missing', doc: 'tap script=/downscript= names a file that does not exist; QEMU fails to start the network.' },
+  FdNotOpen: { id: 'qemu-fd-not-open', doc: 'tap fd=N without an N<> redirection (or earlier exec N<>): QEMU fails, the descriptor is not open.' },
+  EmulatedNic: { id: 'qemu-emulated-nic', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio-net-pci is much faster if the guest has virtio drivers.' },
+} as const;
+
+export type QemuCodeKey = keyof typeof QemuCode;
+export type QemuCodeId = (typeof QemuCode)[QemuCodeKey]['id'];

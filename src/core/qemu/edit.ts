@@ -1,0 +1,394 @@
+import { LineIndex, type TextEdit } from '../text';
+import {
+  generate,
+  normalizeBdf,
+  normalizeHostfwd,
+  shellQuote,
+  SpecError,
+  uniqueId,
+  type GeneratedFile,
+  type NetworkSpec,
+} from './generate';
+import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from './model';
+import type { ShellWord, Span } from './shell';
+
+/**
+ * The script editor core: minimal, idempotent text edits that add, remove and convert network devices in a
+ * launch script. Every byte outside the edited ranges is left alone, and running an operation twice changes
+ * nothing the second time.
+ */
+
+export interface OffsetEdit {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export interface ScriptEdit {
+  readonly edits: readonly TextEdit[];
+  /** Helper files the edit needs (generated qemu-ifup/-ifdown); the caller creates them if absent. */
+  readonly files: readonly GeneratedFile[];
+}
+
+export const NO_EDIT: ScriptEdit = { edits: [], files: [] };
+
+export function toTextEdits(text: string, edits: readonly OffsetEdit[]): TextEdit[] {
+  const index = new LineIndex(text);
+  return edits.map((e) => ({ range: index.rangeOf(e.start, e.end), newText: e.text }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Shell text of new words
+
+interface Seg {
+  readonly text: string;
+  readonly dynamic: boolean;
+}
+
+/** One shell word from segments: literal text quoted, expansions ($x) kept live inside double quotes. */
+export function quoteSegs(segs: readonly Seg[]): string {
+  if (!segs.some((s) => s.dynamic)) return shellQuote(segs.map((s) => s.text).join(''));
+  return `"${segs.map((s) => (s.dynamic ? s.text : s.text.replace(/[\\"$`]/g, '\\$&'))).join('')}"`;
+}
+
+/** The segments of an index range of a word's value. */
+function segsOf(word: ShellWord, span: Span): Seg[] {
+  const out: Seg[] = [];
+  let i = span.start;
+  while (i < span.end) {
+    const dyn = word.dynamic.find((d) => d.start <= i && i < d.end);
+    const next = dyn
+      ? Math.min(dyn.end, span.end)
+      : Math.min(span.end, ...word.dynamic.filter((d) => d.start > i).map((d) => d.start));
+    out.push({ text: word.value.slice(i, next), dynamic: dyn !== undefined });
+    i = next;
+  }
+  return out;
+}
+
+const lit = (text: string): Seg => ({ text, dynamic: false });
+
+/** `key=value` items of an option (raw QemuOpts text) as segments, for rebuilding it under another name. */
+function propSegs(option: QemuOption, p: QemuProp, renameTo?: string): Seg[] {
+  const word = option.valueWord!;
+  if (renameTo === undefined) return segsOf(word, p.index);
+  return [lit(`${renameTo}=`), ...segsOf(word, p.valueIndex)];
+}
+
+function joinItems(items: readonly Seg[][]): Seg[] {
+  return items.flatMap((item, i) => (i === 0 ? item : [lit(','), ...item]));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Primitive edits
+
+const isBlank = (s: string): boolean => /^[ \t]*$/.test(s);
+
+/** Removes a span of words so the shell stays valid: a whole line when alone on it, else with its own spacing. */
+export function removeSpan(text: string, span: Span): OffsetEdit {
+  const lineStart = text.lastIndexOf('\n', span.start - 1) + 1;
+  let j = span.end;
+  while (j < text.length && (text[j] === ' ' || text[j] === '\t')) j++;
+  const aloneBefore = isBlank(text.slice(lineStart, span.start));
+  if (aloneBefore && text[j] === '\\' && text[j + 1] === '\n') return { start: lineStart, end: j + 2, text: '' };
+  const atLineEnd = j >= text.length || text[j] === '\n' || (text[j] === '\r' && text[j + 1] === '\n');
+  if (aloneBefore && atLineEnd && lineStart >= 2 && text[lineStart - 2] === '\\') {
+    // Last option of a continued command: drop it and the continuation that led to it.
+    let s = lineStart - 2;
+    while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+    return { start: s, end: span.end, text: '' };
+  }
+  if (!atLineEnd && j > span.end && text[j] !== ';' && text[j] !== '\\') return { start: span.start, end: j, text: '' };
+  let s = span.start;
+  while (s > lineStart && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
+  return { start: s, end: span.end, text: '' };
+}
+
+/** Removes one `key=value` item from an option value, with its separating comma. */
+export function removeProp(option: QemuOption, p: QemuProp): OffsetEdit {
+  const word = option.valueWord!;
+  const map = word.map;
+  if (p.index.start > 0) return { start: map[p.index.start - 1]!, end: p.range.end, text: '' };
+  const after = p.index.end < word.value.length ? map[p.index.end + 1]! : p.range.end;
+  return { start: p.range.start, end: after, text: '' };
+}
+
+/** Appends `,item` (plain characters) at the end of an option's value, inside its quotes. */
+export function appendProp(option: QemuOption, item: string): OffsetEdit {
+  const word = option.valueWord!;
+  const at = word.value.length > 0 ? word.map[word.value.length - 1]! + 1 : word.end;
+  return { start: at, end: at, text: `,${item}` };
+}
+
+function lineIndent(text: string, offset: number): { lineStart: number; indent: string } {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return { lineStart, indent: /^[ \t]*/.exec(text.slice(lineStart, offset))![0] };
+}
+
+/** Groups argument words into one string per option (`-netdev X`) for layout. */
+function optionGroups(words: readonly string[]): string[] {
+  const groups: string[] = [];
+  for (const w of words) {
+    if (w.startsWith('-') || groups.length === 0) groups.push(w);
+    else groups[groups.length - 1] += ` ${w}`;
+  }
+  return groups;
+}
+
+/** Appends argument words (already shell text) to an invocation, following its one-option-per-line layout if it has one. */
+export function appendArgs(text: string, inv: QemuInvocation, words: readonly string[], redirects: readonly string[] = []): OffsetEdit {
+  const cmdWords = inv.command.words;
+  const last = cmdWords[cmdWords.length - 1]!;
+  const multiline = /\\\r?\n/.test(text.slice(inv.command.start, last.end));
+  const groups = optionGroups(words);
+  if (redirects.length > 0) groups.push(...(multiline ? [redirects.join(' ')] : redirects));
+  let insert: string;
+  if (multiline) {
+    const first = lineIndent(text, inv.command.start);
+    const here = lineIndent(text, last.start);
+    const indent = here.lineStart === first.lineStart ? `${first.indent}  ` : here.indent;
+    insert = groups.map((g) => ` \\\n${indent}${g}`).join('');
+  } else insert = groups.map((g) => ` ${g}`).join('');
+  return { start: last.end, end: last.end, text: insert };
+}
+
+/** Inserts shell lines before the invocation's line, skipping lines the script already has. */
+export function insertPrelude(text: string, inv: QemuInvocation, lines: readonly string[]): OffsetEdit | undefined {
+  const have = new Set(text.split('\n').map((l) => l.trim()));
+  const fresh = lines.filter((l) => !have.has(l.trim()));
+  if (fresh.length === 0) return undefined;
+  const { lineStart, indent } = lineIndent(text, inv.command.start);
+  return { start: lineStart, end: lineStart, text: fresh.map((l) => `${indent}${l}\n`).join('') };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Queries over the script
+
+export function netdevOptions(inv: QemuInvocation): QemuOption[] {
+  return inv.options.filter((o) => o.name === '-netdev');
+}
+
+/** Every id, name and MAC the script uses, so new ones stay unique. */
+export function usedNames(script: LaunchScript): { ids: Set<string>; macs: Set<string> } {
+  const ids = new Set<string>();
+  const macs = new Set<string>();
+  for (const inv of script.invocations) {
+    for (const o of inv.options) {
+      for (const p of o.props) {
+        if (p.key === 'id' || (o.name === '-net' && p.key === 'name')) ids.add(p.value);
+        if (p.key === 'mac' || p.key === 'macaddr') macs.add(p.value.toLowerCase());
+      }
+    }
+  }
+  return { ids, macs };
+}
+
+/** NIC driver names QEMU's -device knows for networking (vfio-pci is passthrough, handled apart). */
+export function isNicDriver(driver: string | undefined): boolean {
+  return driver !== undefined && /^(?:virtio-net-(?:pci|device|ccw)(?:-non-transitional|-transitional)?|e1000e?|e1000-82544gc|e1000-82545em|rtl8139|ne2k_(?:pci|isa)|pcnet|vmxnet3|i8255\d\w*|i82801|tulip|usb-net|sungem|igb)$/.test(driver);
+}
+
+const LEGACY_MODEL_TO_DRIVER: Record<string, string> = { virtio: 'virtio-net-pci' };
+
+/** The one-line label and the spans of one network device of an invocation (for pick lists and removal). */
+export interface NetworkDevice {
+  readonly label: string;
+  readonly kind: 'netdev' | 'nic' | 'legacy' | 'vfio';
+  readonly key: string;
+  readonly options: readonly QemuOption[];
+}
+
+export function listNetworkDevices(inv: QemuInvocation): NetworkDevice[] {
+  const out: NetworkDevice[] = [];
+  const devices = inv.options.filter((o) => o.name === '-device');
+  for (const nd of netdevOptions(inv)) {
+    const id = prop(nd, 'id')?.value;
+    const users = id ? devices.filter((d) => prop(d, 'netdev')?.value === id) : [];
+    const models = users.map((d) => optionKind(d)).join(', ');
+    out.push({ label: `${optionKind(nd) ?? '?'} ${id ?? '(no id)'}${models ? ` → ${models}` : ''}`, kind: 'netdev', key: `netdev:${id}`, options: [nd, ...users] });
+  }
+  inv.options.forEach((o, i) => {
+    if (o.name === '-nic') out.push({ label: `-nic ${o.valueWord?.value ?? ''}`, kind: 'nic', key: `nic:${i}`, options: [o] });
+    if (o.name === '-net') out.push({ label: `-net ${o.valueWord?.value ?? ''} (legacy)`, kind: 'legacy', key: `net:${i}`, options: [o] });
+    if (o.name === '-device' && /^(?:vfio-pci|pci-assign)$/.test(optionKind(o) ?? '')) {
+      out.push({ label: `${optionKind(o)} ${prop(o, 'host')?.value ?? ''}`, kind: 'vfio', key: `vfio:${i}`, options: [o] });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Legacy -net conversion (used by the linter's quick fix and the "Convert legacy -net" command)
+
+/** Converts the -net groups of one invocation that pair exactly one NIC with one backend; undefined if none can be. */
+export function convertLegacyEdits(text: string, script: LaunchScript, inv: QemuInvocation): OffsetEdit[] | undefined {
+  const nets = inv.options.filter((o) => o.name === '-net' && o.valueWord);
+  const groups = new Map<string, QemuOption[]>();
+  for (const o of nets) {
+    const kind = optionKind(o);
+    if (kind === 'none') continue;
+    const vlan = prop(o, 'vlan')?.value ?? '0';
+    groups.set(vlan, [...(groups.get(vlan) ?? []), o]);
+  }
+  const taken = usedNames(script).ids;
+  const edits: OffsetEdit[] = [];
+  for (const group of groups.values()) {
+    const nics = group.filter((o) => optionKind(o) === 'nic');
+    const backends = group.filter((o) => optionKind(o) !== 'nic');
+    if (nics.length !== 1 || backends.length !== 1) continue;
+    const [nic, backend] = [nics[0]!, backends[0]!];
+    const named = prop(backend, 'id')?.value ?? prop(backend, 'name')?.value;
+    const id = named && /^[A-Za-z][\w.-]*$/.test(named) ? named : uniqueId('net', taken);
+    taken.add(id);
+    const backendItems: Seg[][] = [[lit(optionKind(backend)!)], [lit(`id=${id}`)]];
+    for (const p of backend.props) if (!p.implied && !['vlan', 'name', 'id', 'type'].includes(p.key)) backendItems.push(propSegs(backend, p));
+    const model = prop(nic, 'model');
+    const driver = model && !model.dynamic ? (LEGACY_MODEL_TO_DRIVER[model.value] ?? model.value) : 'e1000';
+    const deviceItems: Seg[][] = [model?.dynamic ? segsOf(nic.valueWord!, model.valueIndex) : [lit(driver)], [lit(`netdev=${id}`)]];
+    for (const p of nic.props) {
+      if (p.implied || ['vlan', 'name', 'model', 'type'].includes(p.key)) continue;
+      deviceItems.push(propSegs(nic, p, p.key === 'macaddr' ? 'mac' : undefined));
+    }
+    const replacement = `-netdev ${quoteSegs(joinItems(backendItems))} -device ${quoteSegs(joinItems(deviceItems))}`;
+    const [first, second] = nic.span.start < backend.span.start ? [nic, backend] : [backend, nic];
+    edits.push({ start: first.span.start, end: first.span.end, text: replacement }, removeSpan(text, second.span));
+  }
+  return edits.length > 0 ? edits : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Editor operations
+
+export interface EditContext {
+  readonly scriptPath: string;
+  /** Which QEMU invocation of the script to edit (default: the first). */
+  readonly invocation?: number;
+}
+
+function targetInvocation(script: LaunchScript, ctx: EditContext): QemuInvocation | undefined {
+  return script.invocations[ctx.invocation ?? 0];
+}
+
+function result(text: string, edits: (OffsetEdit | undefined)[], files: readonly GeneratedFile[] = []): ScriptEdit {
+  const real = edits.filter((e): e is OffsetEdit => e !== undefined);
+  return real.length === 0 ? NO_EDIT : { edits: toTextEdits(text, real), files };
+}
+
+/** A fresh launch script around generated arguments, for files without a QEMU invocation. */
+export function launchScriptTemplate(args: readonly string[], redirects: readonly string[] = [], prelude: readonly string[] = []): string {
+  const groups = ['-enable-kvm -m 1024 -smp 2', '-drive file=disk.qcow2,if=virtio', ...optionGroups(args.map(shellQuote))];
+  if (redirects.length > 0) groups.push(redirects.join(' '));
+  return `#!/bin/sh
+# QEMU launch script (KVM Networking). Adjust the disk image, memory and CPUs.
+set -eu
+
+${prelude.map((l) => `${l}\n`).join('')}exec qemu-system-x86_64 \\
+${groups.map((g) => `  ${g}`).join(' \\\n')}
+`;
+}
+
+/** Whether the invocation already has a network device matching what the user asked for (so adding it again is a no-op). */
+function hasEquivalent(inv: QemuInvocation, spec: NetworkSpec): boolean {
+  if (spec.mode === 'vfio') {
+    const bdf = normalizeBdf(spec.bdf);
+    return inv.options.some((o) => o.name === '-device' && optionKind(o) === 'vfio-pci' && safeBdf(prop(o, 'host')?.value) === bdf);
+  }
+  const devices = inv.options.filter((o) => o.name === '-device');
+  return netdevOptions(inv).some((nd) => {
+    const v = (k: string): string | undefined => prop(nd, k)?.value;
+    const id = v('id');
+    const dev = devices.find((d) => id !== undefined && prop(d, 'netdev')?.value === id);
+    if (!dev) return false;
+    if (spec.id !== undefined && spec.id !== id) return false;
+    if (spec.model !== undefined && optionKind(dev) !== spec.model) return false;
+    if (spec.mac !== undefined && prop(dev, 'mac')?.value.toLowerCase() !== spec.mac.toLowerCase()) return false;
+    const fwds = nd.props.filter((p) => p.key === 'hostfwd').map((p) => p.value);
+    switch (spec.mode) {
+      case 'user':
+        return (
+          v('type') === 'user' &&
+          (spec.hostfwd ?? []).map(normalizeHostfwd).every((r) => fwds.includes(r)) &&
+          (!spec.restrict || /^(?:on|yes|true)$/.test(v('restrict') ?? '')) &&
+          (spec.net === undefined || v('net') === spec.net) &&
+          (spec.host === undefined || v('host') === spec.host) &&
+          (spec.dns === undefined || v('dns') === spec.dns)
+        );
+      case 'tap':
+        return v('type') === 'tap' && v('fd') === undefined && (spec.ifname === undefined || v('ifname') === spec.ifname) && (!spec.vhost || v('vhost') === 'on');
+      case 'macvtap':
+        return v('type') === 'tap' && v('fd') === String(spec.fd ?? 3);
+    }
+  });
+}
+
+function safeBdf(s: string | undefined): string | undefined {
+  try {
+    return s === undefined ? undefined : normalizeBdf(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** "Add network device": appends the generated arguments (and host steps) or, without an invocation, a template. */
+export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditContext & { legacy?: boolean }): ScriptEdit {
+  const script = parseLaunchScript(text);
+  const { ids, macs } = usedNames(script);
+  const inv = targetInvocation(script, ctx);
+  if (inv && hasEquivalent(inv, spec)) return NO_EDIT;
+  const g = generate(spec, { scriptPath: ctx.scriptPath, existingIds: ids, existingMacs: macs, legacy: ctx.legacy ?? false });
+  if (!inv) {
+    const sep = text.length === 0 || text.endsWith('\n') ? '' : '\n';
+    const body = launchScriptTemplate(g.args, g.redirects, g.prelude);
+    const insert = text.trim().length === 0 ? body : `${sep}\n${body.replace(/^#!.*\n/, '')}`;
+    return result(text, [{ start: text.length, end: text.length, text: insert }], g.files);
+  }
+  return result(text, [insertPrelude(text, inv, g.prelude), appendArgs(text, inv, g.args.map(shellQuote), g.redirects)], g.files);
+}
+
+/** "Remove network device": removes every option of the device with this key (see listNetworkDevices). */
+export function removeNetworkDevice(text: string, key: string, ctx: EditContext): ScriptEdit {
+  const script = parseLaunchScript(text);
+  const inv = targetInvocation(script, ctx);
+  const device = inv ? listNetworkDevices(inv).find((d) => d.key === key) : undefined;
+  if (!device) return NO_EDIT;
+  const spans = device.options.map((o) => o.span).sort((a, b) => b.start - a.start);
+  // Remove from the end so each removal sees the original surroundings; merge overlapping removals.
+  const edits: OffsetEdit[] = [];
+  for (const s of spans) {
+    const e = removeSpan(text, s);
+    const prev = edits[edits.length - 1];
+    if (prev && e.end > prev.start) edits[edits.length - 1] = { start: Math.min(e.start, prev.start), end: Math.max(e.end, prev.end), text: '' };
+    else edits.push(e);
+  }
+  return result(text, edits);
+}
+
+/** "Convert legacy -net options": every convertible -net nic/-net backend pair of every invocation. */
+export function convertLegacyNet(text: string): ScriptEdit {
+  const script = parseLaunchScript(text);
+  return result(text, script.invocations.flatMap((inv) => convertLegacyEdits(text, script, inv) ?? []));
+}
+
+function userBackends(inv: QemuInvocation): QemuOption[] {
+  return inv.options.filter((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user');
+}
+
+/** "Add port forward": a hostfwd item on the user-mode backend (the one with `netdevId`, or the only one). */
+export function addPortForward(text: string, rule: string, ctx: EditContext & { netdevId?: string }): ScriptEdit {
+  const full = normalizeHostfwd(rule);
+  const script = parseLaunchScript(text);
+  const inv = targetInvocation(script, ctx);
+  const candidates = inv ? userBackends(inv).filter((o) => ctx.netdevId === undefined || prop(o, 'id')?.value === ctx.netdevId) : [];
+  if (candidates.length === 0) throw new SpecError('this script has no user-mode network to forward a port on; add one first');
+  if (candidates.length > 1) throw new SpecError(`several user-mode networks (${candidates.map((o) => prop(o, 'id')?.value ?? '?').join(', ')}): choose one`);
+  const target = candidates[0]!;
+  if (target.props.some((p) => p.key === 'hostfwd' && p.value === full)) return NO_EDIT;
+  return result(text, [appendProp(target, `hostfwd=${full}`)]);
+}
+
+/** "Add PCI passthrough": a vfio-pci device for the BDF, with the host steps as comments. */
+export function addPciPassthrough(text: string, bdf: string, ctx: EditContext): ScriptEdit {
+  return addNetworkDevice(text, { mode: 'vfio', bdf }, ctx);
+}
+
+export { prop, optionKind };
