@@ -1,39 +1,40 @@
 import * as vscode from 'vscode';
-import { Config, onConfigChange } from '../config';
-import { configuredHosts, type HostEntry } from '../hosts';
+import type { FixStep } from '../../core/readiness/model';
+import { onConfigChange } from '../config';
+import { registerExplain } from '../explain/register';
 import type { Log } from '../log';
+import { ReadinessTree, type ReadinessNode } from './tree';
 
-class ReadinessTree implements vscode.TreeDataProvider<HostEntry> {
-  private readonly changed = new vscode.EventEmitter<HostEntry | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-
-  refresh(): void {
-    this.changed.fire(undefined);
+async function copyFix(node: ReadinessNode | undefined): Promise<void> {
+  let fix: FixStep | undefined;
+  if (node?.kind === 'fix') fix = node.fix;
+  else if (node?.kind === 'check') {
+    const fixes = node.check.fixes;
+    if (fixes.length > 1) {
+      const pick = await vscode.window.showQuickPick(
+        fixes.map((f) => ({ label: f.title, detail: f.command, fix: f })),
+        { title: `Copy a fix for: ${node.check.title}` },
+      );
+      fix = pick?.fix;
+    } else fix = fixes[0];
   }
-
-  getTreeItem(host: HostEntry): vscode.TreeItem {
-    const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `readiness:${host.id}`;
-    item.iconPath = new vscode.ThemeIcon(host.error ? 'error' : 'checklist');
-    return item;
-  }
-
-  getChildren(element?: HostEntry): HostEntry[] {
-    return element ? [] : configuredHosts(Config.current());
-  }
-
-  dispose(): void {
-    this.changed.dispose();
-  }
+  if (!fix) return;
+  await vscode.env.clipboard.writeText(fix.command);
+  void vscode.window.showInformationMessage(`Copied: ${fix.command.length > 80 ? `${fix.command.slice(0, 77)}…` : fix.command}`);
 }
 
 /** The "Host readiness" view: per host, what each networking mode needs and what is missing. */
-export function registerReadiness(_log: Log): vscode.Disposable {
-  const tree = new ReadinessTree();
+export function registerReadiness(log: Log): vscode.Disposable {
+  const tree = new ReadinessTree(log);
   return vscode.Disposable.from(
     tree,
-    vscode.window.createTreeView('kvmnet.readiness', { treeDataProvider: tree }),
+    vscode.window.createTreeView('kvmnet.readiness', { treeDataProvider: tree, showCollapseAll: true }),
     vscode.commands.registerCommand('kvmnet.readiness.refresh', () => tree.refresh()),
+    vscode.commands.registerCommand('kvmnet.readiness.refreshHost', (node?: ReadinessNode) => tree.refresh(node?.host.id)),
+    vscode.commands.registerCommand('kvmnet.readiness.copyFix', copyFix),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     onConfigChange(() => tree.refresh()),
+    // Until extension.ts wires registerExplain itself (it is outside this module's ownership).
+    registerExplain(log),
   );
 }

@@ -1,0 +1,196 @@
+import * as vscode from 'vscode';
+import { discover } from '../../core/host/discover';
+import type { HostSnapshot } from '../../core/host/model';
+import { runReadinessChecks } from '../../core/readiness/checks';
+import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type FixStep, type ReadinessCheck } from '../../core/readiness/model';
+import { Config } from '../config';
+import { configuredHosts, type HostEntry } from '../hosts';
+import type { Log } from '../log';
+
+export type ReadinessNode =
+  | { readonly kind: 'host'; readonly host: HostEntry }
+  | { readonly kind: 'check'; readonly host: HostEntry; readonly check: ReadinessCheck }
+  | { readonly kind: 'fix'; readonly host: HostEntry; readonly check: ReadinessCheck; readonly fix: FixStep; readonly index: number }
+  | { readonly kind: 'modes'; readonly host: HostEntry; readonly checks: readonly ReadinessCheck[] }
+  | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string };
+
+type HostState =
+  | { readonly state: 'loading'; readonly abort: AbortController }
+  | { readonly state: 'done'; readonly checks: readonly ReadinessCheck[]; readonly snapshot: HostSnapshot }
+  | { readonly state: 'error'; readonly message: string };
+
+const ICON: Record<CheckStatus, vscode.ThemeIcon> = {
+  pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  warn: new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')),
+  fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
+  unknown: new vscode.ThemeIcon('question'),
+};
+
+/** Local and ssh discovery run processes (sh, ssh, qemu --version): only in a trusted workspace. */
+function needsTrust(host: HostEntry): boolean {
+  return host.spec !== undefined && host.spec.kind !== 'demo';
+}
+
+export function fixesTooltip(check: ReadinessCheck): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown(`**${check.title}** — ${check.status.toUpperCase()}\n\n`);
+  md.appendText(check.detail); // host data: escaped, never interpreted as markdown
+  if (check.modes.length > 0) md.appendMarkdown(`\n\n*Needed for: ${check.modes.map((m) => NET_MODE_LABELS[m]).join(', ')}*`);
+  for (const f of check.fixes) {
+    md.appendMarkdown(`\n\n**Fix:** `).appendText(`${f.title}${f.needsReboot ? ' (reboot needed)' : ''}`);
+    if (f.file && f.line) md.appendMarkdown('\n\n').appendText(`${f.file}: ${f.line}`);
+    md.appendCodeblock(f.command, 'sh');
+  }
+  return md;
+}
+
+/** The "Host readiness" tree: host → checks (→ fixes), with per-host discovery, cache and refresh. */
+export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ReadinessNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly states = new Map<string, HostState>();
+  private readonly hostNodes = new Map<string, ReadinessNode & { kind: 'host' }>();
+
+  constructor(private readonly log: Log) {}
+
+  /** Forget everything (or one host) and rediscover on the next expansion. */
+  refresh(hostId?: string): void {
+    for (const [id, s] of this.states) {
+      if (hostId !== undefined && id !== hostId) continue;
+      if (s.state === 'loading') s.abort.abort();
+      this.states.delete(id);
+    }
+    const node = hostId === undefined ? undefined : this.hostNodes.get(hostId);
+    this.changed.fire(node);
+  }
+
+  checksFor(hostId: string): readonly ReadinessCheck[] | undefined {
+    const s = this.states.get(hostId);
+    return s?.state === 'done' ? s.checks : undefined;
+  }
+
+  getTreeItem(node: ReadinessNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'host': {
+        const { host } = node;
+        const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `readiness:${host.id}`;
+        item.contextValue = host.error ? 'readiness.host.invalid' : 'readiness.host';
+        const s = this.states.get(host.id);
+        if (host.error) {
+          item.iconPath = new vscode.ThemeIcon('error');
+          item.description = host.error;
+          item.tooltip = host.error;
+        } else if (s?.state === 'done') {
+          const n = (st: CheckStatus) => s.checks.filter((c) => c.status === st).length;
+          item.description = `${n('fail')} fail · ${n('warn')} warn · ${n('unknown')} unknown`;
+          item.iconPath = ICON[n('fail') > 0 ? 'fail' : n('warn') > 0 ? 'warn' : 'pass'];
+          item.tooltip = `${host.label}${s.snapshot.system.hostname ? ` (${s.snapshot.system.hostname})` : ''}, checked ${s.snapshot.capturedAt ?? ''}`;
+        } else {
+          item.iconPath = new vscode.ThemeIcon(s?.state === 'error' ? 'error' : host.spec?.kind === 'demo' ? 'beaker' : 'server');
+        }
+        return item;
+      }
+      case 'check': {
+        const { check } = node;
+        const item = new vscode.TreeItem(
+          check.title,
+          check.fixes.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+        );
+        item.id = `readiness:${node.host.id}:${check.id}`;
+        item.iconPath = ICON[check.status];
+        item.description = check.status === 'pass' ? check.detail : check.status;
+        item.tooltip = fixesTooltip(check);
+        item.contextValue = check.fixes.length > 0 ? 'readiness.check.fixable' : 'readiness.check';
+        return item;
+      }
+      case 'fix': {
+        const item = new vscode.TreeItem(node.fix.title, vscode.TreeItemCollapsibleState.None);
+        item.id = `readiness:${node.host.id}:${node.check.id}:fix${node.index}`;
+        item.iconPath = new vscode.ThemeIcon('terminal');
+        item.description = node.fix.command;
+        item.tooltip = new vscode.MarkdownString().appendText(node.fix.title).appendCodeblock(node.fix.command, 'sh');
+        item.contextValue = 'readiness.fix';
+        // Clicking copies; nothing is ever run from this view.
+        item.command = { command: 'kvmnet.readiness.copyFix', title: 'Copy Fix Command', arguments: [node] };
+        return item;
+      }
+      case 'modes': {
+        const item = new vscode.TreeItem('Networking modes', vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `readiness:${node.host.id}:modes`;
+        item.iconPath = new vscode.ThemeIcon('symbol-enum');
+        const sum = summarizeByMode(node.checks);
+        item.description = NET_MODES.filter((m) => sum[m] === 'fail').map((m) => NET_MODE_LABELS[m]).join(', ') || 'none failing';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = 'readiness.message';
+        if (node.detail) item.tooltip = node.detail;
+        return item;
+      }
+    }
+  }
+
+  getChildren(node?: ReadinessNode): ReadinessNode[] {
+    if (!node) {
+      this.hostNodes.clear();
+      return configuredHosts(Config.current()).map((host) => {
+        const n = { kind: 'host', host } as const;
+        this.hostNodes.set(host.id, n);
+        return n;
+      });
+    }
+    if (node.kind === 'check') return node.check.fixes.map((fix, index) => ({ kind: 'fix', host: node.host, check: node.check, fix, index }));
+    if (node.kind === 'modes') {
+      const sum = summarizeByMode(node.checks);
+      return NET_MODES.map((m) => ({ kind: 'message', host: node.host, text: `${NET_MODE_LABELS[m]}: ${sum[m]}`, icon: ICON[sum[m]].id }));
+    }
+    if (node.kind !== 'host') return [];
+    const { host } = node;
+    if (host.error || !host.spec) return [{ kind: 'message', host, text: host.error ?? 'invalid host', icon: 'error' }];
+    if (needsTrust(host) && !vscode.workspace.isTrusted) {
+      return [{ kind: 'message', host, text: 'Trust the workspace to check this host', icon: 'workspace-untrusted', detail: 'Checking a host runs sh, ssh and qemu --version.' }];
+    }
+    const s = this.states.get(host.id);
+    if (s?.state === 'done') return [{ kind: 'modes', host, checks: s.checks }, ...s.checks.map((check) => ({ kind: 'check' as const, host, check }))];
+    if (s?.state === 'error') return [{ kind: 'message', host, text: s.message, icon: 'error', detail: s.message }];
+    if (!s) this.load(host);
+    return [{ kind: 'message', host, text: 'Checking…', icon: 'loading~spin' }];
+  }
+
+  private load(host: HostEntry): void {
+    const abort = new AbortController();
+    this.states.set(host.id, { state: 'loading', abort });
+    const config = Config.current();
+    const started = Date.now();
+    discover(host.spec!, {
+      sshPath: config.sshPath,
+      sshOptions: config.sshOptions,
+      connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
+      signal: abort.signal,
+    }).then(
+      (snapshot) => {
+        if (this.states.get(host.id)?.state !== 'loading' || abort.signal.aborted) return;
+        const checks = runReadinessChecks(snapshot);
+        this.states.set(host.id, { state: 'done', checks, snapshot });
+        this.log.info(`readiness: ${host.label}: ${checks.filter((c) => c.status === 'fail').length} failing checks (${Date.now() - started} ms)`);
+        for (const w of snapshot.warnings) this.log.warn(`readiness: ${host.label}: ${w}`);
+        this.changed.fire(this.hostNodes.get(host.id));
+      },
+      (e: unknown) => {
+        if (abort.signal.aborted) return;
+        const message = e instanceof Error ? e.message : String(e);
+        this.states.set(host.id, { state: 'error', message });
+        this.log.error(`readiness: ${host.label}: ${message}`);
+        this.changed.fire(this.hostNodes.get(host.id));
+      },
+    );
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) if (s.state === 'loading') s.abort.abort();
+    this.changed.dispose();
+  }
+}
