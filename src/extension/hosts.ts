@@ -1,5 +1,8 @@
+import * as vscode from 'vscode';
+import { discover } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
-import type { Config } from './config';
+import type { HostSnapshot } from '../core/host/model';
+import { Config } from './config';
 
 export interface HostEntry {
   /** Stable id for tree items and state: the spec as configured. */
@@ -25,3 +28,79 @@ export function configuredHosts(config: Config): HostEntry[] {
   }
   return entries;
 }
+
+/** Discovery runs processes (sh, ssh): everything but the embedded demo host needs a trusted workspace. */
+export function needsTrust(host: HostEntry): boolean {
+  return host.spec !== undefined && host.spec.kind !== 'demo';
+}
+
+export class UntrustedWorkspaceError extends Error {
+  constructor() {
+    super('Trust the workspace to contact this host (discovery runs sh or ssh)');
+  }
+}
+
+export type SnapshotState =
+  | { readonly state: 'loading'; readonly promise: Promise<HostSnapshot>; readonly abort: AbortController }
+  | { readonly state: 'done'; readonly promise: Promise<HostSnapshot>; readonly snapshot: HostSnapshot }
+  | { readonly state: 'error'; readonly promise: Promise<HostSnapshot>; readonly message: string };
+
+/**
+ * One discovery per host refresh, shared by every view that shows the host (devices,
+ * readiness): the first asker starts it, later askers get the same promise.
+ */
+export class HostSnapshots implements vscode.Disposable {
+  private readonly states = new Map<string, SnapshotState>();
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  /** Fires a host id when its snapshot settles or is dropped (undefined: all hosts). */
+  readonly onDidChange = this.changed.event;
+
+  peek(hostId: string): SnapshotState | undefined {
+    return this.states.get(hostId);
+  }
+
+  get(host: HostEntry): Promise<HostSnapshot> {
+    const existing = this.states.get(host.id);
+    if (existing) return existing.promise;
+    if (!host.spec) return Promise.reject(new Error(host.error ?? 'invalid host'));
+    if (needsTrust(host) && !vscode.workspace.isTrusted) return Promise.reject(new UntrustedWorkspaceError());
+    const config = Config.current();
+    const abort = new AbortController();
+    const promise = discover(host.spec, {
+      sshPath: config.sshPath,
+      sshOptions: config.sshOptions,
+      connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
+      signal: abort.signal,
+    });
+    this.states.set(host.id, { state: 'loading', promise, abort });
+    promise.then(
+      (snapshot) => this.settle(host.id, promise, { state: 'done', promise, snapshot }),
+      (e: unknown) => this.settle(host.id, promise, { state: 'error', promise, message: e instanceof Error ? e.message : String(e) }),
+    );
+    return promise;
+  }
+
+  private settle(hostId: string, promise: Promise<HostSnapshot>, state: SnapshotState): void {
+    if (this.states.get(hostId)?.promise !== promise) return; // dropped or refreshed meanwhile
+    this.states.set(hostId, state);
+    this.changed.fire(hostId);
+  }
+
+  /** Drop one host's snapshot (or all), cancelling a discovery in flight; the next `get` rediscovers. */
+  invalidate(hostId?: string): void {
+    for (const [id, s] of this.states) {
+      if (hostId !== undefined && id !== hostId) continue;
+      if (s.state === 'loading') s.abort.abort();
+      this.states.delete(id);
+    }
+    this.changed.fire(hostId);
+  }
+
+  dispose(): void {
+    this.invalidate();
+    this.changed.dispose();
+  }
+}
+
+/** The extension's one snapshot cache (views share it so a host is discovered once per refresh). */
+export const hostSnapshots = new HostSnapshots();
