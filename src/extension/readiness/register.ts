@@ -32,8 +32,8 @@ export function registerReadiness(log: Log): vscode.Disposable {
     vscode.commands.registerCommand('kvmnet.readiness.refresh', () => tree.refresh()),
     vscode.commands.registerCommand('kvmnet.readiness.refreshHost', (node?: ReadinessNode) => tree.refresh(node?.host.id)),
     vscode.commands.registerCommand('kvmnet.readiness.copyFix', copyFix),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
-    onConfigChange(() => tree.refresh()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.redraw()),
+    onConfigChange(() => tree.redraw()),
     // Until extension.ts wires registerExplain itself (it is outside this module's ownership).
     registerExplain(log),
   );

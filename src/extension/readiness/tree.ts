@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
-import { discover } from '../../core/host/discover';
 import type { HostSnapshot } from '../../core/host/model';
 import { runReadinessChecks } from '../../core/readiness/checks';
 import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type FixStep, type ReadinessCheck } from '../../core/readiness/model';
 import { Config } from '../config';
-import { configuredHosts, type HostEntry } from '../hosts';
+import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 
 export type ReadinessNode =
@@ -15,7 +14,7 @@ export type ReadinessNode =
   | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string };
 
 type HostState =
-  | { readonly state: 'loading'; readonly abort: AbortController }
+  | { readonly state: 'loading' }
   | { readonly state: 'done'; readonly checks: readonly ReadinessCheck[]; readonly snapshot: HostSnapshot }
   | { readonly state: 'error'; readonly message: string };
 
@@ -25,11 +24,6 @@ const ICON: Record<CheckStatus, vscode.ThemeIcon> = {
   fail: new vscode.ThemeIcon('error', new vscode.ThemeColor('list.errorForeground')),
   unknown: new vscode.ThemeIcon('question'),
 };
-
-/** Local and ssh discovery run processes (sh, ssh, qemu --version): only in a trusted workspace. */
-function needsTrust(host: HostEntry): boolean {
-  return host.spec !== undefined && host.spec.kind !== 'demo';
-}
 
 export function fixesTooltip(check: ReadinessCheck): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
@@ -44,28 +38,46 @@ export function fixesTooltip(check: ReadinessCheck): vscode.MarkdownString {
   return md;
 }
 
-/** The "Host readiness" tree: host → checks (→ fixes), with per-host discovery, cache and refresh. */
+/**
+ * The "Host readiness" tree: host → checks (→ fixes). Snapshots come from the shared
+ * per-host cache, so the Devices view and this one discover a host once per refresh.
+ */
 export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ReadinessNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly states = new Map<string, HostState>();
+  private readonly checks = new WeakMap<HostSnapshot, readonly ReadinessCheck[]>();
   private readonly hostNodes = new Map<string, ReadinessNode & { kind: 'host' }>();
+  private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly log: Log) {}
-
-  /** Forget everything (or one host) and rediscover on the next expansion. */
-  refresh(hostId?: string): void {
-    for (const [id, s] of this.states) {
-      if (hostId !== undefined && id !== hostId) continue;
-      if (s.state === 'loading') s.abort.abort();
-      this.states.delete(id);
-    }
-    const node = hostId === undefined ? undefined : this.hostNodes.get(hostId);
-    this.changed.fire(node);
+  constructor(private readonly log: Log) {
+    this.subscription = hostSnapshots.onDidChange((id) => this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id)));
   }
 
-  checksFor(hostId: string): readonly ReadinessCheck[] | undefined {
-    const s = this.states.get(hostId);
+  /** Re-read the host list (settings, workspace trust) without rediscovering. */
+  redraw(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Drop the snapshot of one host (or all) and rediscover on the next expansion. */
+  refresh(hostId?: string): void {
+    hostSnapshots.invalidate(hostId);
+  }
+
+  private state(host: HostEntry): HostState | undefined {
+    const s = hostSnapshots.peek(host.id);
+    if (!s) return undefined;
+    if (s.state !== 'done') return s.state === 'error' ? { state: 'error', message: s.message } : { state: 'loading' };
+    let checks = this.checks.get(s.snapshot);
+    if (!checks) {
+      checks = runReadinessChecks(s.snapshot);
+      this.checks.set(s.snapshot, checks);
+      this.log.info(`readiness: ${host.label}: ${checks.filter((c) => c.status === 'fail').length} failing checks`);
+    }
+    return { state: 'done', checks, snapshot: s.snapshot };
+  }
+
+  checksFor(host: HostEntry): readonly ReadinessCheck[] | undefined {
+    const s = this.state(host);
     return s?.state === 'done' ? s.checks : undefined;
   }
 
@@ -76,7 +88,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
         const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `readiness:${host.id}`;
         item.contextValue = host.error ? 'readiness.host.invalid' : 'readiness.host';
-        const s = this.states.get(host.id);
+        const s = this.state(host);
         if (host.error) {
           item.iconPath = new vscode.ThemeIcon('error');
           item.description = host.error;
@@ -153,44 +165,18 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
     if (needsTrust(host) && !vscode.workspace.isTrusted) {
       return [{ kind: 'message', host, text: 'Trust the workspace to check this host', icon: 'workspace-untrusted', detail: 'Checking a host runs sh, ssh and qemu --version.' }];
     }
-    const s = this.states.get(host.id);
+    const s = this.state(host);
     if (s?.state === 'done') return [{ kind: 'modes', host, checks: s.checks }, ...s.checks.map((check) => ({ kind: 'check' as const, host, check }))];
     if (s?.state === 'error') return [{ kind: 'message', host, text: s.message, icon: 'error', detail: s.message }];
-    if (!s) this.load(host);
+    if (!s) {
+      // Settling fires hostSnapshots.onDidChange, which redraws this host; errors are shown from peek().
+      hostSnapshots.get(host).catch((e: unknown) => this.log.error(`readiness: ${host.label}: ${e instanceof Error ? e.message : String(e)}`));
+    }
     return [{ kind: 'message', host, text: 'Checking…', icon: 'loading~spin' }];
   }
 
-  private load(host: HostEntry): void {
-    const abort = new AbortController();
-    this.states.set(host.id, { state: 'loading', abort });
-    const config = Config.current();
-    const started = Date.now();
-    discover(host.spec!, {
-      sshPath: config.sshPath,
-      sshOptions: config.sshOptions,
-      connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
-      signal: abort.signal,
-    }).then(
-      (snapshot) => {
-        if (this.states.get(host.id)?.state !== 'loading' || abort.signal.aborted) return;
-        const checks = runReadinessChecks(snapshot);
-        this.states.set(host.id, { state: 'done', checks, snapshot });
-        this.log.info(`readiness: ${host.label}: ${checks.filter((c) => c.status === 'fail').length} failing checks (${Date.now() - started} ms)`);
-        for (const w of snapshot.warnings) this.log.warn(`readiness: ${host.label}: ${w}`);
-        this.changed.fire(this.hostNodes.get(host.id));
-      },
-      (e: unknown) => {
-        if (abort.signal.aborted) return;
-        const message = e instanceof Error ? e.message : String(e);
-        this.states.set(host.id, { state: 'error', message });
-        this.log.error(`readiness: ${host.label}: ${message}`);
-        this.changed.fire(this.hostNodes.get(host.id));
-      },
-    );
-  }
-
   dispose(): void {
-    for (const s of this.states.values()) if (s.state === 'loading') s.abort.abort();
+    this.subscription.dispose();
     this.changed.dispose();
   }
 }
