@@ -1,41 +1,58 @@
 import * as vscode from 'vscode';
-import { Config, onConfigChange } from '../config';
-import { configuredHosts, type HostEntry } from '../hosts';
+import { hostdevXml } from '../../core/pci/hostdevXml';
+import { hostSnapshots } from '../hosts';
 import type { Log } from '../log';
+import { bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
+import { DevicesTree, type DeviceTreeNode } from './tree';
 
-class DevicesTree implements vscode.TreeDataProvider<HostEntry> {
-  private readonly changed = new vscode.EventEmitter<HostEntry | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-
-  refresh(): void {
-    this.changed.fire(undefined);
-  }
-
-  getTreeItem(host: HostEntry): vscode.TreeItem {
-    const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.None);
-    item.id = `host:${host.id}`;
-    item.contextValue = host.error ? 'host.invalid' : 'host';
-    item.iconPath = new vscode.ThemeIcon(host.error ? 'error' : host.spec?.kind === 'demo' ? 'beaker' : 'server');
-    if (host.error) item.description = host.error;
-    return item;
-  }
-
-  getChildren(element?: HostEntry): HostEntry[] {
-    return element ? [] : configuredHosts(Config.current());
-  }
-
-  dispose(): void {
-    this.changed.dispose();
+/** Dragging a device onto an XML editor drops its <hostdev>/<interface> element as text. */
+class DeviceDrag implements vscode.TreeDragAndDropController<DeviceTreeNode> {
+  readonly dragMimeTypes = ['text/plain'];
+  readonly dropMimeTypes: string[] = [];
+  handleDrag(source: readonly DeviceTreeNode[], data: vscode.DataTransfer): void {
+    const xml = source.flatMap((n) => (n.kind === 'device' ? [hostdevXml(n.device)] : [])).join('\n');
+    if (xml) data.set('text/plain', new vscode.DataTransferItem(xml));
   }
 }
 
-/** The "Devices" view: hosts → PCI devices (PF → VFs). */
-export function registerDevices(_log: Log): vscode.Disposable {
-  const tree = new DevicesTree();
+const GROUPED = 'kvmnet.devices.groupedByIommu';
+
+/** The "Devices" view: hosts → PCI devices (PF → VFs), or hosts → IOMMU groups → devices. */
+export function registerDevices(log: Log): vscode.Disposable {
+  const tree = new DevicesTree(log);
+  const setGrouped = (on: boolean) => {
+    tree.groupByIommu = on;
+    void vscode.commands.executeCommand('setContext', GROUPED, on);
+    tree.rerender();
+  };
+  setGrouped(false);
+  const hostId = (node?: DeviceTreeNode) => node?.host.id;
   return vscode.Disposable.from(
     tree,
-    vscode.window.createTreeView('kvmnet.devices', { treeDataProvider: tree, showCollapseAll: true }),
+    hostSnapshots,
+    vscode.window.createTreeView('kvmnet.devices', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: new DeviceDrag() }),
     vscode.commands.registerCommand('kvmnet.devices.refresh', () => tree.refresh()),
-    onConfigChange(() => tree.refresh()),
+    vscode.commands.registerCommand('kvmnet.devices.refreshHost', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    vscode.commands.registerCommand('kvmnet.devices.retry', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    vscode.commands.registerCommand('kvmnet.devices.groupByIommu', () => setGrouped(true)),
+    vscode.commands.registerCommand('kvmnet.devices.groupByDevice', () => setGrouped(false)),
+    vscode.commands.registerCommand('kvmnet.devices.toggleShowAll', async () => {
+      const section = vscode.workspace.getConfiguration('kvmnet');
+      await section.update('devices.showAll', section.get<unknown>('devices.showAll') !== true, vscode.ConfigurationTarget.Global);
+    }),
+    vscode.commands.registerCommand('kvmnet.devices.copyBdf', copyBdf),
+    vscode.commands.registerCommand('kvmnet.devices.copyVendorDevice', copyVendorDevice),
+    vscode.commands.registerCommand('kvmnet.devices.insertHostdev', insertHostdev),
+    vscode.commands.registerCommand('kvmnet.devices.setNumVfs', (node?: DeviceTreeNode) => setNumVfs(node, log)),
+    vscode.commands.registerCommand('kvmnet.devices.bindVfio', (node?: DeviceTreeNode) => bindVfio(node, log)),
+    vscode.commands.registerCommand('kvmnet.devices.restoreDriver', (node?: DeviceTreeNode) => restoreDriver(node, log)),
+    vscode.commands.registerCommand('kvmnet.devices.nodedevDetach', (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
+    vscode.commands.registerCommand('kvmnet.devices.nodedevReattach', (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('kvmnet.devices.showAll')) tree.rerender();
+      // Another host list or other ssh settings: hosts rediscover on expansion.
+      if (['kvmnet.hosts', 'kvmnet.demoHost', 'kvmnet.ssh'].some((k) => e.affectsConfiguration(k))) tree.refresh();
+    }),
   );
 }

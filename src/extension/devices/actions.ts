@@ -1,0 +1,126 @@
+import * as vscode from 'vscode';
+import type { HostSnapshot, PciDevice } from '../../core/host/model';
+import { runPlan } from '../../core/host/runPlan';
+import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, type ActionPlan } from '../../core/pci/actions';
+import { hostdevXml } from '../../core/pci/hostdevXml';
+import { deviceTitle, vendorDevice } from '../../core/pci/tree';
+import { Config } from '../config';
+import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import type { Log } from '../log';
+import type { DeviceTreeNode } from './tree';
+
+export interface DeviceRef {
+  readonly host: HostEntry;
+  readonly snapshot: HostSnapshot;
+  readonly device: PciDevice;
+}
+
+/** From a tree node (context menu) or, from the palette, by picking a host and then a device. */
+export async function resolveDevice(node: DeviceTreeNode | undefined, filter: (d: PciDevice) => boolean = () => true): Promise<DeviceRef | undefined> {
+  if (node?.kind === 'device') return { host: node.host, snapshot: node.snapshot, device: node.device };
+  const hosts = configuredHosts(Config.current()).filter((h) => h.spec && (!needsTrust(h) || vscode.workspace.isTrusted));
+  const hostPick = hosts.length === 1 ? { host: hosts[0]! } : await vscode.window.showQuickPick(hosts.map((host) => ({ label: host.label, host })), { title: 'KVM Networking: pick a host' });
+  if (!hostPick) return undefined;
+  let snapshot: HostSnapshot;
+  try {
+    snapshot = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Discovering ${hostPick.host.label}` }, () => hostSnapshots.get(hostPick.host));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${hostPick.host.label}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const pick = await vscode.window.showQuickPick(
+    snapshot.devices.filter(filter).map((device) => ({
+      label: device.bdf,
+      description: deviceTitle(device),
+      detail: [vendorDevice(device), device.driver ?? 'no driver', ...(device.netdevs ?? [])].join(' · '),
+      device,
+    })),
+    { title: `KVM Networking: pick a PCI function of ${hostPick.host.label}`, matchOnDescription: true, matchOnDetail: true },
+  );
+  return pick ? { host: hostPick.host, snapshot, device: pick.device } : undefined;
+}
+
+export async function copyBdf(node?: DeviceTreeNode): Promise<void> {
+  const ref = await resolveDevice(node);
+  if (ref) await vscode.env.clipboard.writeText(ref.device.bdf);
+}
+
+export async function copyVendorDevice(node?: DeviceTreeNode): Promise<void> {
+  const ref = await resolveDevice(node);
+  if (ref) await vscode.env.clipboard.writeText(vendorDevice(ref.device));
+}
+
+/** Inserts <hostdev> (or <interface type='hostdev'> for a VF) at the cursor of the active XML editor, indented like the cursor line. */
+export async function insertHostdev(node?: DeviceTreeNode): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  if (!editor || editor.document.languageId !== 'xml') {
+    void vscode.window.showWarningMessage('Open a libvirt domain XML file and place the cursor inside <devices> to insert a device.');
+    return;
+  }
+  const ref = await resolveDevice(node);
+  if (!ref) return;
+  const pos = editor.selection.active;
+  const indent = /^\s*/.exec(editor.document.lineAt(pos.line).text)?.[0] ?? '';
+  await editor.edit((b) => b.replace(editor.selection, hostdevXml(ref.device, indent)));
+}
+
+/** Asks with the exact commands, runs them, then rediscovers the host; failures are messages, never thrown. */
+async function confirmAndRun(ref: DeviceRef, build: () => ActionPlan, log: Log): Promise<void> {
+  let plan: ActionPlan;
+  try {
+    plan = build();
+  } catch (e) {
+    if (e instanceof ActionRefused) return void vscode.window.showWarningMessage(e.message);
+    throw e;
+  }
+  if (plan.steps.length === 0) return void vscode.window.showInformationMessage(`${plan.title}: nothing to change.`);
+  if (!ref.host.spec || ref.host.spec.kind === 'demo') {
+    return void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${renderPlan(plan)}`);
+  }
+  if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Trust the workspace to change a host.');
+  const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: renderPlan(plan) }, 'Run');
+  if (answer !== 'Run') return;
+  const spec = ref.host.spec;
+  const config = Config.current();
+  log.info(`devices: ${ref.host.label}: running\n${renderPlan(plan)}`);
+  const result = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: true },
+    (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return runPlan(spec, plan, { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, signal: abort.signal });
+    },
+  );
+  for (const r of result.results) log.info(`devices: ${r.ok ? 'ok' : 'FAILED'}: ${r.step.display}${r.output ? `\n${r.output}` : ''}`);
+  hostSnapshots.invalidate(ref.host.id);
+  if (result.ok) void vscode.window.showInformationMessage(`${plan.title}: done.`);
+  else void vscode.window.showErrorMessage(`${plan.title} failed: ${result.error ?? ''}`);
+}
+
+export async function setNumVfs(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  const ref = await resolveDevice(node, (d) => (d.sriovTotalVfs ?? 0) > 0);
+  if (!ref) return;
+  const total = ref.device.sriovTotalVfs ?? 0;
+  const value = await vscode.window.showInputBox({
+    title: `Number of VFs for ${ref.device.bdf} (0–${total})`,
+    value: String(ref.device.sriovNumVfs ?? 0),
+    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) <= total ? undefined : `a whole number from 0 to ${total}`),
+  });
+  if (value === undefined) return;
+  await confirmAndRun(ref, () => planSetNumVfs(ref.snapshot, ref.device.bdf, Number(value.trim())), log);
+}
+
+export async function bindVfio(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  const ref = await resolveDevice(node, (d) => d.driver !== 'vfio-pci');
+  if (ref) await confirmAndRun(ref, () => planBindVfio(ref.snapshot, ref.device.bdf), log);
+}
+
+export async function restoreDriver(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  const ref = await resolveDevice(node, (d) => d.driver === 'vfio-pci' || d.driverOverride !== undefined);
+  if (ref) await confirmAndRun(ref, () => planRestoreDriver(ref.snapshot, ref.device.bdf), log);
+}
+
+export async function nodedev(node: DeviceTreeNode | undefined, op: 'detach' | 'reattach', log: Log): Promise<void> {
+  const ref = await resolveDevice(node);
+  if (ref) await confirmAndRun(ref, () => planNodedev(ref.snapshot, ref.device.bdf, op), log);
+}

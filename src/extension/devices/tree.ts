@@ -1,0 +1,189 @@
+import * as vscode from 'vscode';
+import type { HostSnapshot, PciDevice } from '../../core/host/model';
+import { VFIO_DRIVER } from '../../core/pci/classes';
+import { deviceFacts, deviceFlags, deviceForest, deviceTitle, iommuGroupView } from '../../core/pci/tree';
+import { Config } from '../config';
+import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import type { Log } from '../log';
+
+export type DeviceTreeNode =
+  | { readonly kind: 'host'; readonly host: HostEntry }
+  | { readonly kind: 'device'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly device: PciDevice; readonly vfs: readonly PciDevice[] }
+  | { readonly kind: 'group'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly id: number; readonly devices: readonly PciDevice[] }
+  | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
+
+/** Icon priority: what matters most for "can I take this device?" wins. */
+function deviceIcon(snapshot: HostSnapshot, d: PciDevice): vscode.ThemeIcon {
+  const f = deviceFlags(snapshot, d);
+  if (f.carriesSshSession) return new vscode.ThemeIcon('remote', new vscode.ThemeColor('list.warningForeground'));
+  if (f.carriesDefaultRoute) return new vscode.ThemeIcon('globe', new vscode.ThemeColor('list.warningForeground'));
+  if (f.onVfio) return new vscode.ThemeIcon('plug', new vscode.ThemeColor('charts.green'));
+  if (f.isVf) return new vscode.ThemeIcon('symbol-field');
+  if (f.sriovCapable) return new vscode.ThemeIcon('type-hierarchy-sub');
+  return new vscode.ThemeIcon('circuit-board');
+}
+
+/** Space-separated tags matched by `viewItem =~ /\btag\b/` in package.json menus. */
+function deviceContext(snapshot: HostSnapshot, d: PciDevice, host: HostEntry): string {
+  const f = deviceFlags(snapshot, d);
+  return [
+    'device',
+    f.sriovCapable ? 'sriov' : '',
+    f.isVf ? 'vf' : '',
+    f.onVfio ? 'vfio' : 'notvfio',
+    f.carriesDefaultRoute || f.carriesSshSession ? 'uplink' : '',
+    host.spec?.kind === 'demo' ? 'demo' : 'live',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+export function deviceTooltip(snapshot: HostSnapshot, d: PciDevice): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.appendMarkdown('**').appendText(deviceTitle(d)).appendMarkdown('**\n\n');
+  // Host data is text, never markdown.
+  for (const [k, v] of deviceFacts(snapshot, d)) md.appendText(`${k}: ${v}`).appendMarkdown('  \n');
+  return md;
+}
+
+/** The "Devices" tree: host → (IOMMU group →) device → VFs, each host discovered lazily on expansion. */
+export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<DeviceTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly hostNodes = new Map<string, DeviceTreeNode & { kind: 'host' }>();
+  private readonly subscription: vscode.Disposable;
+  groupByIommu = false;
+
+  constructor(private readonly log: Log) {
+    this.subscription = hostSnapshots.onDidChange((id) => {
+      const s = id === undefined ? undefined : hostSnapshots.peek(id);
+      if (id !== undefined && s?.state === 'error') this.log.error(`devices: ${this.hostNodes.get(id)?.host.label ?? id}: ${s.message}`);
+      if (id !== undefined && s?.state === 'done') for (const w of s.snapshot.warnings) this.log.warn(`devices: ${id}: ${w}`);
+      this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
+    });
+  }
+
+  /** Re-render without rediscovering (view options changed). */
+  rerender(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** Rediscover one host (or all): the next expansion runs discovery again. */
+  refresh(hostId?: string): void {
+    hostSnapshots.invalidate(hostId);
+  }
+
+  hostNode(hostId: string): DeviceTreeNode | undefined {
+    return this.hostNodes.get(hostId);
+  }
+
+  getTreeItem(node: DeviceTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'host':
+        return this.hostItem(node.host);
+      case 'device': {
+        const { device: d, snapshot } = node;
+        const item = new vscode.TreeItem(d.bdf, node.vfs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `devices:${node.host.id}:${this.groupByIommu ? 'g' : 'd'}:${d.bdf}`;
+        item.description = [deviceTitle(d), d.driver ?? 'no driver', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '']
+          .filter(Boolean)
+          .join(' · ');
+        item.tooltip = deviceTooltip(snapshot, d);
+        item.iconPath = deviceIcon(snapshot, d);
+        item.contextValue = deviceContext(snapshot, d, node.host);
+        return item;
+      }
+      case 'group': {
+        const item = new vscode.TreeItem(`IOMMU group ${node.id}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `devices:${node.host.id}:group:${node.id}`;
+        const onVfio = node.devices.filter((d) => d.driver === VFIO_DRIVER).length;
+        const blocking = node.devices.filter((d) => d.driver !== undefined && d.driver !== VFIO_DRIVER && d.driver !== 'pcieport');
+        const viability = onVfio > 0 && blocking.length > 0 ? ' · not viable for vfio' : onVfio === node.devices.length ? ' · all on vfio-pci' : '';
+        item.description = `${node.devices.length} function${node.devices.length === 1 ? '' : 's'}${viability}`;
+        item.tooltip = viability.includes('not viable')
+          ? `vfio needs every member of group ${node.id} bound to vfio-pci (or driverless); still on host drivers: ${blocking.map((d) => `${d.bdf} (${d.driver})`).join(', ')}`
+          : undefined;
+        item.iconPath = new vscode.ThemeIcon(viability.includes('not viable') ? 'warning' : 'layers');
+        item.contextValue = 'iommuGroup';
+        return item;
+      }
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = `devices:${node.host.id}:message:${node.text}`;
+        item.iconPath = new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.retry ? 'devices.error' : 'devices.message';
+        if (node.detail) item.tooltip = node.detail;
+        if (node.retry) item.command = { command: 'kvmnet.devices.retry', title: 'Retry', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  private hostItem(host: HostEntry): vscode.TreeItem {
+    const item = new vscode.TreeItem(host.label, vscode.TreeItemCollapsibleState.Collapsed);
+    item.id = `devices:${host.id}`;
+    item.contextValue = host.error ? 'host.invalid' : host.spec?.kind === 'demo' ? 'host demo' : 'host live';
+    const s = hostSnapshots.peek(host.id);
+    if (host.error) {
+      item.description = host.error;
+      item.iconPath = new vscode.ThemeIcon('error');
+    } else if (s?.state === 'done') {
+      const vfs = s.snapshot.devices.filter((d) => d.physfn !== undefined).length;
+      item.description = `${s.snapshot.system.hostname ?? ''} · ${s.snapshot.devices.length} functions${vfs ? `, ${vfs} VFs` : ''}`;
+      item.tooltip = `${host.label}${s.snapshot.capturedAt ? `, discovered ${s.snapshot.capturedAt}` : ''}${s.snapshot.warnings.length ? `\n${s.snapshot.warnings.length} warnings (see the log)` : ''}`;
+      item.iconPath = new vscode.ThemeIcon(host.spec?.kind === 'demo' ? 'beaker' : 'server');
+    } else {
+      item.description = s?.state === 'loading' ? 'discovering…' : s?.state === 'error' ? 'failed' : undefined;
+      item.iconPath = new vscode.ThemeIcon(s?.state === 'error' ? 'error' : host.spec?.kind === 'demo' ? 'beaker' : 'server');
+    }
+    return item;
+  }
+
+  async getChildren(node?: DeviceTreeNode): Promise<DeviceTreeNode[]> {
+    if (!node) {
+      this.hostNodes.clear();
+      return configuredHosts(Config.current()).map((host) => {
+        const n = { kind: 'host', host } as const;
+        this.hostNodes.set(host.id, n);
+        return n;
+      });
+    }
+    if (node.kind === 'device') return node.vfs.map((vf) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device: vf, vfs: [] }));
+    if (node.kind === 'group') return node.devices.map((device) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device, vfs: [] }));
+    if (node.kind !== 'host') return [];
+    return this.hostChildren(node.host);
+  }
+
+  private async hostChildren(host: HostEntry): Promise<DeviceTreeNode[]> {
+    if (host.error || !host.spec) return [{ kind: 'message', host, text: host.error ?? 'invalid host', icon: 'error' }];
+    if (needsTrust(host) && !vscode.workspace.isTrusted) {
+      return [{ kind: 'message', host, text: 'Trust the workspace to list this host', icon: 'workspace-untrusted', detail: 'Discovery runs sh or ssh.' }];
+    }
+    let snapshot: HostSnapshot;
+    try {
+      // Progress on the view while this host's one discovery runs (the tree spins this node meanwhile).
+      snapshot = await vscode.window.withProgress({ location: { viewId: 'kvmnet.devices' } }, () => hostSnapshots.get(host));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return [{ kind: 'message', host, text: message, icon: 'error', detail: `${message}\n\nClick to retry.`, retry: true }];
+    }
+    const showAll = Config.current().showAllDevices;
+    const children: DeviceTreeNode[] = this.groupByIommu
+      ? iommuGroupView(snapshot, { showAll }).map((g) => ({ kind: 'group', host, snapshot, id: g.id, devices: g.devices }))
+      : deviceForest(snapshot, { showAll }).map((n) => ({ kind: 'device', host, snapshot, device: n.device, vfs: n.vfs }));
+    if (this.groupByIommu && snapshot.iommuGroups.length === 0) {
+      children.push({ kind: 'message', host, text: 'No IOMMU groups: the IOMMU is off (intel_iommu=on / amd_iommu) or absent', icon: 'info' });
+    }
+    const shown = this.groupByIommu ? children.length : children.reduce((n, c) => n + (c.kind === 'device' ? 1 + c.vfs.length : 0), 0);
+    if (!showAll && !this.groupByIommu && shown < snapshot.devices.length) {
+      children.push({ kind: 'message', host, text: `${snapshot.devices.length - shown} other PCI functions hidden`, icon: 'eye-closed', detail: 'Setting kvmnet.devices.showAll shows every function.' });
+    }
+    if (children.length === 0) children.push({ kind: 'message', host, text: 'No network-related PCI devices', icon: 'info' });
+    return children;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
