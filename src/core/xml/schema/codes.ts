@@ -11,6 +11,8 @@ export const SchemaCode = {
   UnknownAttribute: 'schema-unknown-attribute',
   /** An element not allowed at this place. */
   UnexpectedElement: 'schema-unexpected-element',
+  /** A required attribute is missing (range on the element name). */
+  MissingAttribute: 'schema-missing-attribute',
   /** A required element is missing. */
   MissingElement: 'schema-missing-element',
   /** Any other schema violation, on the element libxml2 names. */

@@ -21,6 +21,10 @@ export interface Variant {
   /** Child element name → the schema's <element> definitions for it at this place. */
   readonly children: ReadonlyMap<string, readonly XmlElement[]>;
   readonly anyChild: boolean;
+  /** Attributes this variant cannot do without. */
+  readonly required: ReadonlySet<string>;
+  /** Allowed text content (undefined: the schema gives no datatype for it here). */
+  readonly text: readonly ValueAlt[] | undefined;
 }
 
 /** An element of the schema (its <element name=…> node) or of the checked document. */
@@ -38,12 +42,21 @@ interface MVariant {
   anyAttr: boolean;
   children: Map<string, XmlElement[]>;
   anyChild: boolean;
+  required: Set<string>;
+  text: ValueAlt[] | undefined;
 }
 
-const empty = (): MVariant => ({ attrs: new Map(), anyAttr: false, children: new Map(), anyChild: false });
+const empty = (): MVariant => ({ attrs: new Map(), anyAttr: false, children: new Map(), anyChild: false, required: new Set(), text: undefined });
 
 function mergeInto(a: MVariant, b: MVariant): MVariant {
-  const out: MVariant = { attrs: new Map(a.attrs), anyAttr: a.anyAttr || b.anyAttr, children: new Map(a.children), anyChild: a.anyChild || b.anyChild };
+  const out: MVariant = {
+    attrs: new Map(a.attrs),
+    anyAttr: a.anyAttr || b.anyAttr,
+    children: new Map(a.children),
+    anyChild: a.anyChild || b.anyChild,
+    required: new Set([...a.required, ...b.required]),
+    text: a.text || b.text ? [...(a.text ?? []), ...(b.text ?? [])] : undefined,
+  };
   for (const [k, v] of b.attrs) out.attrs.set(k, [...(out.attrs.get(k) ?? []), ...v]);
   for (const [k, v] of b.children) out.children.set(k, [...(out.children.get(k) ?? []), ...v]);
   return out;
@@ -100,7 +113,10 @@ class Builder {
         const v = empty();
         const name = attrValue(n, 'name');
         if (name === undefined) v.anyAttr = true;
-        else v.attrs.set(name, this.alts(childElements(n), []));
+        else {
+          v.attrs.set(name, this.alts(childElements(n), []));
+          v.required.add(name);
+        }
         return [v];
       }
       case 'element': {
@@ -112,13 +128,19 @@ class Builder {
       }
       case 'choice':
         return collapse(childElements(n).flatMap((c) => this.pattern(c)));
-      case 'group':
       case 'optional':
       case 'zeroOrMore':
+        return this.content(childElements(n)).map((v) => ({ ...v, required: new Set<string>() }));
+      case 'group':
       case 'oneOrMore':
       case 'interleave':
       case 'mixed':
         return this.content(childElements(n));
+      case 'data':
+      case 'value':
+      case 'text':
+      case 'list':
+        return [{ ...empty(), text: this.alt(n, []) }];
       case 'ref':
       case 'parentRef': {
         const name = attrValue(n, 'name') ?? '';
@@ -128,7 +150,9 @@ class Builder {
         this.busy.add(name);
         const defs = this.defines.get(name) ?? [];
         // combine="choice" defines are alternatives; a single define is a sequence.
-        const out = collapse(defs.flatMap((d) => this.content(childElements(d))));
+        let out = collapse(defs.flatMap((d) => this.content(childElements(d))));
+        // A pure datatype define (UUID, pciSlot …): keep its name for the wording.
+        if (out.every((v) => v.text && v.attrs.size === 0 && v.children.size === 0)) out = [{ ...empty(), text: this.alt(n, []) }];
         this.busy.delete(name);
         this.memo.set(name, out);
         return out;
@@ -269,57 +293,82 @@ export function valueMatches(alt: ValueAlt, raw: string): boolean {
 
 export interface AttrProblem {
   readonly attr: string;
-  /** 'unknown': no such attribute here; 'value': the value fits none of the allowed forms. */
-  readonly kind: 'unknown' | 'value';
+  /** 'unknown': no such attribute here; 'value': the value fits none of the allowed forms; 'missing': required. */
+  readonly kind: 'unknown' | 'value' | 'missing';
   /** Allowed forms in the best-fitting variant. */
   readonly alts: readonly ValueAlt[];
 }
 
-/** The schema definitions that can describe document element `el`, found from its ancestors (context-exact). */
-export function defsFor(index: SchemaIndex, el: XmlElement): readonly XmlElement[] {
-  if (!el.parent) return index.defsNamed(el.name);
-  const parents = defsFor(index, el.parent);
-  const out = new Set<XmlElement>();
-  for (const p of parents) for (const v of index.variants(p)) for (const d of v.children.get(el.name) ?? []) out.add(d);
-  return out.size > 0 ? [...out] : index.defsNamed(el.name);
+interface Fit {
+  readonly variants: readonly Variant[];
+  readonly problems: readonly AttrProblem[];
 }
 
-export function variantsFor(index: SchemaIndex, el: XmlElement): Variant[] {
-  return defsFor(index, el).flatMap((d) => index.variants(d));
+const fits = new WeakMap<SchemaIndex, WeakMap<XmlElement, Fit>>();
+
+function problemsIn(v: Variant, el: XmlElement): { score: number; problems: AttrProblem[] } {
+  let score = 0;
+  const problems: AttrProblem[] = [];
+  for (const a of el.attributes) {
+    if (a.name.startsWith('xmlns') || a.name.startsWith('xml:')) continue;
+    const alts = v.attrs.get(a.name);
+    if (!alts) {
+      if (!v.anyAttr) {
+        problems.push({ attr: a.name, kind: 'unknown', alts: [] });
+        score += 1;
+      }
+    } else if (!alts.some((alt) => valueMatches(alt, a.value))) {
+      problems.push({ attr: a.name, kind: 'value', alts });
+      // A mismatch on a fixed single value (type='pci') means "wrong variant", not "wrong value".
+      score += alts.length === 1 && alts[0]!.kind === 'value' ? 3 : 1;
+    }
+  }
+  for (const r of v.required) {
+    if (!el.attributes.some((a) => a.name === r)) {
+      problems.push({ attr: r, kind: 'missing', alts: v.attrs.get(r) ?? [] });
+      score += 1;
+    }
+  }
+  return { score, problems };
+}
+
+/** The element's best-fitting schema variants (context-exact: found from the parent's best variants) and their problems. */
+function fit(index: SchemaIndex, el: XmlElement): Fit {
+  let cache = fits.get(index);
+  if (!cache) fits.set(index, (cache = new WeakMap()));
+  const hit = cache.get(el);
+  if (hit) return hit;
+  let defs: readonly XmlElement[] = [];
+  if (el.parent) {
+    const parent = fit(index, el.parent).variants;
+    const out = new Set<XmlElement>();
+    for (const v of parent) for (const d of v.children.get(el.name) ?? []) out.add(d);
+    defs = [...out];
+  }
+  if (defs.length === 0) defs = index.defsNamed(el.name);
+  const variants = defs.flatMap((d) => index.variants(d));
+  let best: Variant[] = [];
+  let bestScore = Infinity;
+  let problems: AttrProblem[] = [];
+  for (const v of variants) {
+    const r = problemsIn(v, el);
+    if (r.score < bestScore) [best, bestScore, problems] = [[v], r.score, r.problems];
+    else if (r.score === bestScore) best.push(v);
+  }
+  const result: Fit = { variants: best, problems };
+  cache.set(el, result);
+  return result;
 }
 
 /** Attribute problems of an element against its best-fitting schema variant, or undefined when the index does not know the element. */
-export function attributeProblems(index: SchemaIndex, el: XmlElement): AttrProblem[] | undefined {
-  const variants = variantsFor(index, el);
-  if (variants.length === 0) return undefined;
-  let best: { score: number; problems: AttrProblem[] } | undefined;
-  for (const v of variants) {
-    let score = 0;
-    const problems: AttrProblem[] = [];
-    for (const a of el.attributes) {
-      if (a.name.startsWith('xmlns') || a.name.startsWith('xml:')) continue;
-      const alts = v.attrs.get(a.name);
-      if (!alts) {
-        if (!v.anyAttr) {
-          problems.push({ attr: a.name, kind: 'unknown', alts: [] });
-          score += 1;
-        }
-        continue;
-      }
-      if (!alts.some((alt) => valueMatches(alt, a.value))) {
-        problems.push({ attr: a.name, kind: 'value', alts });
-        // A mismatch on a fixed single value (type='pci') means "wrong variant", not "wrong value".
-        score += alts.length === 1 && alts[0]!.kind === 'value' ? 2 : 1;
-      }
-    }
-    if (!best || score < best.score) best = { score, problems };
-  }
-  return best!.problems;
+export function attributeProblems(index: SchemaIndex, el: XmlElement): readonly AttrProblem[] | undefined {
+  const f = fit(index, el);
+  return f.variants.length === 0 ? undefined : f.problems;
 }
 
 /** Child element names allowed in `el`, or undefined when any child is allowed or the element is unknown. */
 export function allowedChildren(index: SchemaIndex, el: XmlElement): Set<string> | undefined {
-  const variants = variantsFor(index, el);
+  const variants = fit(index, el).variants;
   if (variants.length === 0) return undefined;
   const out = new Set<string>();
   for (const v of variants) {
@@ -329,14 +378,31 @@ export function allowedChildren(index: SchemaIndex, el: XmlElement): Set<string>
   return out;
 }
 
-/** Attribute names any variant of `el` allows. */
+/** Allowed text content of `el`, or undefined when unknown (any variant without a datatype). */
+export function allowedText(index: SchemaIndex, el: XmlElement): ValueAlt[] | undefined {
+  const variants = fit(index, el).variants;
+  if (variants.length === 0 || variants.some((v) => v.text === undefined)) return undefined;
+  return variants.flatMap((v) => v.text ?? []);
+}
+
+/** Attribute names the element's schema definitions allow (all variants: a wrong type= selects another). */
 export function allowedAttributes(index: SchemaIndex, el: XmlElement): string[] {
   const out = new Set<string>();
-  for (const v of variantsFor(index, el)) v.attrs.forEach((_, k) => out.add(k));
+  const defs = el.parent ? undefined : index.defsNamed(el.name);
+  const variants = defs ? defs.flatMap((d) => index.variants(d)) : allVariants(index, el);
+  for (const v of variants) v.attrs.forEach((_, k) => out.add(k));
   return [...out].sort();
+}
+
+function allVariants(index: SchemaIndex, el: XmlElement): Variant[] {
+  const parent = el.parent ? fit(index, el.parent).variants : [];
+  const defs = new Set<XmlElement>();
+  for (const v of parent) for (const d of v.children.get(el.name) ?? []) defs.add(d);
+  const list = defs.size > 0 ? [...defs] : index.defsNamed(el.name);
+  return list.flatMap((d) => index.variants(d));
 }
 
 /** Every allowed form of `attr` on `el`, over all of its variants (for discriminators such as type=). */
 export function allAlts(index: SchemaIndex, el: XmlElement, attr: string): ValueAlt[] {
-  return variantsFor(index, el).flatMap((v) => v.attrs.get(attr) ?? []);
+  return allVariants(index, el).flatMap((v) => v.attrs.get(attr) ?? []);
 }

@@ -14,7 +14,7 @@ import { SchemaCode } from './codes';
 import { cleanLibxmlMessage, describeAllowed, listNames } from './explain';
 import { grammarFor, type GrammarKey } from './grammars';
 import { loadLibxml, type LibxmlModule } from './libxml';
-import { allAlts, allowedAttributes, allowedChildren, attributeProblems, buildSchemaIndex, type AttrProblem, type SchemaIndex } from './schemaIndex';
+import { allAlts, allowedAttributes, allowedChildren, allowedText, attributeProblems, buildSchemaIndex, valueMatches, type AttrProblem, type SchemaIndex } from './schemaIndex';
 import type { SchemaSet } from './schemaSet';
 
 export interface SchemaOutcome {
@@ -152,7 +152,7 @@ class Explainer {
   }
 
   private fallbackMessage(el: XmlElement, libxmlMessage: string | undefined): string {
-    return `<${el.name}> does not match libvirt's schema${libxmlMessage ? ` (libxml2: ${cleanLibxmlMessage(libxmlMessage)})` : ''}.`;
+    return `<${el.name}> does not match libvirt ${this.version}'s schema${libxmlMessage ? ` (libxml2: ${cleanLibxmlMessage(libxmlMessage)})` : ''}.`;
   }
 
   private devicesToNarrow(s: Suspect): XmlElement | undefined {
@@ -190,8 +190,11 @@ class Explainer {
       const a = attribute(s.el, invalidAttr[1]!);
       if (a) {
         const known = attributeProblems(this.index, s.el)?.find((p) => p.attr === a.name);
-        const kind = allowedAttributes(this.index, s.el).includes(a.name) ? 'value' : 'unknown';
-        return [this.attrFinding(s.el, known ?? { attr: a.name, kind, alts: [] })];
+        if (known) return [this.attrFinding(s.el, known)];
+        if (!allowedAttributes(this.index, s.el).includes(a.name)) return [this.attrFinding(s.el, { attr: a.name, kind: 'unknown', alts: [] })];
+        // Known attribute, acceptable value, yet rejected: it belongs to another variant (e.g. another type=).
+        const others = s.el.attributes.filter((x) => x !== a && /^(type|mode|model)$/.test(x.name)).map((x) => ` ${x.name}='${x.raw}'`).join('');
+        return [finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `'${a.name}' is not allowed on <${s.el.name}${others}> in libvirt ${this.version} (libxml2: ${s.message}).`)];
       }
     }
     const missing = /^Expecting an element (\S+), got nothing/.exec(s.message);
@@ -204,35 +207,63 @@ class Explainer {
       if (deep.length > 0) return deep;
       const allowed = allowedChildren(this.index, s.el);
       if (kids[0]) {
-        const why = allowed && !allowed.has(s.child) ? `; allowed here: ${listNames(allowed)}` : ` here (libxml2: ${s.message})`;
-        return [finding(this.doc, kids[0].nameSpan, SchemaCode.UnexpectedElement, `<${s.child}> is not allowed in <${s.el.name}>${why}.`)];
+        if (allowed && !allowed.has(s.child)) {
+          return [finding(this.doc, kids[0].nameSpan, SchemaCode.UnexpectedElement, `<${s.child}> is not allowed in <${s.el.name}>; allowed here: ${listNames(allowed)}.`)];
+        }
+        // The element exists here, but this occurrence or its position/combination is rejected.
+        const atRoot = s.el.parent ? [] : this.deepCheck(s.el);
+        if (atRoot.length > 0) return atRoot;
+        return [finding(this.doc, kids[0].nameSpan, SchemaCode.Invalid, `<${s.child}> is not accepted here by libvirt ${this.version}'s schema (libxml2: ${s.message}).`)];
       }
     }
     return this.deepCheck(s.el);
   }
 
-  /** Attribute and child-name problems anywhere in `el`'s subtree, by the schema index. */
+  private get version(): string {
+    return this.set.version ?? '(unknown version)';
+  }
+
+  /** Attribute, text and child-name problems anywhere in `root`'s subtree, by the schema index. */
   private deepCheck(root: XmlElement): Finding[] {
     const out: Finding[] = [];
-    for (const el of walkElements(root)) {
-      for (const p of attributeProblems(this.index, el) ?? []) out.push(this.attrFinding(el, p));
+    const stack = [root];
+    while (stack.length > 0) {
+      const el = stack.pop()!;
+      const problems = attributeProblems(this.index, el) ?? [];
+      for (const p of problems) out.push(this.attrFinding(el, p));
+      // A wrong type= (or other fixed value) makes every child look wrong: report the cause only.
+      if (problems.some((p) => p.kind === 'value' && p.alts.length > 0 && p.alts.every((a) => a.kind === 'value'))) continue;
+      const text = el.children.length > 0 && el.children.every((c) => c.kind === 'text') ? el.children.map((c) => (c.kind === 'text' ? c.text : '')).join('') : undefined;
+      const alts = text !== undefined && text.trim() !== '' ? allowedText(this.index, el) : undefined;
+      if (text !== undefined && alts && alts.length > 0 && !alts.some((alt) => valueMatches(alt, text))) {
+        const span = { start: el.children[0]!.span.start, end: el.children[el.children.length - 1]!.span.end };
+        out.push(finding(this.doc, span, SchemaCode.InvalidValue, `Invalid <${el.name}> value '${text.trim()}': ${describeAllowed(alts)}.`));
+      }
       const allowed = el.children.length > 0 ? allowedChildren(this.index, el) : undefined;
-      if (allowed && allowed.size > 0) {
-        for (const c of childElements(el)) {
-          if (!allowed.has(c.name) && !c.name.includes(':')) {
-            out.push(finding(this.doc, c.nameSpan, SchemaCode.UnexpectedElement, `<${c.name}> is not allowed in <${el.name}>; allowed here: ${listNames(allowed)}.`));
-          }
+      const kids = childElements(el);
+      for (const c of kids) {
+        if (allowed && allowed.size > 0 && !allowed.has(c.name) && !c.name.includes(':')) {
+          out.push(finding(this.doc, c.nameSpan, SchemaCode.UnexpectedElement, `<${c.name}> is not allowed in <${el.name}>; allowed here: ${listNames(allowed)}.`));
         }
       }
+      for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i]!);
     }
     return out;
   }
 
   private attrFinding(el: XmlElement, p: AttrProblem): Finding {
     const name = p.attr;
+    if (p.kind === 'missing') {
+      const values = p.alts.length > 0 ? ` (${describeAllowed(p.alts)})` : '';
+      return finding(this.doc, el.nameSpan, SchemaCode.MissingAttribute, `<${el.name}> needs the attribute '${name}'${values}.`);
+    }
     const a = attribute(el, name)!;
     if (p.kind === 'unknown') {
       const allowed = allowedAttributes(this.index, el);
+      if (allowed.includes(name)) {
+        const others = el.attributes.filter((x) => x !== a && /^(type|mode|model)$/.test(x.name)).map((x) => ` ${x.name}='${x.raw}'`).join('');
+        return finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `'${name}' is not allowed on <${el.name}${others}> in libvirt ${this.version}.`);
+      }
       const list = allowed.length > 0 ? `; allowed: ${listNames(allowed)}` : '';
       return finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `<${el.name}> has no attribute '${name}'${list}.`);
     }
