@@ -34,7 +34,12 @@ class SchemaWorker {
     const file = workerFile();
     if (!file) throw new Error('schema worker script not found');
     const libxml = libxmlBundlePath();
-    const w = new Worker(file, { workerData: libxml ? { libxml } : {} });
+    const workerData = libxml ? { libxml } : {};
+    // From sources (tests) the worker is TypeScript: register tsx's require hook inside it first
+    // (node 20 does not apply --import hooks to a worker's entry file).
+    const w = file.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData })
+      : new Worker(file, { workerData });
     w.unref(); // an idle worker must not keep the CLI alive
     w.on('message', (m: { id: number; outcome?: SchemaOutcome; error?: string }) => {
       const p = this.pending.get(m.id);

@@ -253,10 +253,13 @@ const patternCache = new Map<string, RegExp | undefined>();
 function xsdPattern(p: string): RegExp | undefined {
   if (!patternCache.has(p)) {
     let re: RegExp | undefined;
-    try {
-      re = new RegExp(`^(?:${p})$`, 'u');
-    } catch {
-      re = undefined; // an XSD-only construct: treat as unknown (accept)
+    for (const flags of ['u', '']) {
+      try {
+        re = new RegExp(`^(?:${p})$`, flags); // without 'u', XSD's identity escapes such as \- parse too
+        break;
+      } catch {
+        re = undefined; // an XSD-only construct: treat as unknown (accept)
+      }
     }
     patternCache.set(p, re);
   }
