@@ -99,9 +99,23 @@ export function removeSpan(text: string, span: Span): OffsetEdit {
     return { start: s, end: span.end, text: '' };
   }
   if (!atLineEnd && j > span.end && text[j] !== ';' && text[j] !== '\\') return { start: span.start, end: j, text: '' };
+  // Something glued to the span's end (`'…'#x`): keep the space before, so it doesn't glue to the previous word.
+  if (span.end < text.length && !/[\s;&|)]/.test(text[span.end]!)) return { start: span.start, end: span.end, text: '' };
   let s = span.start;
   while (s > lineStart && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
   return { start: s, end: span.end, text: '' };
+}
+
+/** Removes several spans: neighbours separated only by blanks and continuations are removed as one. */
+export function removeSpans(text: string, spans: readonly Span[]): OffsetEdit[] {
+  const merged: Span[] = [];
+  for (const s of [...spans].sort((a, b) => a.start - b.start)) {
+    const prev = merged[merged.length - 1];
+    if (prev && (s.start <= prev.end || /^(?:[ \t]|\\\r?\n)*$/.test(text.slice(prev.end, s.start)))) {
+      merged[merged.length - 1] = { start: prev.start, end: Math.max(prev.end, s.end) };
+    } else merged.push(s);
+  }
+  return merged.map((s) => removeSpan(text, s));
 }
 
 /** Removes one `key=value` item from an option value, with its separating comma. */
@@ -207,13 +221,15 @@ export function listNetworkDevices(inv: QemuInvocation): NetworkDevice[] {
     const models = users.map((d) => optionKind(d)).join(', ');
     out.push({ label: `${optionKind(nd) ?? '?'} ${id ?? '(no id)'}${models ? ` → ${models}` : ''}`, kind: 'netdev', key: `netdev:${id}`, options: [nd, ...users] });
   }
-  inv.options.forEach((o, i) => {
-    if (o.name === '-nic') out.push({ label: `-nic ${o.valueWord?.value ?? ''}`, kind: 'nic', key: `nic:${i}`, options: [o] });
-    if (o.name === '-net') out.push({ label: `-net ${o.valueWord?.value ?? ''} (legacy)`, kind: 'legacy', key: `net:${i}`, options: [o] });
+  // Keys name the content, not the position, so removing by key twice removes nothing the second time.
+  for (const o of inv.options) {
+    const value = o.valueWord?.value ?? '';
+    if (o.name === '-nic') out.push({ label: `-nic ${value}`, kind: 'nic', key: `nic:${value}`, options: [o] });
+    if (o.name === '-net') out.push({ label: `-net ${value} (legacy)`, kind: 'legacy', key: `net:${value}`, options: [o] });
     if (o.name === '-device' && /^(?:vfio-pci|pci-assign)$/.test(optionKind(o) ?? '')) {
-      out.push({ label: `${optionKind(o)} ${prop(o, 'host')?.value ?? ''}`, kind: 'vfio', key: `vfio:${i}`, options: [o] });
+      out.push({ label: `${optionKind(o)} ${prop(o, 'host')?.value ?? ''}`, kind: 'vfio', key: `vfio:${value}`, options: [o] });
     }
-  });
+  }
   return out;
 }
 
@@ -351,16 +367,7 @@ export function removeNetworkDevice(text: string, key: string, ctx: EditContext)
   const inv = targetInvocation(script, ctx);
   const device = inv ? listNetworkDevices(inv).find((d) => d.key === key) : undefined;
   if (!device) return NO_EDIT;
-  const spans = device.options.map((o) => o.span).sort((a, b) => b.start - a.start);
-  // Remove from the end so each removal sees the original surroundings; merge overlapping removals.
-  const edits: OffsetEdit[] = [];
-  for (const s of spans) {
-    const e = removeSpan(text, s);
-    const prev = edits[edits.length - 1];
-    if (prev && e.end > prev.start) edits[edits.length - 1] = { start: Math.min(e.start, prev.start), end: Math.max(e.end, prev.end), text: '' };
-    else edits.push(e);
-  }
-  return result(text, edits);
+  return result(text, removeSpans(text, device.options.map((o) => o.span)));
 }
 
 /** "Convert legacy -net options": every convertible -net nic/-net backend pair of every invocation. */

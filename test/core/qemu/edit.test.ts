@@ -1,0 +1,188 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  addNetworkDevice,
+  addPciPassthrough,
+  addPortForward,
+  convertLegacyNet,
+  listNetworkDevices,
+  removeNetworkDevice,
+  type ScriptEdit,
+} from '../../../src/core/qemu/edit';
+import type { NetworkSpec } from '../../../src/core/qemu/generate';
+import { lintLaunchScript } from '../../../src/core/qemu/lint';
+import { parseLaunchScript } from '../../../src/core/qemu/model';
+import { applyEdits, LineIndex } from '../../../src/core/text';
+import { createNetns, requireQemu, runScriptChecked } from './qemuOracle';
+
+const ctx = { scriptPath: '/vm/launch-vm.sh' };
+const apply = (text: string, e: ScriptEdit): string => applyEdits(text, e.edits);
+
+const LAUNCH = `#!/bin/sh
+# my VM — é
+set -eu
+exec qemu-system-x86_64 \\
+  -m 256 \\
+  -netdev user,id=net0,hostfwd=tcp:127.0.0.1:0-:22 \\
+  -device virtio-net-pci,netdev=net0,mac=52:54:00:aa:bb:01
+`;
+
+test('add user-mode device to a multi-line invocation: follows the layout, idempotent', () => {
+  const spec: NetworkSpec = { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:80'] };
+  const once = apply(LAUNCH, addNetworkDevice(LAUNCH, spec, ctx));
+  assert.match(once, /mac=52:54:00:aa:bb:01 \\\n {2}-netdev user,id=net1,hostfwd=tcp:127\.0\.0\.1:0-:80 \\\n {2}-device virtio-net-pci,netdev=net1,mac=52:54:00(:[0-9a-f]{2}){3}\n$/);
+  assert.deepEqual(addNetworkDevice(once, spec, ctx).edits, []);
+  assert.equal(lintLaunchScript(once).filter((f) => f.severity === 'error').length, 0);
+});
+
+test('macvtap: host steps before the invocation, fd redirection on it, both once', () => {
+  const spec: NetworkSpec = { mode: 'macvtap', link: 'eth0' };
+  const once = apply(LAUNCH, addNetworkDevice(LAUNCH, spec, ctx));
+  assert.match(once, /\nip link show dev macvtap-net1 .*\nexec qemu-system-x86_64/s);
+  assert.match(once, / \\\n {2}3<>\/dev\/tap\$\(cat \/sys\/class\/net\/macvtap-net1\/ifindex\)\n$/);
+  assert.deepEqual(addNetworkDevice(once, spec, ctx).edits, []);
+  assert.equal(parseLaunchScript(once).invocations[0]!.openFds.has(3), true);
+});
+
+test('port forward goes into the user netdev, once', () => {
+  const e = addPortForward(LAUNCH, '8080:80', ctx);
+  const once = apply(LAUNCH, e);
+  assert.match(once, /hostfwd=tcp:127\.0\.0\.1:0-:22,hostfwd=tcp::8080-:80 \\/);
+  assert.deepEqual(addPortForward(once, '8080:80', ctx).edits, []);
+  assert.throws(() => addPortForward('qemu-system-x86_64 -m 1\n', '1:2', ctx), /no user-mode network/);
+});
+
+test('PCI passthrough: vfio-pci with the host steps as comments, once', () => {
+  const once = apply(LAUNCH, addPciPassthrough(LAUNCH, '03:00.0', ctx));
+  assert.match(once, /-device vfio-pci,host=0000:03:00\.0,id=hostdev0\n$/);
+  assert.match(once, /# PCI passthrough of 0000:03:00\.0 with vfio-pci/);
+  assert.deepEqual(addPciPassthrough(once, '0000:03:00.0', ctx).edits, []);
+  assert.throws(() => addPciPassthrough(LAUNCH, '3:0.0', ctx), /invalid PCI address/);
+});
+
+test('remove a network device: the -netdev and its -device, once', () => {
+  const inv = parseLaunchScript(LAUNCH).invocations[0]!;
+  const [dev] = listNetworkDevices(inv);
+  assert.equal(dev!.label, 'user net0 → virtio-net-pci');
+  const once = apply(LAUNCH, removeNetworkDevice(LAUNCH, dev!.key, ctx));
+  assert.equal(once, '#!/bin/sh\n# my VM — é\nset -eu\nexec qemu-system-x86_64 \\\n  -m 256\n');
+  assert.deepEqual(removeNetworkDevice(once, dev!.key, ctx).edits, []);
+});
+
+test('convert legacy -net, keeping $variables live; second run changes nothing', () => {
+  const text = 'qemu-system-x86_64 -net nic,macaddr=$macaddr,model=virtio -net tap,script=/etc/qemu-ifup,vhost=on\n';
+  const once = apply(text, convertLegacyNet(text));
+  assert.equal(once, 'qemu-system-x86_64 -netdev tap,id=net0,script=/etc/qemu-ifup,vhost=on -device "virtio-net-pci,netdev=net0,mac=$macaddr"\n');
+  assert.deepEqual(convertLegacyNet(once).edits, []);
+});
+
+test('a file without a QEMU invocation gets a launch-script template', () => {
+  const e = addNetworkDevice('', { mode: 'user', hostfwd: ['2222:22'] }, ctx);
+  const text = apply('', e);
+  assert.match(text, /^#!\/bin\/sh\n/);
+  assert.equal(parseLaunchScript(text).invocations.length, 1);
+  const existing = '#!/bin/bash\necho hello\n';
+  const appended = apply(existing, addNetworkDevice(existing, { mode: 'user' }, ctx));
+  assert.ok(appended.startsWith(existing));
+  assert.equal(parseLaunchScript(appended).invocations.length, 1);
+});
+
+// Random scripts: random shell around one QEMU invocation in a random layout.
+const noise = fc.constantFrom('# comment é\n', 'echo "hi $USER"\n', 'X=1\n', 'args=(-m 128)\n', '\n', 'if true; then :; fi\n', 'cat <<EOF\nqemu-kvm -net nic\nEOF\n');
+const existingOpt = fc.constantFrom('-m 256', '-netdev user,id=net0', '-device e1000,netdev=net0', "-nic 'user,model=virtio-net-pci'", '-net nic -net user', '-display none', '"${args[@]}"');
+const script = fc
+  .tuple(fc.array(noise, { maxLength: 4 }), fc.constantFrom('qemu-system-x86_64', 'exec qemu-kvm', 'sudo kvm', '$QEMU'), fc.array(existingOpt, { maxLength: 4 }), fc.boolean(), fc.array(noise, { maxLength: 3 }), fc.constantFrom('\n', '', ' 2>&1\n'))
+  .map(([pre, prog, opts, multi, post, end]) => `${pre.join('')}${prog} ${opts.join(multi ? ' \\\n    ' : ' ')}${end}${post.join('')}`);
+const specs = fc.constantFrom<NetworkSpec>(
+  { mode: 'user', hostfwd: ['2222:22'] },
+  { mode: 'tap', bridge: 'br0' },
+  { mode: 'macvtap', link: 'eth0' },
+  { mode: 'vfio', bdf: '0000:01:00.0' },
+  { mode: 'user', model: 'e1000', restrict: true },
+);
+
+/** Original bytes outside the edited ranges are unchanged: rebuild the original from the result and the edits. */
+function assertOutsideUnchanged(before: string, e: ScriptEdit, after: string): void {
+  const index = new LineIndex(before);
+  const spans = e.edits.map((x) => ({ s: index.offsetAt(x.range.start), e: index.offsetAt(x.range.end), t: x.newText })).sort((a, b) => a.s - b.s);
+  let cursor = 0;
+  let out = 0;
+  for (const sp of spans) {
+    assert.equal(after.slice(out, out + (sp.s - cursor)), before.slice(cursor, sp.s));
+    out += sp.s - cursor + sp.t.length;
+    cursor = sp.e;
+  }
+  assert.equal(after.slice(out), before.slice(cursor));
+}
+
+test('property: adding a device only inserts, keeps every other byte, and is idempotent', () => {
+  fc.assert(
+    fc.property(script, specs, (text, spec) => {
+      const e = addNetworkDevice(text, spec, ctx);
+      assert.ok(e.edits.every((x) => x.range.start.line === x.range.end.line && x.range.start.character === x.range.end.character), 'insertions only');
+      const once = applyEdits(text, e.edits);
+      assertOutsideUnchanged(text, e, once);
+      assert.deepEqual(addNetworkDevice(once, spec, ctx).edits, [], `second run on:\n${once}`);
+      assert.equal(parseLaunchScript(once).invocations.length, Math.max(1, parseLaunchScript(text).invocations.length));
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('property: remove / convert / port-forward edits keep bytes outside their ranges and are idempotent', () => {
+  fc.assert(
+    fc.property(script, (text) => {
+      const inv = parseLaunchScript(text).invocations[0];
+      for (const dev of inv ? listNetworkDevices(inv) : []) {
+        const e = removeNetworkDevice(text, dev.key, ctx);
+        const once = applyEdits(text, e.edits);
+        assertOutsideUnchanged(text, e, once);
+        for (const x of e.edits) assert.match(text.slice(new LineIndex(text).offsetAt(x.range.start), new LineIndex(text).offsetAt(x.range.end)), /^[\s\S]*-(?:net|nic|netdev|device)\b/);
+        assert.equal(parseLaunchScript(once).invocations.length, parseLaunchScript(text).invocations.length, `after removal:\n${once}`);
+        assert.equal(parseLaunchScript(once).invocations[0]!.program.value, inv!.program.value);
+        const left = parseLaunchScript(once).invocations[0]!;
+        if (!listNetworkDevices(left).some((d) => d.key === dev.key)) assert.deepEqual(removeNetworkDevice(once, dev.key, ctx).edits, []);
+      }
+      const c = convertLegacyNet(text);
+      const converted = applyEdits(text, c.edits);
+      assertOutsideUnchanged(text, c, converted);
+      assert.deepEqual(convertLegacyNet(converted).edits, []);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+describe('edited scripts pass the QEMU parse check', () => {
+  let ns: ReturnType<typeof createNetns>;
+  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-edit-'));
+  before(() => {
+    requireQemu();
+    ns = createNetns('edit');
+  });
+  after(() => {
+    ns?.delete();
+    rmSync(work, { recursive: true, force: true });
+  });
+  const check = (text: string): void => {
+    const r = runScriptChecked(text, ns.name, work);
+    assert.ok(r.ok, `QEMU rejected:\n${text}\n${r.stderr}`);
+  };
+  test('template with user-mode and a port forward', () => {
+    const text = apply('', addNetworkDevice('', { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx)).replace(/-enable-kvm |-drive \S+ \\\n/g, '');
+    check(text);
+  });
+  test('added user device, port forward, macvtap device on a veth, removal, conversion', () => {
+    let text = apply(LAUNCH, addNetworkDevice(LAUNCH, { mode: 'user', model: 'e1000' }, ctx));
+    text = apply(text, addPortForward(text, 'tcp:127.0.0.1:0-:8080', { ...ctx, netdevId: 'net1' }));
+    text = apply(text, addNetworkDevice(text, { mode: 'macvtap', link: 'veth0' }, ctx));
+    check(text);
+    const inv = parseLaunchScript(text).invocations[0]!;
+    check(apply(text, removeNetworkDevice(text, listNetworkDevices(inv)[0]!.key, ctx)));
+    const legacy = 'qemu-system-x86_64 -m 256 \\\n  -net nic,model=e1000 \\\n  -net user,hostfwd=tcp:127.0.0.1:0-:22\n';
+    check(apply(legacy, convertLegacyNet(legacy)));
+  });
+});
