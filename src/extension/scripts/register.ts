@@ -1,7 +1,220 @@
+import { chmod } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { looksBinary, MAX_LINT_BYTES } from '../../core/limits';
+import {
+  addNetworkDevice,
+  addPciPassthrough,
+  addPortForward,
+  convertLegacyNet,
+  listNetworkDevices,
+  optionKind,
+  prop,
+  removeNetworkDevice,
+  type ScriptEdit,
+} from '../../core/qemu/edit';
+import { SpecError } from '../../core/qemu/generate';
+import { parseLaunchScript, type LaunchScript, type QemuInvocation } from '../../core/qemu/model';
+import { toVsRange } from '../convert';
 import type { Log } from '../log';
+import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 
-/** Launch-script commands and code lenses (lint diagnostics live in ../diagnostics). */
-export function registerScripts(_log: Log): vscode.Disposable {
-  return vscode.Disposable.from();
+/** Launch-script commands (palette, editor context menu, code lenses); lint diagnostics live in ../diagnostics. */
+
+export const ScriptCommands = {
+  addNetworkDevice: 'kvmnet.scripts.addNetworkDevice',
+  removeNetworkDevice: 'kvmnet.scripts.removeNetworkDevice',
+  convertLegacy: 'kvmnet.scripts.convertLegacy',
+  addPortForward: 'kvmnet.scripts.addPortForward',
+  addPciPassthrough: 'kvmnet.scripts.addPciPassthrough',
+} as const;
+
+const SELECTOR: vscode.DocumentSelector = [{ language: 'shellscript' }];
+
+function tooBig(doc: vscode.TextDocument): boolean {
+  const text = doc.getText();
+  return looksBinary(text) || Buffer.byteLength(text) > MAX_LINT_BYTES;
+}
+
+/** The document a command acts on: the one it was invoked for (code lens, context menu), else the active editor's. */
+async function targetDocument(uri: unknown): Promise<vscode.TextDocument | undefined> {
+  if (uri instanceof vscode.Uri) return vscode.workspace.openTextDocument(uri);
+  const doc = vscode.window.activeTextEditor?.document;
+  if (!doc) void vscode.window.showWarningMessage('KVM Networking: open a shell launch script first.');
+  return doc;
+}
+
+/** The invocation to edit: the given index, else the one under the cursor, else the only one, else ask. */
+async function targetInvocation(doc: vscode.TextDocument, script: LaunchScript, index: unknown): Promise<number | undefined> {
+  const invs = script.invocations;
+  if (typeof index === 'number' && index >= 0 && index < invs.length) return index;
+  if (invs.length <= 1) return 0;
+  const editor = vscode.window.activeTextEditor;
+  if (editor?.document === doc) {
+    const at = doc.offsetAt(editor.selection.active);
+    const under = invs.findIndex((i) => i.command.start <= at && at <= i.command.end);
+    if (under >= 0) return under;
+  }
+  const chosen = await vscode.window.showQuickPick(
+    invs.map((inv, i) => ({ label: `Line ${doc.positionAt(inv.command.start).line + 1}: ${inv.program.value}`, index: i })),
+    { title: 'Which QEMU command?' },
+  );
+  return chosen?.index;
+}
+
+/** Applies a core ScriptEdit as one undoable WorkspaceEdit, creating helper files that don't exist yet. */
+async function applyScriptEdit(doc: vscode.TextDocument, e: ScriptEdit, log: Log, nothingMessage: string): Promise<void> {
+  if (e.edits.length === 0) {
+    void vscode.window.showInformationMessage(`KVM Networking: ${nothingMessage}`);
+    return;
+  }
+  const we = new vscode.WorkspaceEdit();
+  const created: vscode.Uri[] = [];
+  for (const f of e.files) {
+    const uri = vscode.Uri.file(f.path);
+    we.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(f.content) });
+    created.push(uri);
+  }
+  for (const edit of e.edits) we.replace(doc.uri, toVsRange(edit.range), edit.newText);
+  if (!(await vscode.workspace.applyEdit(we))) {
+    void vscode.window.showErrorMessage('KVM Networking: the edit could not be applied (the file changed meanwhile?).');
+    return;
+  }
+  for (const uri of created) {
+    // QEMU runs these as programs; a WorkspaceEdit cannot set the mode.
+    await chmod(uri.fsPath, 0o755).catch((err: unknown) => log.warn(`chmod +x ${uri.fsPath}: ${String(err)}`));
+  }
+}
+
+function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    try {
+      await run(...args);
+    } catch (e) {
+      if (e instanceof SpecError) {
+        void vscode.window.showWarningMessage(`KVM Networking: ${e.message}`);
+        return;
+      }
+      log.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
+      void vscode.window.showErrorMessage(`KVM Networking: ${name} failed: ${(e as Error).message}`);
+    }
+  };
+}
+
+async function prepare(uri: unknown, index: unknown): Promise<{ doc: vscode.TextDocument; script: LaunchScript; inv: number } | undefined> {
+  const doc = await targetDocument(uri);
+  if (!doc) return undefined;
+  if (tooBig(doc)) {
+    void vscode.window.showWarningMessage('KVM Networking: this file is binary or too large to edit as a launch script.');
+    return undefined;
+  }
+  const script = parseLaunchScript(doc.getText());
+  const inv = await targetInvocation(doc, script, index);
+  return inv === undefined ? undefined : { doc, script, inv };
+}
+
+function bdfArgument(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  const bdf = (arg as { device?: { bdf?: unknown }; bdf?: unknown } | undefined)?.device?.bdf ?? (arg as { bdf?: unknown } | undefined)?.bdf;
+  return typeof bdf === 'string' ? bdf : undefined;
+}
+
+function userBackendIds(inv: QemuInvocation | undefined): string[] {
+  return (inv?.options ?? []).filter((o) => o.name === '-netdev' && optionKind(o) === 'user').map((o) => prop(o, 'id')?.value ?? '');
+}
+
+function registerCommands(log: Log): vscode.Disposable[] {
+  const c = ScriptCommands;
+  return [
+    vscode.commands.registerCommand(c.addNetworkDevice, guarded(log, 'Add network device', async (uri, index) => {
+      const t = await prepare(uri, index);
+      if (!t) return;
+      const spec = await askNetworkSpec();
+      if (!spec) return;
+      const e = addNetworkDevice(t.doc.getText(), spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
+      await applyScriptEdit(t.doc, e, log, 'the script already has this network device.');
+    })),
+    vscode.commands.registerCommand(c.removeNetworkDevice, guarded(log, 'Remove network device', async (uri, index) => {
+      const t = await prepare(uri, index);
+      if (!t) return;
+      const devices = t.script.invocations[t.inv] ? listNetworkDevices(t.script.invocations[t.inv]!) : [];
+      if (devices.length === 0) {
+        void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
+        return;
+      }
+      const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title: 'Remove network device' });
+      if (!chosen) return;
+      await applyScriptEdit(t.doc, removeNetworkDevice(t.doc.getText(), chosen.key, { scriptPath: t.doc.uri.fsPath, invocation: t.inv }), log, 'nothing to remove.');
+    })),
+    vscode.commands.registerCommand(c.convertLegacy, guarded(log, 'Convert legacy -net options', async (uri) => {
+      const doc = await targetDocument(uri);
+      if (!doc || tooBig(doc)) return;
+      await applyScriptEdit(doc, convertLegacyNet(doc.getText()), log, 'no convertible -net nic / -net backend pair in this script.');
+    })),
+    vscode.commands.registerCommand(c.addPortForward, guarded(log, 'Add port forward', async (uri, index) => {
+      const t = await prepare(uri, index);
+      if (!t) return;
+      const ids = userBackendIds(t.script.invocations[t.inv]);
+      let netdevId: string | undefined;
+      if (ids.length > 1) {
+        netdevId = await vscode.window.showQuickPick(ids, { title: 'Forward to which user-mode network?' });
+        if (netdevId === undefined) return;
+      }
+      const rules = await askPortForwards('Add port forward', '8080:80');
+      if (!rules || rules.length === 0) return;
+      if (rules.length > 1) throw new SpecError('add one port forward at a time');
+      const e = addPortForward(t.doc.getText(), rules[0]!, { scriptPath: t.doc.uri.fsPath, invocation: t.inv, ...(netdevId ? { netdevId } : {}) });
+      await applyScriptEdit(t.doc, e, log, 'this port forward is already there.');
+    })),
+    vscode.commands.registerCommand(c.addPciPassthrough, guarded(log, 'Add PCI passthrough', async (arg, index) => {
+      const fromExplorer = bdfArgument(arg);
+      const t = await prepare(arg instanceof vscode.Uri ? arg : undefined, index);
+      if (!t) return;
+      const bdf = fromExplorer ?? (await askBdf());
+      if (!bdf) return;
+      const e = addPciPassthrough(t.doc.getText(), bdf, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
+      await applyScriptEdit(t.doc, e, log, `${bdf} is already passed through.`);
+    })),
+  ];
+}
+
+/** Code lenses over each QEMU invocation: the commands that apply to it. */
+class InvocationLenses implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    if (tooBig(doc)) return [];
+    const text = doc.getText();
+    const script = parseLaunchScript(text);
+    const lenses: vscode.CodeLens[] = [];
+    script.invocations.forEach((inv, i) => {
+      const range = toVsRange({ start: doc.positionAt(inv.program.start), end: doc.positionAt(inv.program.end) });
+      const args = [doc.uri, i];
+      lenses.push(new vscode.CodeLens(range, { title: 'Add network device…', command: ScriptCommands.addNetworkDevice, arguments: args }));
+      if (listNetworkDevices(inv).length > 0) lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
+      if (inv.options.some((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user')) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: ScriptCommands.addPortForward, arguments: args }));
+      }
+      lenses.push(new vscode.CodeLens(range, { title: 'Add PCI passthrough…', command: ScriptCommands.addPciPassthrough, arguments: args }));
+      if (inv.options.some((o) => o.name === '-net')) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Convert legacy -net options', command: ScriptCommands.convertLegacy, arguments: [doc.uri] }));
+      }
+    });
+    return lenses;
+  }
+}
+
+export function registerScripts(log: Log): vscode.Disposable {
+  const lenses = new InvocationLenses();
+  return vscode.Disposable.from(
+    ...registerCommands(log),
+    vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (vscode.languages.match(SELECTOR, e.document) > 0) lenses.refresh();
+    }),
+  );
 }
