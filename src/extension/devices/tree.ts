@@ -85,7 +85,8 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         const { device: d, snapshot } = node;
         const item = new vscode.TreeItem(d.bdf, node.vfs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `devices:${node.host.id}:${this.groupByIommu ? 'g' : 'd'}:${d.bdf}`;
-        item.description = [deviceTitle(d), d.driver ?? 'no driver', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '']
+        // Driver and netdev first: the side bar is narrow and the full name is in the tooltip.
+        item.description = [d.driver ?? 'no driver', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '', d.deviceName ?? deviceTitle(d)]
           .filter(Boolean)
           .join(' · ');
         item.tooltip = deviceTooltip(snapshot, d);

@@ -1,0 +1,134 @@
+/**
+ * Real editor: the Devices view lists the demo host's X710 PF with its VFs and this machine's
+ * NIC, "Insert Device as <hostdev>" writes XML that virt-xml-validate accepts, copy BDF works,
+ * and a host that never answers becomes an error item with a retry. Screenshots in test-results/.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startEditor, waitUntil, type Editor } from './harness';
+
+const VIEW = 'Devices';
+const DOMAIN = `<domain type='kvm'>
+  <name>vm1</name>
+  <memory unit='MiB'>512</memory>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+  </os>
+  <devices>
+    <emulator>/usr/bin/qemu-system-x86_64</emulator>
+  </devices>
+</domain>
+`;
+
+let ed: Editor;
+let silent: net.Server;
+const sockets: net.Socket[] = [];
+before(async () => {
+  // A host that accepts TCP and never speaks: discovery must end with an error item, not hang.
+  silent = net.createServer((c) => sockets.push(c));
+  await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+  const port = (silent.address() as net.AddressInfo).port;
+  ed = await startEditor({
+    name: 'devices',
+    examples: false,
+    workspaceFiles: { 'domain.xml': DOMAIN },
+    settings: {
+      'kvmnet.hosts': [`ssh://nobody@127.0.0.1:${port}`],
+      'kvmnet.ssh.connectTimeout': 1,
+      'kvmnet.ssh.options': ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null'],
+    },
+  });
+});
+after(async () => {
+  await ed?.close();
+  for (const s of sockets) s.destroy();
+  silent?.close();
+});
+
+test('the demo host shows its X710 PF with four VFs, with driver, netdev and group', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
+  const items = await ed.treeItems(VIEW);
+  const pf = items.find((i) => i.label === '0000:3b:00.0')!;
+  assert.equal(pf.description, 'i40e · enp59s0f0 · group 5 · Ethernet Controller X710 for 10GbE SFP+');
+  const vfs = items.filter((i) => /^0000:3b:02\.[0-3]$/.test(i.label));
+  assert.equal(vfs.length, 4);
+  assert.ok(vfs.every((v) => v.depth === pf.depth + 1));
+  assert.match(vfs[2]!.description, /^vfio-pci · group 9 · Ethernet Virtual Function 700 Series$/);
+  await (await ed.treeItem(VIEW, '0000:3b:00.0')).hover();
+  await ed.screenshot('devices-demo-host');
+});
+
+test('this machine is discovered for real', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, 'This machine');
+  const nic = readdirSync('/sys/bus/pci/devices').find((b) => readFileSync(`/sys/bus/pci/devices/${b}/class`, 'utf8').startsWith('0x02'));
+  assert.ok(nic, 'this machine has a PCI network controller');
+  await ed.treeItem(VIEW, nic);
+  await ed.screenshot('devices-this-machine');
+});
+
+test("Insert Device on a VF writes <interface type='hostdev'> that virt-xml-validate accepts", async () => {
+  await ed.openFile('domain.xml');
+  await ed.goToLine(8, 53); // end of the <emulator> line
+  await ed.page.keyboard.press('End');
+  await ed.page.keyboard.press('Enter');
+  await ed.contextMenu(VIEW, '0000:3b:02.2', /^Insert Device as/);
+  await waitUntil(async () => (await ed.editorText()).includes("<interface type='hostdev' managed='yes'>"), 'the inserted interface');
+  await ed.save();
+  const file = path.join(ed.workspace, 'domain.xml');
+  const text = readFileSync(file, 'utf8');
+  assert.match(text, /<address type='pci' domain='0x0000' bus='0x3b' slot='0x02' function='0x2'\/>/);
+  const r = spawnSync('virt-xml-validate', [file, 'domain'], { encoding: 'utf8' });
+  assert.ok(!r.error, 'virt-xml-validate is missing: install the Debian package libvirt-clients');
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}\n${text}`);
+  await ed.screenshot('devices-insert-hostdev');
+});
+
+test('Copy PCI Address puts the BDF on the clipboard', async () => {
+  await ed.contextMenu(VIEW, '0000:3b:00.1', 'Copy PCI Address (BDF)');
+  let clip = '';
+  await waitUntil(async () => (clip = String(await ed.page.evaluate('navigator.clipboard.readText()'))) === '0000:3b:00.1', `clipboard (had ${clip})`);
+});
+
+test('host actions: hidden for the uplink, and on the demo host they show the exact commands instead of running', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  const uplink = await ed.contextMenuTitles(VIEW, '0000:3b:00.0');
+  assert.ok(uplink.includes('Set Number of VFs…'), uplink.join(', '));
+  assert.ok(!uplink.includes('Bind to vfio-pci…'), 'no bind on the PF carrying the default route');
+  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
+  await ed.contextMenu(VIEW, '0000:3b:02.0', 'Bind to vfio-pci…');
+  await ed.waitForNotification(/demo host is a snapshot.*driver_override/s);
+});
+
+test('group by IOMMU group flags the GPU group that is not viable for vfio', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.viewTitleAction(VIEW, 'Group Devices by IOMMU Group');
+  await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  await waitUntil(async () => (await ed.treeItems(VIEW)).some((i) => i.label === 'IOMMU group 12'), 'IOMMU group rows');
+  const group = (await ed.treeItems(VIEW)).find((i) => i.label === 'IOMMU group 12')!;
+  assert.equal(group.description, '2 functions · not viable for vfio');
+  await ed.expandTreeItem(VIEW, 'IOMMU group 12');
+  await ed.treeItem(VIEW, '0000:65:00.1');
+  await ed.screenshot('devices-iommu-groups');
+  await ed.viewTitleAction(VIEW, 'Show Devices as PF → VF Tree');
+});
+
+test('a host that never answers shows its error as an item with a retry', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, /^nobody@127\.0\.0\.1:\d+$/);
+  await waitUntil(async () => (await ed.treeItems(VIEW)).some((i) => /timed out/.test(i.label)), 'the timeout error item', 60_000);
+  const titles = await ed.contextMenuTitles(VIEW, /timed out/);
+  assert.ok(titles.includes('Retry Host Discovery'), titles.join(', '));
+  await ed.screenshot('devices-error-host');
+  const failures = () => (ed.extensionLog().match(/devices: nobody@127\.0\.0\.1:\d+: .*timed out/g) ?? []).length;
+  const before = failures();
+  await ed.inlineAction(VIEW, /timed out/, 'Retry Host Discovery');
+  await waitUntil(() => failures() > before, 'a second discovery attempt after Retry', 60_000);
+});
