@@ -145,14 +145,17 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
     }
   }
 
-  getChildren(node?: ReadinessNode): ReadinessNode[] {
+  async getChildren(node?: ReadinessNode): Promise<ReadinessNode[]> {
     if (!node) {
-      this.hostNodes.clear();
-      return configuredHosts(Config.current()).map((host) => {
-        const n = { kind: 'host', host } as const;
-        this.hostNodes.set(host.id, n);
-        return n;
+      // Stable node objects: VS Code maps the element passed to onDidChangeTreeData by identity.
+      const hosts = configuredHosts(Config.current());
+      const nodes = hosts.map((host) => {
+        const old = this.hostNodes.get(host.id);
+        return old && JSON.stringify(old.host) === JSON.stringify(host) ? old : ({ kind: 'host', host } as const);
       });
+      this.hostNodes.clear();
+      for (const n of nodes) this.hostNodes.set(n.host.id, n);
+      return nodes;
     }
     if (node.kind === 'check') return node.check.fixes.map((fix, index) => ({ kind: 'fix', host: node.host, check: node.check, fix, index }));
     if (node.kind === 'modes') {
@@ -165,13 +168,12 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
     if (needsTrust(host) && !vscode.workspace.isTrusted) {
       return [{ kind: 'message', host, text: 'Trust the workspace to check this host', icon: 'workspace-untrusted', detail: 'Checking a host runs sh, ssh and qemu --version.' }];
     }
+    // VS Code shows the view's progress bar while this resolves; the shared cache runs one discovery.
+    await hostSnapshots.get(host).catch((e: unknown) => this.log.error(`readiness: ${host.label}: ${e instanceof Error ? e.message : String(e)}`));
     const s = this.state(host);
     if (s?.state === 'done') return [{ kind: 'modes', host, checks: s.checks }, ...s.checks.map((check) => ({ kind: 'check' as const, host, check }))];
     if (s?.state === 'error') return [{ kind: 'message', host, text: s.message, icon: 'error', detail: s.message }];
-    if (!s) {
-      // Settling fires hostSnapshots.onDidChange, which redraws this host; errors are shown from peek().
-      hostSnapshots.get(host).catch((e: unknown) => this.log.error(`readiness: ${host.label}: ${e instanceof Error ? e.message : String(e)}`));
-    }
+    // Invalidated while discovering: the invalidation already asked VS Code to redraw this host.
     return [{ kind: 'message', host, text: 'Checking…', icon: 'loading~spin' }];
   }
 
