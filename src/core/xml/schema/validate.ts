@@ -144,6 +144,16 @@ class Explainer {
         explained.push(s.el);
       }
     }
+    // libxml2 stops at the first problem of a device; the index finds its other problems too.
+    if (!narrowDevices) {
+      const key = (f: Finding): string => `${f.range.start.line}:${f.range.start.character}:${f.code}`;
+      const have = new Set(out.map(key));
+      for (const f of this.deepCheck(scope)) {
+        if (have.has(key(f))) continue;
+        have.add(key(f));
+        out.push(f);
+      }
+    }
     if (out.length === 0) {
       const s = suspects[suspects.length - 1]!;
       out.push(finding(this.doc, s.el.nameSpan, SchemaCode.Invalid, this.fallbackMessage(s.el, s.message)));
