@@ -146,3 +146,11 @@ test('a not-well-formed document gives one located finding', async () => {
   assert.equal(fs[0]!.range.start.line, 2);
   assert.deepEqual(parseErrorFindings(parseXml('<domain/>')), []);
 });
+
+test('a macvtap pool network in bridge/vepa mode gets the isolation note; a host-bridge network does not', () => {
+  const pool = `<network>\n  <name>p</name>\n  <forward mode='bridge'>\n    <interface dev='eth0'/>\n  </forward>\n</network>\n`;
+  const hostBridge = `<network>\n  <name>h</name>\n  <forward mode='bridge'/>\n  <bridge name='br0'/>\n</network>\n`;
+  assert.equal(withCode(check(pool), 'DirectHostIsolation').length, 1);
+  assert.deepEqual(withCode(check(hostBridge), 'DirectHostIsolation'), []);
+  assert.deepEqual(withCode(check(pool.replace("'bridge'", "'passthrough'")), 'DirectHostIsolation'), []);
+});

@@ -4,7 +4,7 @@ import type { XmlDocument } from '../document';
 import { RuleContext } from './context';
 import { checkHostdevs } from './hostdev';
 import { checkMacs } from './mac';
-import { checkNics } from './nic';
+import { checkMacvtapNetwork, checkNics } from './nic';
 import { checkPciAddresses } from './pciAddress';
 
 export { duplicateMacsAcrossFiles, type WorkspaceFile } from './mac';
@@ -16,6 +16,7 @@ export { duplicateMacsAcrossFiles, type WorkspaceFile } from './mac';
 export function checkLibvirtSemantics(doc: XmlDocument, _text: string = doc.text): Finding[] {
   const ctx = new RuleContext(doc);
   checkNics(ctx);
+  checkMacvtapNetwork(ctx);
   checkPciAddresses(ctx);
   checkMacs(ctx);
   checkHostdevs(ctx);

@@ -35,15 +35,26 @@ function checkBridge(ctx: RuleContext, nic: XmlElement): void {
     source ? undefined : [{ title: "Add <source bridge='br0'/>", edits: [ctx.appendChild(nic, "<source bridge='br0'/>")] }]);
 }
 
+const ISOLATION =
+  'host and guest cannot reach each other over it (macvtap traffic never enters the host stack of its lower device). ' +
+  "If the host must talk to the guest, use a Linux bridge (type='bridge'), give the host its own macvlan interface on the same device, " +
+  'or add a second NIC on a libvirt network.';
+
 function checkDirect(ctx: RuleContext, nic: XmlElement): void {
   const source = firstChild(nic, 'source');
   const mode = (source && attrValue(source, 'mode')) ?? 'vepa';
   if (mode !== 'vepa' && mode !== 'bridge') return;
   const dev = (source && attrValue(source, 'dev')) ?? 'the lower device';
-  ctx.report('DirectHostIsolation', 'info', ctx.spanOf(nic, 'type'),
-    `macvtap in ${mode} mode: the guest reaches the network through ${dev}, but host and guest cannot reach each other over it ` +
-      '(macvtap traffic never enters the host stack of its lower device). If the host must talk to the guest, use a Linux bridge ' +
-      "(type='bridge'), give the host its own macvlan interface on the same device, or add a second NIC on a libvirt network.");
+  ctx.report('DirectHostIsolation', 'info', ctx.spanOf(nic, 'type'), `macvtap in ${mode} mode: the guest reaches the network through ${dev}, but ${ISOLATION}`);
+}
+
+/** The same trap in a macvtap pool network: <forward mode='bridge|vepa'> on host NICs rather than on a <bridge>. */
+export function checkMacvtapNetwork(ctx: RuleContext): void {
+  const root = ctx.doc.root;
+  const forward = root?.name === 'network' ? firstChild(root, 'forward') : undefined;
+  const mode = forward && attrValue(forward, 'mode');
+  if (!forward || (mode !== 'vepa' && mode !== 'bridge') || firstChild(root!, 'bridge')) return;
+  ctx.report('DirectHostIsolation', 'info', ctx.spanOf(forward, 'mode'), `This network is a macvtap pool in ${mode} mode: guests on it reach the LAN, but ${ISOLATION}`);
 }
 
 function checkModel(ctx: RuleContext, nic: XmlElement): void {
