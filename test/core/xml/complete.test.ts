@@ -42,6 +42,12 @@ test('enumerated values: interface types, model types, macvtap modes, hostdev mo
   assert.ok(labels(`<network>\n  <forward mode='|'/>\n</network>`).includes('hostdev'));
 });
 
+test('right after = the value comes with its quotes', () => {
+  const [text, offset] = at(domain("    <interface type=|>"));
+  const c = completeXml(text, offset).find((x) => x.label === 'bridge')!;
+  assert.equal(c.insert, "'bridge'");
+});
+
 test('a value completion replaces the whole typed value up to the closing quote', () => {
   const [text, offset] = at(domain("    <interface type='br|idge'/>"));
   const c = completeXml(text, offset).find((x) => x.label === 'bridge')!;

@@ -47,5 +47,6 @@ export function completeXml(text: string, offset: number): XmlCompletion[] {
       .map(([name, a]) => ({ label: name, kind: 'attribute', insert: `${name}='$1'$0`, documentation: a.doc, replace: cursor.replace, retrigger: a.values !== undefined }));
   }
   const attr = applicableAttributes(spec, cursor.ownerType).find(([name]) => name === cursor.attribute)?.[1];
-  return Object.entries(attr?.values ?? {}).map(([value, doc]) => ({ label: value, kind: 'value', insert: value, documentation: doc, replace: cursor.replace }));
+  const quote = (v: string) => (cursor.needsQuotes ? `'${v}'` : v);
+  return Object.entries(attr?.values ?? {}).map(([value, doc]) => ({ label: value, kind: 'value', insert: quote(value), documentation: doc, replace: cursor.replace }));
 }

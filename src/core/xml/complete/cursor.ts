@@ -4,7 +4,16 @@ import { attrValue, parseXml, type Span, type XmlElement } from '../document';
 export type XmlCursor =
   | { readonly kind: 'element-name'; readonly parentPath: readonly string[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
   | { readonly kind: 'attribute-name'; readonly path: readonly string[]; readonly present: readonly string[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
-  | { readonly kind: 'attribute-value'; readonly path: readonly string[]; readonly attribute: string; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined };
+  | {
+      readonly kind: 'attribute-value';
+      readonly path: readonly string[];
+      readonly attribute: string;
+      readonly typed: string;
+      readonly replace: Span;
+      readonly ownerType: string | undefined;
+      /** Right after `=`: the value must bring its quotes. */
+      readonly needsQuotes?: boolean;
+    };
 
 const NAME_CHAR = /[\w.:-]/;
 /** Elements whose `type` decides what their children may hold. */
@@ -73,6 +82,10 @@ export function cursorAt(text: string, offset: number): XmlCursor | undefined {
     const close = text.indexOf(quote, offset);
     const end = close >= 0 && (nextLt < 0 || close < nextLt) ? close : offset;
     return { kind: 'attribute-value', path, attribute: inValue[1]!, typed: inValue[3]!, replace: { start: offset - inValue[3]!.length, end }, ownerType };
+  }
+  const afterEquals = /\s([\w.:-]+)\s*=\s*$/.exec(head);
+  if (afterEquals) {
+    return { kind: 'attribute-value', path, attribute: afterEquals[1]!, typed: '', replace: { start: offset, end: offset }, ownerType, needsQuotes: true };
   }
   const inName = /\s([\w.:-]*)$/.exec(head);
   if (inName) {
