@@ -122,3 +122,19 @@ test('completion and hover never throw, at any offset of mutated corpus document
     { numRuns: 2000, seed: 11 },
   );
 });
+
+test('every element and attribute name in the table exists in libvirt\'s installed schemas', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dir = '/usr/share/libvirt/schemas';
+  const rng = readdirSync(dir).filter((f) => f.endsWith('.rng')).map((f) => readFileSync(`${dir}/${f}`, 'utf8')).join('\n');
+  const elements = new Set([...rng.matchAll(/<element name="([^"]+)"/g)].map((m) => m[1]));
+  const attributes = new Set([...rng.matchAll(/<attribute name="([^"]+)"/g)].map((m) => m[1]));
+  const unknown: string[] = [];
+  for (const [key, spec] of Object.entries(ELEMENTS)) {
+    for (const el of [key.split('/').pop()!, ...(spec.children ?? []), ...Object.values(spec.childrenForTypes ?? {}).flat()]) {
+      if (!elements.has(el)) unknown.push(`<${el}> (${key})`);
+    }
+    for (const a of Object.keys(spec.attributes ?? {})) if (!attributes.has(a)) unknown.push(`${key}@${a}`);
+  }
+  assert.deepEqual(unknown, []);
+});
