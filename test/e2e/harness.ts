@@ -1,0 +1,749 @@
+/**
+ * Real-editor harness: the built extension in a real VS Code (code-server 4.100.3 = VS Code 1.100.3),
+ * driven through Debian's Chromium with playwright-core. One editor per test file:
+ *
+ *   let ed: Editor;
+ *   before(async () => { ed = await startEditor({ name: 'xml-lint', workspaceFiles: { 'bad.xml': '...' } }); });
+ *   after(() => ed?.close());
+ *   test('...', async () => { await ed.openFile('bad.xml'); await ed.waitForSquiggle('error'); ... });
+ *
+ * Every wait is on a DOM condition or a file, never a fixed sleep. Logs (code-server, extension host, the
+ * "KVM Networking" output channel, the browser console) land in test-results/NAME-logs/ for failed runs.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
+export const resultsDir = path.join(repoRoot, 'test-results');
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+/** The folder name VS Code expects for an unpacked extension: publisher.name-version. */
+const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
+export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+
+/** UI waits; the first code-server start on a machine is slower, so startup gets more. */
+const STARTUP_TIMEOUT = 120_000;
+const UI_TIMEOUT = 30_000;
+
+export type DiagnosticSeverity = 'error' | 'warning' | 'info';
+
+export interface ProblemEntry {
+  /** The file's base name as the Problems panel shows it. */
+  file: string;
+  severity: DiagnosticSeverity;
+  message: string;
+  /** The diagnostic's source and code as shown (for example "kvmnet"), empty when absent. */
+  source: string;
+  code: string;
+  /** 1-based, as the Problems panel shows them. */
+  line: number;
+  column: number;
+}
+
+/** The little of the DOM the page-side callbacks use (the project's lib has no DOM types). */
+interface DomElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): ArrayLike<DomElement>;
+  readonly textContent: string | null;
+  readonly className: string;
+}
+
+interface RawMarkerRow {
+  index: number;
+  last: boolean;
+  level: number;
+  expanded: string | null;
+  fileName: string;
+  icon: string;
+  message: string;
+  source: string;
+  code: string;
+  position: string;
+}
+
+export interface TreeItem {
+  label: string;
+  description: string;
+  /** 1 for roots. */
+  depth: number;
+  /** undefined for leaves. */
+  expanded: boolean | undefined;
+  /** The row's tooltip/aria label (label, description and more, as VS Code announces it). */
+  ariaLabel: string;
+}
+
+export interface EditorOptions {
+  /** Prefix of the files written to test-results/ (logs, screenshots). Default: "editor". */
+  name?: string;
+  /** Extra files for the workspace, relative paths → contents; written after examples/ is copied. */
+  workspaceFiles?: Record<string, string>;
+  /** Copy examples/ into the workspace (default true). */
+  examples?: boolean;
+  /** User settings (merged over the harness's quiet defaults). */
+  settings?: Record<string, unknown>;
+  /** Install this .vsix with `code-server --install-extension` instead of the unpacked build. */
+  vsix?: string;
+  /** Environment for code-server and its extension host (merged over process.env). */
+  env?: Record<string, string>;
+  /** Browser viewport; the default fits README screenshots. */
+  viewport?: { width: number; height: number };
+}
+
+/** Settings that keep the workbench quiet and deterministic; tests may override any of them. */
+const QUIET_SETTINGS: Record<string, unknown> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'files.autoSave': 'off',
+};
+
+function codeServerEntry(): string {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-code-server.mjs')], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const entry = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !existsSync(entry)) throw new Error(`scripts/setup-code-server.mjs failed (exit ${r.status}); see its message above`);
+  return entry;
+}
+
+function ensureBuilt(): void {
+  if (existsSync(path.join(repoRoot, 'dist', 'extension.js'))) return;
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('build failed (node scripts/build.mjs)');
+}
+
+/**
+ * The files `vsce package` would ship, so the unpacked install is what users get. Computed with
+ * `vsce ls` (honours .vscodeignore); source maps of bundled files come along for readable stack traces.
+ */
+function packagedFiles(): string[] {
+  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`vsce ls failed: ${r.stderr}`);
+  const files = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const maps = files.filter((f) => f.endsWith('.js') && existsSync(path.join(repoRoot, `${f}.map`))).map((f) => `${f}.map`);
+  return [...new Set([...files, ...maps])];
+}
+
+/** Installs the working tree's build as an unpacked extension folder, like an installed .vsix. */
+function installUnpacked(extensionsDir: string): void {
+  const target = path.join(extensionsDir, `${EXTENSION_ID}-${pkg.version}`);
+  for (const rel of packagedFiles()) {
+    const dest = path.join(target, rel);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    cpSync(path.join(repoRoot, rel), dest);
+  }
+}
+
+/** Runs code-server's CLI (install/list extensions) to completion. */
+export function codeServerCli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [codeServerEntry(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function safeRelative(rel: string): string {
+  const norm = path.normalize(rel);
+  if (path.isAbsolute(norm) || norm.startsWith('..')) throw new Error(`workspaceFiles: ${rel} is not inside the workspace`);
+  return norm;
+}
+
+function walk(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+const live = new Set<() => void>();
+process.on('exit', () => live.forEach((kill) => kill()));
+
+export class Editor {
+  private closed = false;
+
+  private constructor(
+    readonly name: string,
+    readonly page: Page,
+    private readonly browser: Browser,
+    private readonly server: ChildProcess,
+    /** The workbench URL (http://127.0.0.1:PORT/?folder=...). */
+    readonly url: string,
+    /** Temp root holding workspace/, user-data/, extensions/ and config/. */
+    readonly tempDir: string,
+    private readonly serverLog: string[],
+    private readonly browserLog: string[],
+    private readonly killServer: () => void,
+  ) {}
+
+  get workspace(): string {
+    return path.join(this.tempDir, 'ws');
+  }
+  get userDataDir(): string {
+    return path.join(this.tempDir, 'ud');
+  }
+  get extensionsDir(): string {
+    return path.join(this.tempDir, 'ext');
+  }
+
+  static async start(opts: EditorOptions = {}): Promise<Editor> {
+    const name = opts.name ?? 'editor';
+    ensureBuilt();
+    const entry = codeServerEntry();
+    // Short path: code-server puts a unix socket in the user-data dir (108-byte limit).
+    const tempDir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-e2e-'));
+    const ws = path.join(tempDir, 'ws');
+    const ud = path.join(tempDir, 'ud');
+    const ext = path.join(tempDir, 'ext');
+    for (const d of [ws, path.join(ud, 'User'), ext]) mkdirSync(d, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      // Keep code-server's own config and logs out of the user's home.
+      XDG_CONFIG_HOME: path.join(tempDir, 'config'),
+      XDG_DATA_HOME: path.join(tempDir, 'data'),
+      ...opts.env,
+    };
+    let server: ChildProcess | undefined;
+    let browser: Browser | undefined;
+    const serverLog: string[] = [];
+    const browserLog: string[] = [];
+    const killServer = (): void => {
+      if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
+        try {
+          process.kill(-server.pid, 'SIGKILL'); // the whole group: code-server and its extension hosts
+        } catch {
+          // already gone
+        }
+      }
+    };
+    const cleanupOnExit = (): void => {
+      killServer();
+      rmSync(tempDir, { recursive: true, force: true });
+    };
+    live.add(cleanupOnExit);
+    try {
+      if (opts.examples ?? true) cpSync(path.join(repoRoot, 'examples'), ws, { recursive: true });
+      for (const [rel, text] of Object.entries(opts.workspaceFiles ?? {})) {
+        const p = path.join(ws, safeRelative(rel));
+        mkdirSync(path.dirname(p), { recursive: true });
+        writeFileSync(p, text);
+      }
+      writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
+      if (opts.vsix) {
+        const r = spawnSync(process.execPath, [entry, '--extensions-dir', ext, '--user-data-dir', ud, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`--install-extension ${opts.vsix} failed: ${r.stdout}${r.stderr}`);
+      } else {
+        installUnpacked(ext);
+      }
+
+      const args = [
+        entry,
+        '--bind-addr', '127.0.0.1:0', // the OS picks a free port; we read it from the log
+        '--auth', 'none',
+        '--user-data-dir', ud,
+        '--extensions-dir', ext,
+        '--disable-telemetry',
+        '--disable-update-check',
+        '--disable-workspace-trust',
+        '--disable-getting-started-override',
+        '--ignore-last-opened',
+        ws,
+      ];
+      server = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`code-server did not listen within ${STARTUP_TIMEOUT} ms:\n${serverLog.join('')}`)), STARTUP_TIMEOUT);
+        const onData = (chunk: Buffer): void => {
+          serverLog.push(chunk.toString());
+          const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(serverLog.join(''));
+          if (m) {
+            clearTimeout(timer);
+            resolve(Number(m[1]));
+          }
+        };
+        server!.stdout!.on('data', onData);
+        server!.stderr!.on('data', onData);
+        server!.on('exit', (code, signal) => {
+          clearTimeout(timer);
+          reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${serverLog.join('')}`));
+        });
+      });
+      const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`;
+
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+      const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
+      // tsx (esbuild keepNames) wraps functions with __name(); page-side callbacks need it to exist there too.
+      await context.addInitScript('globalThis.__name = (f) => f;');
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
+      const page = await context.newPage();
+      page.setDefaultTimeout(UI_TIMEOUT);
+      page.on('console', (m) => browserLog.push(`[${m.type()}] ${m.text()}\n`));
+      page.on('pageerror', (e) => browserLog.push(`[pageerror] ${e.stack ?? e.message}\n`));
+      await page.goto(url);
+      await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT });
+      // The activity bar is the last part to render; past it, commands and views can be used.
+      await page.locator('.activitybar').waitFor({ timeout: STARTUP_TIMEOUT });
+      const editor = new Editor(name, page, browser, server, url, tempDir, serverLog, browserLog, killServer);
+      live.delete(cleanupOnExit);
+      live.add(() => editor.closeSync());
+      return editor;
+    } catch (e) {
+      await browser?.close().catch(() => undefined);
+      saveLogs(name, tempDir, serverLog, browserLog);
+      cleanupOnExit();
+      live.delete(cleanupOnExit);
+      throw e;
+    }
+  }
+
+  // ---- files and text ----------------------------------------------------------------------------------
+
+  /** Opens a workspace file by name through Quick Open (Ctrl+P) and waits until its tab is active. */
+  async openFile(relPath: string): Promise<void> {
+    const base = path.basename(relPath);
+    await this.quickInput('Control+P', relPath);
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: base }).first();
+    await row.waitFor();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator(`.tabs-container .tab.active[data-resource-name="${base}"]`).waitFor();
+    await this.page.locator('.editor-instance .monaco-editor .view-lines').first().waitFor();
+  }
+
+  /** The browser clipboard's text (the harness grants clipboard access). */
+  async clipboardText(): Promise<string> {
+    return String(await this.page.evaluate('navigator.clipboard.readText()'));
+  }
+
+  /** Waits until the clipboard text matches and returns it. */
+  async waitForClipboard(match: RegExp): Promise<string> {
+    let text = '';
+    await waitUntil(async () => match.test((text = await this.clipboardText())), `the clipboard to match ${match} (had ${JSON.stringify(text)})`);
+    return text;
+  }
+
+  /** The active editor's whole text (select all + copy; afterwards the cursor is at the end, no selection). */
+  async editorText(): Promise<string> {
+    await this.focusEditor();
+    const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
+    // Copying an empty selection copies "the current line": an empty document is answered from the DOM.
+    if ((await lines.count()) === 1 && normalizeSpace(await lines.first().innerText()) === '') return '';
+    await this.page.evaluate("navigator.clipboard.writeText('\\u0000')");
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.press('Control+C');
+    await this.page.keyboard.press('Escape');
+    let text = '\u0000';
+    await waitUntil(async () => {
+      text = await this.clipboardText();
+      return text !== '\u0000';
+    }, 'the editor text to reach the clipboard');
+    return text;
+  }
+
+  /** Types like a user, key by key (auto-closing and auto-indent apply) at the cursor of the active editor. */
+  async typeText(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.type(text);
+  }
+
+  /** Inserts text verbatim at the cursor (no auto-closing or auto-indent), e.g. to paste a fixture. */
+  async insertText(text: string): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.insertText(text);
+  }
+
+  /** Moves the cursor to a 1-based line and column with "Go to Line" (Ctrl+G). */
+  async goToLine(line: number, column = 1): Promise<void> {
+    await this.quickInput('Control+G', `${line}:${column}`, ':');
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  async save(): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+S');
+    await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
+  }
+
+  private async focusEditor(): Promise<void> {
+    const ed = this.page.locator('.editor-group-container.active .monaco-editor textarea.inputarea, .editor-group-container.active .monaco-editor .native-edit-context').first();
+    await ed.focus();
+  }
+
+  // ---- commands and notifications -----------------------------------------------------------------------
+
+  /**
+   * Runs a command from the palette (F1) by its title as the palette shows it, e.g.
+   * "KVM Networking: Show Log". Waits until the palette has closed.
+   */
+  async runCommand(title: string): Promise<void> {
+    await this.quickInput('F1', title, '>');
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+    });
+    await row.first().waitFor();
+    await row.first().click();
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /** The commands the palette offers for a filter text (titles as shown). */
+  async paletteCommands(filter: string): Promise<string[]> {
+    await this.quickInput('F1', filter, '>');
+    await this.page.locator('.quick-input-list .monaco-list-row').first().waitFor();
+    const titles = await this.page.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    return titles.map(normalizeSpace);
+  }
+
+  /** Opens a quick input with KEY and types TEXT after the prefix VS Code put there. */
+  private async quickInput(key: string, text: string, prefix = ''): Promise<void> {
+    const widget = this.page.locator('.quick-input-widget');
+    if (await widget.isVisible()) {
+      await this.page.keyboard.press('Escape');
+      await widget.waitFor({ state: 'hidden' });
+    }
+    await this.page.keyboard.press(key);
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    await input.fill(prefix + text);
+  }
+
+  /** Texts of the visible notification toasts. */
+  async notifications(): Promise<string[]> {
+    const texts = await this.page.locator('.notification-toast .notification-list-item-message').allInnerTexts();
+    return texts.map(normalizeSpace);
+  }
+
+  /** Waits for a toast whose text matches and returns that text. */
+  async waitForNotification(match: RegExp | string): Promise<string> {
+    const toast = this.page.locator('.notification-toast .notification-list-item-message', { hasText: match }).first();
+    await toast.waitFor();
+    return normalizeSpace(await toast.innerText());
+  }
+
+  /** Texts of the status bar entries. */
+  async statusBarTexts(): Promise<string[]> {
+    const texts = await this.page.locator('.statusbar .statusbar-item').allInnerTexts();
+    return texts.map(normalizeSpace).filter((t) => t !== '');
+  }
+
+  // ---- diagnostics --------------------------------------------------------------------------------------
+
+  /** Waits for a squiggle of that kind in the active editor. */
+  async waitForSquiggle(kind: DiagnosticSeverity | 'hint'): Promise<void> {
+    await this.page.locator(`.editor-group-container.active .monaco-editor .squiggly-${kind}`).first().waitFor();
+  }
+
+  /** Opens the Problems panel (all files) and reads all its entries, scrolling through the virtualized list. */
+  async readDiagnostics(): Promise<ProblemEntry[]> {
+    const panel = this.page.locator('.markers-panel');
+    if (!(await panel.isVisible())) {
+      await this.page.keyboard.press('Control+Shift+M');
+      await panel.waitFor();
+    }
+    const list = panel.locator('.monaco-list').first();
+    if ((await panel.locator('.monaco-list-row').count()) === 0) return []; // "No problems have been detected"
+    const seen = new Map<number, RawMarkerRow>();
+    for (let guard = 0; guard < 1000; guard++) {
+      const rows = await panel.locator('.monaco-list-row').evaluateAll((nodes) =>
+        (nodes as unknown as DomElement[]).map((el) => {
+          const text = (sel: string): string =>
+            Array.from(el.querySelectorAll(sel), (e) => e.textContent ?? '').join(' ').replace(/\s+/g, ' ').trim();
+          return {
+            index: Number(el.getAttribute('data-index') ?? '0'),
+            last: el.getAttribute('data-last-element') === 'true',
+            level: Number(el.getAttribute('aria-level') ?? '1'),
+            expanded: el.getAttribute('aria-expanded'),
+            fileName: text('.label-name'),
+            icon: el.querySelector('.marker-icon')?.className ?? '',
+            message: text('.marker-message'),
+            source: text('.marker-source'),
+            code: text('.marker-code'),
+            position: text('.marker-line'),
+          };
+        }),
+      );
+      const collapsed = rows.find((r) => r.expanded === 'false');
+      if (collapsed) {
+        await panel.locator(`.monaco-list-row[data-index="${collapsed.index}"] .monaco-tl-twistie`).click();
+        continue;
+      }
+      for (const r of rows) seen.set(r.index, r);
+      if (rows.some((r) => r.last)) break;
+      await list.hover();
+      await this.page.mouse.wheel(0, 200);
+    }
+    const out: ProblemEntry[] = [];
+    let file = '';
+    for (const r of [...seen.values()].sort((a, b) => a.index - b.index)) {
+      if (r.level === 1) {
+        file = r.fileName;
+        continue;
+      }
+      if (r.message === '') continue; // a related-information row
+      const m = /(\d+)\D+(\d+)/.exec(r.position);
+      out.push({
+        file,
+        severity: /error/.test(r.icon) ? 'error' : /warning/.test(r.icon) ? 'warning' : 'info',
+        message: r.message,
+        source: r.source,
+        code: r.code,
+        line: Number(m?.[1] ?? 0),
+        column: Number(m?.[2] ?? 0),
+      });
+    }
+    return out;
+  }
+
+  /** Waits until the Problems panel lists a diagnostic that satisfies the predicate, and returns all entries. */
+  async waitForDiagnostic(pred: (p: ProblemEntry) => boolean, what = 'the expected diagnostic'): Promise<ProblemEntry[]> {
+    let last: ProblemEntry[] = [];
+    await waitUntil(async () => {
+      last = await this.readDiagnostics();
+      return last.some(pred);
+    }, `${what} (Problems panel had: ${JSON.stringify(last)})`);
+    return last;
+  }
+
+  /** Applies the quick fix with that title at the cursor (Ctrl+.). */
+  async quickFix(title: string | RegExp): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+.');
+    const item = this.page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
+    await item.waitFor();
+    await item.click();
+    await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+  }
+
+  // ---- views --------------------------------------------------------------------------------------------
+
+  /** Opens a view container from the activity bar by its title (e.g. "KVM Networking"). */
+  async openViewContainer(title: string): Promise<void> {
+    const li = this.page.locator('.activitybar .action-item', { has: this.page.locator(`a[aria-label^="${cssString(title)}"]`) }).first();
+    await li.waitFor();
+    if ((await li.getAttribute('class'))?.includes('checked') !== true) {
+      await li.locator('a').first().click();
+      await this.page.mouse.move(200, 10); // off the activity bar, so no tooltip lingers in screenshots
+    }
+    await this.page.locator(`.sidebar .composite.title h2`, { hasText: title }).first().waitFor();
+  }
+
+  /** The pane of a view in the side bar by its title (e.g. "Devices"); expands it when collapsed. */
+  async view(viewTitle: string): Promise<Locator> {
+    const pane = this.page.locator('.sidebar .pane', {
+      has: this.page.locator('.pane-header h3.title', { hasText: new RegExp(`^${escapeRegExp(viewTitle)}$`, 'i') }),
+    }).first();
+    await pane.waitFor();
+    const header = pane.locator('.pane-header').first();
+    if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+    await pane.locator('.pane-body').waitFor();
+    return pane;
+  }
+
+  /** The rows a tree view currently renders, top to bottom (waits until it shows at least one). */
+  async treeItems(viewTitle: string): Promise<TreeItem[]> {
+    const pane = await this.view(viewTitle);
+    const rows = pane.locator('.pane-body .monaco-list-row');
+    await rows.first().waitFor();
+    // One DOM read of all rows: optional parts (description, twistie) must not cost a wait each.
+    const items = await rows.evaluateAll((nodes) =>
+      (nodes as unknown as DomElement[]).map((el) => {
+        const text = (sel: string): string => (el.querySelector(sel)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+        const expanded = el.getAttribute('aria-expanded');
+        return {
+          index: Number(el.getAttribute('data-index') ?? '0'),
+          label: text('.label-name'),
+          description: text('.label-description'),
+          depth: Number(el.getAttribute('aria-level') ?? '1'),
+          expanded: expanded === null ? undefined : expanded === 'true',
+          ariaLabel: el.getAttribute('aria-label') ?? '',
+        };
+      }),
+    );
+    return items.sort((a, b) => a.index - b.index).map(({ index: _index, ...item }) => item);
+  }
+
+  /** Waits until a tree view shows an item with this label and returns its row. */
+  async treeItem(viewTitle: string, label: string | RegExp): Promise<Locator> {
+    const pane = await this.view(viewTitle);
+    const row = pane
+      .locator('.pane-body .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label }) })
+      .first();
+    await row.waitFor();
+    return row;
+  }
+
+  /** Expands a tree item (no-op when already expanded) and waits until its children rendered. */
+  async expandTreeItem(viewTitle: string, label: string | RegExp): Promise<void> {
+    const row = await this.treeItem(viewTitle, label);
+    if ((await row.getAttribute('aria-expanded')) === 'false') {
+      await row.locator('.monaco-tl-twistie').click();
+      await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `tree item ${String(label)} to expand`);
+    }
+    const level = Number((await row.getAttribute('aria-level')) ?? '1');
+    const index = Number(await row.getAttribute('data-index'));
+    // Children come from the extension asynchronously: wait for the next row one level deeper.
+    await this.page
+      .locator(`.sidebar .pane-body .monaco-list-row[data-index="${index + 1}"][aria-level="${level + 1}"]`)
+      .first()
+      .waitFor()
+      .catch(() => undefined); // an item may legitimately have no children
+  }
+
+  /** Right-clicks a tree item and invokes an action of its context menu by title. */
+  async contextMenu(viewTitle: string, itemLabel: string | RegExp, actionTitle: string | RegExp): Promise<void> {
+    await this.contextMenuOn(await this.treeItem(viewTitle, itemLabel), actionTitle);
+  }
+
+  /** The titles of a tree item's context menu (the menu is closed again). */
+  async contextMenuTitles(viewTitle: string, itemLabel: string | RegExp): Promise<string[]> {
+    const row = await this.treeItem(viewTitle, itemLabel);
+    await row.click({ button: 'right' });
+    const items = this.page.locator('.monaco-menu .action-item a.action-menu-item:visible .action-label');
+    await items.first().waitFor();
+    const titles = (await items.allInnerTexts()).map(normalizeSpace).filter((t) => t !== '');
+    await this.page.keyboard.press('Escape');
+    await items.first().waitFor({ state: 'detached' });
+    return titles;
+  }
+
+  /** Right-clicks any element (tree row, tab, editor) and invokes a context-menu action by title. */
+  async contextMenuOn(target: Locator, actionTitle: string | RegExp): Promise<void> {
+    await target.click({ button: 'right' });
+    // The web workbench renders menus in a shadow root; playwright's CSS engine pierces it.
+    const action = this.page
+      .locator('.monaco-menu .action-item a.action-menu-item:visible')
+      .filter({
+        has: this.page.locator('.action-label', {
+          hasText: typeof actionTitle === 'string' ? new RegExp(`^${escapeRegExp(actionTitle)}$`) : actionTitle,
+        }),
+      })
+      .first();
+    await action.waitFor();
+    await action.click();
+    await action.waitFor({ state: 'detached' });
+  }
+
+  /** Clicks an inline (hover) action of a tree item, by its title (tooltip). */
+  async inlineAction(viewTitle: string, itemLabel: string | RegExp, actionTitle: string): Promise<void> {
+    const row = await this.treeItem(viewTitle, itemLabel);
+    await row.hover();
+    await row.locator(`.actions .action-label[aria-label^="${cssString(actionTitle)}"]`).first().click();
+  }
+
+  /** Clicks a view's title-bar action (e.g. "Refresh Devices"). */
+  async viewTitleAction(viewTitle: string, actionTitle: string): Promise<void> {
+    const pane = await this.view(viewTitle);
+    await pane.locator('.pane-header').hover();
+    await pane.locator(`.pane-header .actions .action-label[aria-label^="${cssString(actionTitle)}"]`).first().click();
+  }
+
+  // ---- settings, logs, screenshots ----------------------------------------------------------------------
+
+  /** Rewrites User settings.json (merged over the current settings); VS Code picks it up from disk. */
+  updateSettings(settings: Record<string, unknown>): void {
+    const file = path.join(this.userDataDir, 'User', 'settings.json');
+    const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2));
+  }
+
+  /** The "KVM Networking" output channel as written to disk by the extension host ('' before activation). */
+  extensionLog(): string {
+    const file = walk(path.join(this.userDataDir, 'logs')).find((f) => /KVM Networking\.log$/.test(f));
+    return file ? readFileSync(file, 'utf8') : '';
+  }
+
+  /** Waits until the extension's output channel contains a match (e.g. /activated/), returns the log. */
+  async waitForExtensionLog(match: RegExp): Promise<string> {
+    let log = '';
+    await waitUntil(async () => match.test((log = this.extensionLog())), `the KVM Networking log to match ${match}`);
+    return log;
+  }
+
+  /** Saves a PNG of the whole window to test-results/NAME.png and returns its path. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `${name}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /** Stops browser and code-server, keeps the logs in test-results/NAME-logs/, removes the temp dirs. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.browser.close().catch(() => undefined);
+    this.closeSync();
+  }
+
+  private closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.killServer();
+    try {
+      saveLogs(this.name, this.tempDir, this.serverLog, this.browserLog);
+    } finally {
+      rmSync(this.tempDir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** Starts code-server with the extension and a fixture workspace; see EditorOptions. Always `close()` it. */
+export function startEditor(opts: EditorOptions = {}): Promise<Editor> {
+  return Editor.start(opts);
+}
+
+/** Copies code-server's output, VS Code's logs (extension host, output channels) and the browser console. */
+function saveLogs(name: string, tempDir: string, serverLog: string[], browserLog: string[]): void {
+  const dir = path.join(resultsDir, `${name}-logs`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'code-server.log'), serverLog.join(''));
+  writeFileSync(path.join(dir, 'browser-console.log'), browserLog.join(''));
+  const logs = path.join(tempDir, 'ud', 'logs');
+  if (existsSync(logs)) cpSync(logs, path.join(dir, 'vscode'), { recursive: true });
+}
+
+/** Polls an async condition (DOM or file) until true; fails with what was awaited. */
+export async function waitUntil(cond: () => Promise<boolean> | boolean, what: string, timeoutMs = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await cond()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function cssString(s: string): string {
+  return s.replace(/["\\]/g, '\\$&');
+}
+
+function normalizeSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
