@@ -131,7 +131,7 @@ function checkHostfwds(c: Collector, inv: QemuInvocation): void {
   }
 }
 
-function checkIds(c: Collector, script: LaunchScript, inv: QemuInvocation, scriptPath: string): void {
+function checkIds(c: Collector, inv: QemuInvocation, scriptPath: string, macs: Set<string>): void {
   const seen = new Map<string, QemuProp>();
   const netdevs = inv.options.filter((o) => o.name === '-netdev');
   for (const nd of netdevs) {
@@ -159,7 +159,8 @@ function checkIds(c: Collector, script: LaunchScript, inv: QemuInvocation, scrip
   for (const [id, p] of seen) {
     if (usedIds.has(id)) continue;
     const nd = netdevs.find((n) => prop(n, 'id') === p)!;
-    const mac = stableMac(scriptPath, id, usedNames(script).macs);
+    const mac = stableMac(scriptPath, id, macs);
+    macs.add(mac);
     const add = appendArgs(c.text, inv, ['-device', `virtio-net-pci,netdev=${id},mac=${mac}`]);
     c.add('NetdevUnused', 'warning', p.valueRange, `-netdev ${optionKind(nd) ?? ''} id=${id} is not used by any -device …,netdev=${id}: the guest gets no NIC for it.`, [
       { title: `Add -device virtio-net-pci,netdev=${id}`, edits: [add], preferred: true },
@@ -251,6 +252,21 @@ function checkTap(c: Collector, inv: QemuInvocation, baseDir: string | undefined
   }
 }
 
+/** Binary search: the invocation with the greatest end <= offset (invocations are in source order). */
+function lastInvocationEndingBefore(invs: readonly QemuInvocation[], offset: number): QemuInvocation | undefined {
+  let lo = 0;
+  let hi = invs.length - 1;
+  let found: QemuInvocation | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (invs[mid]!.command.end <= offset) {
+      found = invs[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}
+
 /** A comment line right after a `\` continuation of a QEMU command ends it; what follows is a new command. */
 function checkContinuationComments(c: Collector, script: LaunchScript): void {
   const text = c.text;
@@ -260,8 +276,8 @@ function checkContinuationComments(c: Collector, script: LaunchScript): void {
     const prevEnd = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
     if (text[prevEnd - 1] !== '\\' || text[prevEnd - 2] === '\\') continue;
     const prevLineStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
-    const inv = script.invocations.find((i) => i.command.start < lineStart && i.command.end >= prevLineStart && i.command.end <= prevEnd);
-    if (!inv) continue;
+    const inv = lastInvocationEndingBefore(script.invocations, prevEnd);
+    if (!inv || inv.command.end < prevLineStart || inv.command.start >= lineStart) continue;
     const lineEnd = text.indexOf('\n', cm.end);
     c.add('CommentInContinuation', 'warning', cm, 'This comment line ends the QEMU command above (a comment cannot continue a line): the options below it run as a separate command.', [
       { title: 'Delete the comment line', edits: [{ start: lineStart, end: lineEnd < 0 ? text.length : lineEnd + 1, text: '' }], preferred: true },
@@ -279,11 +295,12 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   const scriptPath = options.fileName ?? 'launch-script';
   const baseDir = options.fileName ? path.dirname(options.fileName) : undefined;
   const exists = options.fileExists ?? existsSync;
+  const macs = usedNames(script).macs;
   for (const inv of script.invocations) {
     checkLegacy(c, script, inv);
     checkRemoved(c, inv);
     checkHostfwds(c, inv);
-    checkIds(c, script, inv, scriptPath);
+    checkIds(c, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);
     checkTap(c, inv, baseDir, exists);
   }

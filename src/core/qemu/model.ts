@@ -246,26 +246,30 @@ function qemuVariables(script: ShellScript): Set<string> {
   return names;
 }
 
-function openFds(script: ShellScript, command: ShellCommand): Set<number> {
-  const fds = new Set<number>();
-  const add = (c: ShellCommand): void => {
-    for (const r of c.redirects) if (r.fd !== undefined && r.fd > 2) fds.add(r.fd);
-  };
-  add(command);
-  for (const c of script.commands) {
-    if (c.start < command.start && c.words.length === 1 && c.words[0]!.value === 'exec') add(c);
-  }
-  return fds;
+function redirectedFds(c: ShellCommand): number[] {
+  return c.redirects.flatMap((r) => (r.fd !== undefined && r.fd > 2 ? [r.fd] : []));
 }
 
 export function findInvocations(script: ShellScript): QemuInvocation[] {
   const qemuVars = qemuVariables(script);
   const out: QemuInvocation[] = [];
+  // fds opened for the rest of the script by a bare `exec N<>…` line (commands are in source order).
+  const execFds = new Set<number>();
   for (const command of script.commands) {
+    if (command.words.length === 1 && command.words[0]!.value === 'exec') {
+      for (const fd of redirectedFds(command)) execFds.add(fd);
+      continue;
+    }
     const idx = programIndex(command.words, qemuVars);
     if (idx < 0) continue;
     const args = expandArgs(command.words.slice(idx + 1), script, command.start);
-    out.push({ command, program: command.words[idx]!, args, options: parseOptions(args), openFds: openFds(script, command) });
+    out.push({
+      command,
+      program: command.words[idx]!,
+      args,
+      options: parseOptions(args),
+      openFds: new Set([...execFds, ...redirectedFds(command)]),
+    });
   }
   return out;
 }

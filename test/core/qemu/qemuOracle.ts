@@ -26,10 +26,22 @@ export interface OracleResult {
   readonly stderr: string;
 }
 
+/**
+ * macvtap character devices are /dev/tap<ifindex>, one global name space for all network namespaces: test files
+ * running at once could create two macvtaps with the same ifindex. Runs that may create one hold this lock and
+ * delete their macvtaps before releasing it.
+ */
+const LOCK = '/tmp/kvmnet-qemu-oracle.lock';
+/** Runs argv (inside `netns`) under the lock, then deletes the namespace's macvtaps; exits with argv's status. */
+function lockedInNetns(netns: string, argv: readonly string[]): string[] {
+  const cleanup = `for l in $(ip -n "$0" -o link show type macvtap | cut -d: -f2 | cut -d@ -f1); do ip -n "$0" link del dev "$l"; done`;
+  return ['flock', LOCK, 'sh', '-c', `ip netns exec "$0" "$@"; rc=$?; ${cleanup}; exit $rc`, netns, ...argv];
+}
+
 /** Runs shell lines with bash (inside network namespace `netns` when given), returning QEMU's verdict. */
 export function runShell(lines: readonly string[], netns?: string): OracleResult {
   const script = ['set -e', ...lines].join('\n');
-  const argv = netns ? ['ip', 'netns', 'exec', netns, 'bash', '-c', script] : ['bash', '-c', script];
+  const argv = netns ? lockedInNetns(netns, ['bash', '-c', script]) : ['bash', '-c', script];
   const r = spawnSync(argv[0]!, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
   return { ok: r.status === 0, status: r.status, stderr: `${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
 }
@@ -72,7 +84,8 @@ export function runScriptChecked(scriptText: string, netns: string, workDir: str
   }
   const file = path.join(workDir, 'launch.sh');
   writeFileSync(file, scriptText);
-  const r = spawnSync('ip', ['netns', 'exec', netns, 'env', `PATH=${bin}:${process.env.PATH}`, 'bash', file], {
+  const [cmd, ...rest] = lockedInNetns(netns, ['env', `PATH=${bin}:${process.env.PATH}`, 'bash', file]);
+  const r = spawnSync(cmd!, rest, {
     encoding: 'utf8',
     timeout: 30_000,
     cwd: workDir,
