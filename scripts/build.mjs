@@ -30,6 +30,18 @@ await Promise.all([
   // CommonJS bundles' in-process fallback (dist/libxml2.mjs, loaded by src/core/xml/schema/libxml.ts) are ESM.
   esbuild.build({ ...esm, entryPoints: ['src/core/xml/schema/worker.ts'], outfile: 'dist/xml-worker.mjs', external: libxml }),
   esbuild.build({ ...esm, entryPoints: ['src/core/xml/schema/libxmlBundle.ts'], outfile: 'dist/libxml2.mjs' }),
+  // The composer webview runs in the browser: its own bundle (the webview UI toolkit stays inside it).
+  esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: common.sourcemap,
+    minify: production,
+    logLevel: 'warning',
+    entryPoints: ['src/webview/composer/main.ts'],
+    outfile: 'dist/webview/composer.js',
+  }),
 ]);
 bundleSchemas();
 chmodSync('dist/cli.js', 0o755);

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerComposer } from './composer/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
 import { createLog } from './log';
@@ -17,6 +18,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerReadiness(log),
     registerXml(log),
     registerScripts(log),
+    registerComposer(log),
   );
   log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);
 }
