@@ -1,11 +1,13 @@
 // Installs the pinned code-server (a real VS Code, served to a browser) into .cache/code-server, once.
-// Prints the path of its entry script (run it with `node PATH ...`) as the last line of stdout.
+// Run as a script it prints the path of its entry script (run it with `node PATH ...`) on stdout.
 // Idempotent and safe to run concurrently: a lock serializes installs, a marker records a finished one.
+// As a module it is the one place that knows how to run code-server with the extension: the E2E harness
+// (test/e2e/harness.ts) and `npm run demo` both use ensureCodeServer/installUnpacked/launchCodeServer.
 //
 // Why not a package.json dependency: it is 300 MB with native builds; `npm ci` must stay light.
 // code-server 4.100.3 (VS Code 1.100.3) is the newest that accepts Node 20.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -24,9 +26,10 @@ function log(msg) {
   process.stderr.write(`setup-code-server: ${msg}\n`);
 }
 
+class SetupError extends Error {}
+
 function fail(msg) {
-  log(`ERROR: ${msg}`);
-  process.exit(1);
+  throw new SetupError(msg);
 }
 
 function has(cmd) {
@@ -167,7 +170,8 @@ function verify() {
   return undefined;
 }
 
-function main() {
+/** Installs code-server when needed (throws with a clear message on missing prerequisites); returns its entry script. */
+export function ensureCodeServer() {
   if (!installed()) {
     acquireLock();
     try {
@@ -177,7 +181,148 @@ function main() {
       releaseLock();
     }
   }
-  process.stdout.write(`${entryScript}\n`);
+  return entryScript;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) main();
+// ---- running it with the extension --------------------------------------------------------------------
+
+/** Debian's Chromium, headless, with nothing that phones home. Never `playwright install`. */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** User settings that keep a fresh workbench quiet and deterministic. */
+export const QUIET_SETTINGS = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'security.workspace.trust.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'update.mode': 'none',
+  'extensions.autoUpdate': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.ignoreRecommendations': true,
+  'chat.commandCenter.enabled': false,
+  'git.enabled': false,
+  'git.openRepositoryInParentFolders': 'never',
+  'files.autoSave': 'off',
+};
+
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+/** publisher.name, and the folder VS Code expects for an installed extension: publisher.name-version. */
+export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
+export const EXTENSION_FOLDER = `${EXTENSION_ID}-${pkg.version}`;
+
+/** Builds dist/ when it is missing (npm test builds first; a standalone run may not have). */
+export function ensureBuilt() {
+  if (existsSync(path.join(root, 'dist', 'extension.js'))) return;
+  const r = spawnSync(process.execPath, [path.join(root, 'scripts', 'build.mjs')], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new SetupError('build failed (node scripts/build.mjs)');
+}
+
+/**
+ * Installs the working tree's build unpacked into extensionsDir, exactly the files `vsce package` ships
+ * (`vsce ls` honours .vscodeignore); source maps of bundled files come along for readable stack traces.
+ */
+export function installUnpacked(extensionsDir) {
+  const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+  const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new SetupError(`vsce ls failed: ${r.stderr}`);
+  const files = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const maps = files.filter((f) => f.endsWith('.js') && existsSync(path.join(root, `${f}.map`))).map((f) => `${f}.map`);
+  const target = path.join(extensionsDir, EXTENSION_FOLDER);
+  for (const rel of new Set([...files, ...maps])) {
+    mkdirSync(path.dirname(path.join(target, rel)), { recursive: true });
+    cpSync(path.join(root, rel), path.join(target, rel));
+  }
+  return target;
+}
+
+/** Writes User/settings.json of a user-data dir: QUIET_SETTINGS overridden by `settings`. */
+export function writeUserSettings(userDataDir, settings = {}) {
+  mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2) + '\n');
+}
+
+/**
+ * Environment for code-server: its own config file and logs go below stateDir, not into the user's home
+ * (code-server writes a default config file on every start).
+ */
+export function codeServerEnv(stateDir, env = {}) {
+  return { ...process.env, XDG_CONFIG_HOME: path.join(stateDir, 'config'), XDG_DATA_HOME: path.join(stateDir, 'data'), ...env };
+}
+
+/**
+ * Starts code-server on host:port (port 0 = a free one, read back from its log) with the given dirs and
+ * opens `workspace`. Resolves once it listens. The child leads its own process group: kill -pid stops it
+ * together with its extension hosts. `onOutput` receives everything it prints; `onSpawn` gets the child at once.
+ */
+export function launchCodeServer({ workspace, userDataDir, extensionsDir, env, host = '127.0.0.1', port = 0, onOutput = () => {}, onSpawn = () => {}, timeoutMs = 120_000 }) {
+  const args = [
+    ensureCodeServer(),
+    '--bind-addr', `${host}:${port}`,
+    '--auth', 'none',
+    '--user-data-dir', userDataDir,
+    '--extensions-dir', extensionsDir,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspace,
+  ];
+  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stopProcessGroup(child);
+      reject(new SetupError(`code-server did not listen within ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
+    const onData = (chunk) => {
+      const text = chunk.toString();
+      output += text;
+      onOutput(text);
+      const m = /HTTP server listening on http:\/\/([^:/]+|\[[^\]]+\]):(\d+)/.exec(output);
+      if (m) {
+        clearTimeout(timer);
+        const actual = Number(m[2]);
+        resolve({ child, port: actual, url: `http://${host}:${actual}/?folder=${encodeURIComponent(workspace)}` });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new SetupError(`code-server exited (${code ?? signal}) before listening:\n${output}`));
+    });
+  });
+}
+
+/** Kills a detached child's whole process group (code-server and its extension hosts); no-op when gone. */
+export function stopProcessGroup(child, signal = 'SIGKILL') {
+  if (child?.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+  try {
+    process.stdout.write(`${ensureCodeServer()}\n`);
+  } catch (e) {
+    if (!(e instanceof SetupError)) throw e;
+    log(`ERROR: ${e.message}`);
+    process.exit(1);
+  }
+}

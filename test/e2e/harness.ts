@@ -10,27 +10,28 @@
  * Every wait is on a DOM condition or a file, never a fixed sleep. Logs (code-server, extension host, the
  * "KVM Networking" output channel, the browser console) land in test-results/NAME-logs/ for failed runs.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import {
+  CHROMIUM,
+  CHROMIUM_ARGS,
+  codeServerEnv,
+  ensureBuilt,
+  ensureCodeServer,
+  EXTENSION_ID,
+  installUnpacked,
+  launchCodeServer,
+  stopProcessGroup,
+  writeUserSettings,
+} from '../../scripts/setup-code-server.mjs';
+
+export { CHROMIUM, CHROMIUM_ARGS, EXTENSION_ID };
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const resultsDir = path.join(repoRoot, 'test-results');
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-/** The folder name VS Code expects for an unpacked extension: publisher.name-version. */
-const pkg = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
-export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
-
 /** UI waits; the first code-server start on a machine is slower, so startup gets more. */
 const STARTUP_TIMEOUT = 120_000;
 const UI_TIMEOUT = 30_000;
@@ -100,68 +101,9 @@ export interface EditorOptions {
   viewport?: { width: number; height: number };
 }
 
-/** Settings that keep the workbench quiet and deterministic; tests may override any of them. */
-const QUIET_SETTINGS: Record<string, unknown> = {
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'workbench.enableExperiments': false,
-  'workbench.welcomePage.walkthroughs.openOnInstall': false,
-  'workbench.secondarySideBar.defaultVisibility': 'hidden',
-  'security.workspace.trust.enabled': false,
-  'telemetry.telemetryLevel': 'off',
-  'update.mode': 'none',
-  'extensions.autoUpdate': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.ignoreRecommendations': true,
-  'chat.commandCenter.enabled': false,
-  'git.enabled': false,
-  'git.openRepositoryInParentFolders': 'never',
-  'files.autoSave': 'off',
-};
-
-function codeServerEntry(): string {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'setup-code-server.mjs')], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const entry = r.stdout.trim().split('\n').pop() ?? '';
-  if (r.status !== 0 || !existsSync(entry)) throw new Error(`scripts/setup-code-server.mjs failed (exit ${r.status}); see its message above`);
-  return entry;
-}
-
-function ensureBuilt(): void {
-  if (existsSync(path.join(repoRoot, 'dist', 'extension.js'))) return;
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'build.mjs')], { cwd: repoRoot, stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('build failed (node scripts/build.mjs)');
-}
-
-/**
- * The files `vsce package` would ship, so the unpacked install is what users get. Computed with
- * `vsce ls` (honours .vscodeignore); source maps of bundled files come along for readable stack traces.
- */
-function packagedFiles(): string[] {
-  const vsce = path.join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const r = spawnSync(process.execPath, [vsce, 'ls', '--no-dependencies'], { cwd: repoRoot, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vsce ls failed: ${r.stderr}`);
-  const files = r.stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '');
-  const maps = files.filter((f) => f.endsWith('.js') && existsSync(path.join(repoRoot, `${f}.map`))).map((f) => `${f}.map`);
-  return [...new Set([...files, ...maps])];
-}
-
-/** Installs the working tree's build as an unpacked extension folder, like an installed .vsix. */
-function installUnpacked(extensionsDir: string): void {
-  const target = path.join(extensionsDir, `${EXTENSION_ID}-${pkg.version}`);
-  for (const rel of packagedFiles()) {
-    const dest = path.join(target, rel);
-    mkdirSync(path.dirname(dest), { recursive: true });
-    cpSync(path.join(repoRoot, rel), dest);
-  }
-}
-
 /** Runs code-server's CLI (install/list extensions) to completion. */
 export function codeServerCli(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [codeServerEntry(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
+  const r = spawnSync(process.execPath, [ensureCodeServer(), ...args], { encoding: 'utf8', env, timeout: 120_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -189,7 +131,6 @@ export class Editor {
     readonly name: string,
     readonly page: Page,
     private readonly browser: Browser,
-    private readonly server: ChildProcess,
     /** The workbench URL (http://127.0.0.1:PORT/?folder=...). */
     readonly url: string,
     /** Temp root holding workspace/, user-data/, extensions/ and config/. */
@@ -212,33 +153,19 @@ export class Editor {
   static async start(opts: EditorOptions = {}): Promise<Editor> {
     const name = opts.name ?? 'editor';
     ensureBuilt();
-    const entry = codeServerEntry();
+    ensureCodeServer();
     // Short path: code-server puts a unix socket in the user-data dir (108-byte limit).
     const tempDir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-e2e-'));
     const ws = path.join(tempDir, 'ws');
     const ud = path.join(tempDir, 'ud');
     const ext = path.join(tempDir, 'ext');
-    for (const d of [ws, path.join(ud, 'User'), ext]) mkdirSync(d, { recursive: true });
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      // Keep code-server's own config and logs out of the user's home.
-      XDG_CONFIG_HOME: path.join(tempDir, 'config'),
-      XDG_DATA_HOME: path.join(tempDir, 'data'),
-      ...opts.env,
-    };
+    for (const d of [ws, ud, ext]) mkdirSync(d, { recursive: true });
+    const env = codeServerEnv(tempDir, opts.env);
     let server: ChildProcess | undefined;
     let browser: Browser | undefined;
     const serverLog: string[] = [];
     const browserLog: string[] = [];
-    const killServer = (): void => {
-      if (server?.pid !== undefined && server.exitCode === null && server.signalCode === null) {
-        try {
-          process.kill(-server.pid, 'SIGKILL'); // the whole group: code-server and its extension hosts
-        } catch {
-          // already gone
-        }
-      }
-    };
+    const killServer = (): void => stopProcessGroup(server);
     const cleanupOnExit = (): void => {
       killServer();
       rmSync(tempDir, { recursive: true, force: true });
@@ -251,46 +178,22 @@ export class Editor {
         mkdirSync(path.dirname(p), { recursive: true });
         writeFileSync(p, text);
       }
-      writeFileSync(path.join(ud, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...opts.settings }, null, 2));
+      writeUserSettings(ud, opts.settings);
       if (opts.vsix) {
-        const r = spawnSync(process.execPath, [entry, '--extensions-dir', ext, '--user-data-dir', ud, '--install-extension', opts.vsix], { env, encoding: 'utf8' });
+        const r = codeServerCli(['--extensions-dir', ext, '--user-data-dir', ud, '--install-extension', opts.vsix], env);
         if (r.status !== 0) throw new Error(`--install-extension ${opts.vsix} failed: ${r.stdout}${r.stderr}`);
       } else {
         installUnpacked(ext);
       }
-
-      const args = [
-        entry,
-        '--bind-addr', '127.0.0.1:0', // the OS picks a free port; we read it from the log
-        '--auth', 'none',
-        '--user-data-dir', ud,
-        '--extensions-dir', ext,
-        '--disable-telemetry',
-        '--disable-update-check',
-        '--disable-workspace-trust',
-        '--disable-getting-started-override',
-        '--ignore-last-opened',
-        ws,
-      ];
-      server = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-      const port = await new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`code-server did not listen within ${STARTUP_TIMEOUT} ms:\n${serverLog.join('')}`)), STARTUP_TIMEOUT);
-        const onData = (chunk: Buffer): void => {
-          serverLog.push(chunk.toString());
-          const m = /HTTP server listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(serverLog.join(''));
-          if (m) {
-            clearTimeout(timer);
-            resolve(Number(m[1]));
-          }
-        };
-        server!.stdout!.on('data', onData);
-        server!.stderr!.on('data', onData);
-        server!.on('exit', (code, signal) => {
-          clearTimeout(timer);
-          reject(new Error(`code-server exited (${code ?? signal}) before listening:\n${serverLog.join('')}`));
-        });
+      const { port, url } = await launchCodeServer({
+        workspace: ws,
+        userDataDir: ud,
+        extensionsDir: ext,
+        env,
+        onOutput: (text) => serverLog.push(text),
+        onSpawn: (child) => (server = child),
+        timeoutMs: STARTUP_TIMEOUT,
       });
-      const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(ws)}`;
 
       browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
       const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 800 } });
@@ -305,7 +208,7 @@ export class Editor {
       await page.locator('.monaco-workbench').waitFor({ timeout: STARTUP_TIMEOUT });
       // The activity bar is the last part to render; past it, commands and views can be used.
       await page.locator('.activitybar').waitFor({ timeout: STARTUP_TIMEOUT });
-      const editor = new Editor(name, page, browser, server, url, tempDir, serverLog, browserLog, killServer);
+      const editor = new Editor(name, page, browser, url, tempDir, serverLog, browserLog, killServer);
       live.delete(cleanupOnExit);
       live.add(() => editor.closeSync());
       return editor;
