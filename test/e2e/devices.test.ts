@@ -113,7 +113,7 @@ test('group by IOMMU group flags the GPU group that is not viable for vfio', asy
   await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
   await waitUntil(async () => (await ed.treeItems(VIEW)).some((i) => i.label === 'IOMMU group 12'), 'IOMMU group rows');
   const group = (await ed.treeItems(VIEW)).find((i) => i.label === 'IOMMU group 12')!;
-  assert.equal(group.description, '2 functions · not viable for vfio');
+  assert.equal(group.description, '2 functions (shared) · not viable for vfio');
   await ed.expandTreeItem(VIEW, 'IOMMU group 12');
   await ed.treeItem(VIEW, '0000:65:00.1');
   await ed.screenshot('devices-iommu-groups');

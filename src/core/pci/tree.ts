@@ -76,6 +76,12 @@ export function deviceFlags(snapshot: HostSnapshot, d: PciDevice): DeviceFlags {
   };
 }
 
+/** The other functions of the device's IOMMU group: they go to a guest together or not at all. */
+export function groupMates(snapshot: HostSnapshot, d: PciDevice): Bdf[] {
+  if (d.iommuGroup === undefined) return [];
+  return (snapshot.iommuGroups.find((g) => g.id === d.iommuGroup)?.devices ?? []).filter((b) => b !== d.bdf);
+}
+
 /** `vendor:device`, the form `lspci -d` and vfio-pci's `ids=` take. */
 export function vendorDevice(d: PciDevice): string {
   return `${d.vendorId}:${d.deviceId}`;
@@ -98,7 +104,7 @@ export function deviceFacts(snapshot: HostSnapshot, d: PciDevice): [string, stri
     ['Subsystem', d.subsystemVendorId && d.subsystemDeviceId ? `${d.subsystemVendorId}:${d.subsystemDeviceId}` : undefined],
     ['Driver', d.driver ?? '(none)'],
     ['driver_override', d.driverOverride],
-    ['IOMMU group', d.iommuGroup?.toString()],
+    ['IOMMU group', d.iommuGroup === undefined ? undefined : `${d.iommuGroup}${groupMates(snapshot, d).length ? ` (shared with ${groupMates(snapshot, d).join(', ')})` : ''}`],
     ['NUMA node', d.numaNode?.toString()],
     ['SR-IOV', d.sriovTotalVfs !== undefined ? `${d.sriovNumVfs ?? 0} of ${d.sriovTotalVfs} VFs enabled` : undefined],
     ['Physical function', d.physfn],

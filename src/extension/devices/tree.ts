@@ -100,7 +100,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         const onVfio = node.devices.filter((d) => d.driver === VFIO_DRIVER).length;
         const blocking = node.devices.filter((d) => d.driver !== undefined && d.driver !== VFIO_DRIVER && d.driver !== 'pcieport');
         const viability = onVfio > 0 && blocking.length > 0 ? ' · not viable for vfio' : onVfio === node.devices.length ? ' · all on vfio-pci' : '';
-        item.description = `${node.devices.length} function${node.devices.length === 1 ? '' : 's'}${viability}`;
+        item.description = `${node.devices.length} function${node.devices.length === 1 ? '' : 's'}${node.devices.length > 1 ? ' (shared)' : ''}${viability}`;
         item.tooltip = viability.includes('not viable')
           ? `vfio needs every member of group ${node.id} bound to vfio-pci (or driverless); still on host drivers: ${blocking.map((d) => `${d.bdf} (${d.driver})`).join(', ')}`
           : undefined;

@@ -27,6 +27,7 @@ test('flags: a bridge port inherits the route of its bridge; facts list everythi
   assert.equal(deviceFlags(s, s.devices[0]!).carriesDefaultRoute, true);
   const facts = new Map(deviceFacts(demo, demo.devices.find((d) => d.bdf === '0000:3b:00.0')!));
   assert.equal(facts.get('SR-IOV'), '4 of 64 VFs enabled');
+  assert.equal(new Map(deviceFacts(demo, demo.devices.find((d) => d.bdf === '0000:65:00.1')!)).get('IOMMU group'), '12 (shared with 0000:65:00.0)');
   assert.equal(facts.get('Interface enp59s0f0'), '3c:fd:fe:a1:b2:c3, up, default route');
   assert.match(facts.get('Host uplink')!, /refuse/);
 });

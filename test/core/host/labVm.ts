@@ -1,0 +1,183 @@
+// Test helper (not a test): the SR-IOV lab VM of ../shared/recipes §5, built by the project from Debian
+// packages (generic kernel with IOMMU/NVMe/vfio modules, busybox-static, dropbear) and booted under TCG:
+// q35 + emulated Intel IOMMU + an SR-IOV capable NVMe PF, reached over real ssh through a hostfwd port.
+// Packages are fetched once with `apt-get download` into .cache/labvm (gitignored).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, which } from './sshd';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const CACHE = path.join(repoRoot, '.cache', 'labvm');
+const KERNEL_PACKAGE = 'linux-image-6.1.0-53-amd64';
+const DEBS = [KERNEL_PACKAGE, 'dropbear-bin', 'libtomcrypt1', 'libtommath1'];
+/** Loaded at boot; vfio-pci is left to the bind action's `modprobe vfio-pci` (modules.dep is in the image). */
+const BOOT_MODULES = ['virtio_pci', 'virtio_net', 'nvme'];
+const ON_DEMAND_MODULES = ['vfio-pci'];
+export const LAB_PF = '0000:00:01.0';
+
+export interface LabVm {
+  readonly port: number;
+  readonly hostSpec: string;
+  readonly clientOptions: string[];
+  stop(): void;
+}
+
+function run(file: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): string {
+  const r = spawnSync(file, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...opts });
+  assert.equal(r.status, 0, `${file} ${args.join(' ')} failed: ${r.error?.message ?? ''}${r.stderr}`);
+  return r.stdout;
+}
+
+function debs(): Record<string, string> {
+  const dir = path.join(CACHE, 'debs');
+  mkdirSync(dir, { recursive: true });
+  const find = (pkg: string) => readdirSync(dir).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
+  const missing = DEBS.filter((p) => !find(p));
+  if (missing.length) run(which('apt-get', 'apt'), ['download', ...missing], { cwd: dir });
+  return Object.fromEntries(DEBS.map((p) => [p, path.join(dir, find(p)!)]));
+}
+
+function extracted(deb: string, name: string): string {
+  const dir = path.join(CACHE, name);
+  if (!existsSync(path.join(dir, '.done'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    run('dpkg', ['-x', deb, dir]);
+    writeFileSync(path.join(dir, '.done'), '');
+  }
+  return dir;
+}
+
+/** Module files in load order (from `modprobe --show-depends` over the extracted kernel). */
+function moduleOrder(kernelDir: string, version: string, names: string[]): string[] {
+  const modprobe = which('modprobe', 'kmod');
+  const out: string[] = [];
+  for (const n of names) {
+    for (const line of run(modprobe, ['-d', kernelDir, '-S', version, '--show-depends', n]).split('\n')) {
+      const m = /^insmod (\S+)/.exec(line.trim());
+      if (m && !out.includes(m[1]!)) out.push(m[1]!);
+    }
+  }
+  return out;
+}
+
+function initScript(version: string, modules: string[]): string {
+  return `#!/bin/busybox sh
+/bin/busybox mkdir -p /proc /sys /dev /tmp /run /var/run /usr/bin /usr/sbin /sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts && mount -t devpts devpts /dev/pts
+for m in ${modules.map((m) => `/lib/modules/${version}/${m}`).join(' ')}; do insmod "$m" || echo "insmod $m failed"; done
+hostname labvm
+ip link set lo up
+for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 0.2; done
+ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0
+ip route add default via 10.0.2.2
+dropbear -R -E -p 22
+echo KVMNET-LAB-READY
+while :; do sleep 3600; done
+`;
+}
+
+function buildInitrd(work: string, publicKey: string): { kernel: string; initrd: string } {
+  const d = debs();
+  const kernelDir = extracted(d[KERNEL_PACKAGE]!, 'kernel');
+  const version = readdirSync(path.join(kernelDir, 'lib/modules'))[0]!;
+  if (!existsSync(path.join(kernelDir, 'lib/modules', version, 'modules.dep'))) run(which('depmod', 'kmod'), ['-b', kernelDir, version]);
+  const root = path.join(work, 'root');
+  const modRoot = path.join(kernelDir, 'lib/modules', version);
+  const boot = moduleOrder(kernelDir, version, BOOT_MODULES);
+  const all = [...new Set([...boot, ...moduleOrder(kernelDir, version, ON_DEMAND_MODULES)])];
+  for (const abs of all) {
+    const rel = path.relative(modRoot, abs);
+    mkdirSync(path.dirname(path.join(root, 'lib/modules', version, rel)), { recursive: true });
+    copyFileSync(abs, path.join(root, 'lib/modules', version, rel));
+  }
+  run(which('depmod', 'kmod'), ['-b', root, version]);
+  // busybox-static and dropbear with the libraries it links (resolved by the host's loader).
+  mkdirSync(path.join(root, 'bin'), { recursive: true });
+  copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
+  const staged = [extracted(d['dropbear-bin']!, 'dropbear'), extracted(d.libtomcrypt1!, 'libtomcrypt'), extracted(d.libtommath1!, 'libtommath')];
+  const dropbear = path.join(staged[0]!, 'usr/sbin/dropbear');
+  const libPath = staged.map((s) => path.join(s, 'usr/lib/x86_64-linux-gnu')).join(':');
+  const ldd = run('ldd', [dropbear], { env: { ...process.env, LD_LIBRARY_PATH: libPath } });
+  mkdirSync(path.join(root, 'usr/sbin'), { recursive: true });
+  copyFileSync(dropbear, path.join(root, 'usr/sbin/dropbear'));
+  for (const m of ldd.matchAll(/(?:=> )?(\/\S+) \(0x/g)) {
+    const src = m[1]!;
+    const inImage = staged.some((s) => src.startsWith(s)) ? `/usr/lib/x86_64-linux-gnu/${path.basename(src)}` : src;
+    mkdirSync(path.dirname(path.join(root, inImage)), { recursive: true });
+    copyFileSync(src, path.join(root, inImage));
+  }
+  mkdirSync(path.join(root, 'etc/dropbear'), { recursive: true }); // -R writes its host key here
+  writeFileSync(path.join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/sh\n');
+  writeFileSync(path.join(root, 'etc/group'), 'root:x:0:\n');
+  writeFileSync(path.join(root, 'etc/shells'), '/bin/sh\n');
+  mkdirSync(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
+  writeFileSync(path.join(root, 'root/.ssh/authorized_keys'), publicKey, { mode: 0o600 });
+  writeFileSync(path.join(root, 'init'), initScript(version, boot.map((m) => path.relative(modRoot, m))));
+  chmodSync(path.join(root, 'init'), 0o755);
+  which('cpio', 'cpio');
+  const initrd = path.join(work, 'initrd.gz');
+  run('sh', ['-c', 'find . | cpio -o -H newc --quiet | gzip -1 > "$1"', 'sh', initrd], { cwd: root });
+  return { kernel: path.join(kernelDir, 'boot', `vmlinuz-${version}`), initrd };
+}
+
+async function waitFor(cond: () => boolean, what: string, timeoutMs: number, detail: () => string): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > end) assert.fail(`lab VM: ${what} did not happen in ${timeoutMs / 1000} s\n${detail()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export async function startLabVm(): Promise<LabVm> {
+  const qemu = which('qemu-system-x86_64', 'qemu-system-x86');
+  assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
+  const keygen = which('ssh-keygen', 'openssh-client');
+  const ssh = which('ssh', 'openssh-client');
+  const work = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-labvm-'));
+  run(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(work, 'key')]);
+  const { kernel, initrd } = buildInitrd(work, readFileSync(path.join(work, 'key.pub'), 'utf8'));
+  const port = await freePort();
+  const serial = path.join(work, 'serial.log');
+  const child: ChildProcess = spawn(
+    qemu,
+    [
+      '-M', 'q35,kernel-irqchip=split', '-m', '512', '-nodefaults', '-display', 'none', '-no-reboot',
+      '-serial', `file:${serial}`, '-kernel', kernel, '-initrd', initrd,
+      '-append', 'console=ttyS0 quiet intel_iommu=on no_timer_check panic=1',
+      '-device', 'intel-iommu,intremap=on',
+      '-device', 'nvme-subsys,id=subsys0',
+      '-device', 'nvme,serial=deadbeef,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,max_ioqpairs=10,msix_qsize=8',
+      '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`,
+      '-device', 'virtio-net-pci,netdev=n0',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let qemuErr = '';
+  child.stderr?.on('data', (b: Buffer) => (qemuErr += b.toString()));
+  const log = () => `${existsSync(serial) ? readFileSync(serial, 'utf8').slice(-3000) : ''}\n${qemuErr}`;
+  const stop = () => {
+    child.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  };
+  const clientOptions = [`IdentityFile=${path.join(work, 'key')}`, 'IdentitiesOnly=yes', 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'];
+  try {
+    await waitFor(() => child.exitCode !== null || (existsSync(serial) && readFileSync(serial, 'utf8').includes('KVMNET-LAB-READY')), 'boot', 180_000, log);
+    assert.equal(child.exitCode, null, `qemu exited: ${log()}`);
+    const probe = () =>
+      spawnSync(ssh, ['-T', '-p', String(port), ...clientOptions.flatMap((o) => ['-o', o]), '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@127.0.0.1', 'true'], { timeout: 15_000 }).status === 0;
+    await waitFor(probe, 'ssh login', 60_000, log);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  return { port, hostSpec: `ssh://root@127.0.0.1:${port}`, clientOptions, stop };
+}
