@@ -1,9 +1,10 @@
 // Bench case: discovery-output parsing cost (issue 6 item 8). Parses synthetic snapshots of
 // 1,024 / 2,048 / 4,096 PCI functions (PFs with VFs, netdevs, IOMMU groups) beside this
-// machine's real discovery output and the embedded demo host, and reports µs per function
+// machine's real discovery output, the captured SR-IOV lab VM output and the embedded demo host, and reports µs per function
 // so linear cost shows as a flat line. Loaded by scripts/bench.mjs (default export
 // { name, run }) or run alone: `node scripts/bench/devices-parse.mjs`.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -72,7 +73,8 @@ export async function run() {
   const local = spawnSync('sh', ['-s'], { input: core.DISCOVERY_SCRIPT, encoding: 'utf8' });
   if (local.status === 0) measure('this machine (real discovery output)', local.stdout, 51);
   measure('embedded demo host', core.DEMO_DISCOVERY, 51);
-  // The SR-IOV lab VM (recipes §5) is not captured yet: its row is missing until a later session adds it.
+  // Real output of the SR-IOV lab VM (recipes §5), captured over ssh by the project (test/core/host/labVm.ts).
+  measure('SR-IOV lab VM (captured real output)', readFileSync(path.join(root, 'test/core/host/fixtures/labvm-discovery.txt'), 'utf8'), 51);
   const [small, , big] = results;
   results.push({ name: 'devices: cost ratio 4096 vs 1024 functions (4.0 = linear)', ratio: Number((big.ms / small.ms).toFixed(2)) });
   return results;

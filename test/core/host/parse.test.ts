@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DEMO_DISCOVERY, demoSnapshot } from '../../../src/core/host/demo';
@@ -108,4 +110,16 @@ test('fuzz: mutated demo output never throws, and devices keep valid BDFs and id
     }),
     { numRuns: 300 },
   );
+});
+
+test('captured lab VM output (busybox, no lspci, IOMMU on, 2 VFs, one on vfio-pci) parses cleanly', () => {
+  const text = readFileSync(path.join(import.meta.dirname, 'fixtures/labvm-discovery.txt'), 'utf8');
+  const s = parseDiscovery(text);
+  assert.deepEqual(s.warnings, []);
+  const pf = s.devices.find((d) => d.bdf === '0000:00:01.0')!;
+  assert.deepEqual([pf.sriovTotalVfs, pf.sriovNumVfs, pf.virtfns], [4, 2, ['0000:00:01.1', '0000:00:01.2']]);
+  assert.equal(s.devices.find((d) => d.bdf === '0000:00:01.2')?.driver, 'vfio-pci');
+  assert.equal(s.devices.find((d) => d.bdf === '0000:00:02.0')?.netdevs?.[0], 'eth0');
+  assert.equal(s.iommuGroups.find((g) => g.id === 3)?.devices.length, 3);
+  assert.equal(s.system.devNodes?.['/dev/vfio/vfio'], true);
 });
