@@ -90,6 +90,9 @@ function initramfs(cache: string, k: { root: string; version: string }): string 
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+# Before any module is loaded (and with no modprobe to autoload one): the seed guide's 7.3 message.
+ip link add link lo name mvt0 type macvtap mode bridge > /dev/ttyS1 2>&1
+echo KVMNET-LAB-PREAMBLE-END > /dev/ttyS1
 for m in ${order.join(' ')}; do insmod /lib/modules/${k.version}/$m; done
 for d in /sys/bus/pci/devices/*; do [ -e "$d/sriov_totalvfs" ] && echo 2 > "$d/sriov_numvfs"; done
 ip link add name br0 type bridge
@@ -107,8 +110,15 @@ poweroff -f
   return out;
 }
 
-/** Boots the lab VM (extra kernel arguments appended) and returns the discovery output its own kernel produced. */
-export function labDiscoveryOutput(extraKernelArgs = ''): string {
+export interface LabOutput {
+  /** What the guest printed before loading modules (`ip link add … type macvtap` without the driver). */
+  readonly preamble: string;
+  /** The discovery script's output from the guest's own kernel. */
+  readonly discovery: string;
+}
+
+/** Boots the lab VM (extra kernel arguments appended) and returns what its own kernel produced. */
+export function bootLab(extraKernelArgs = ''): LabOutput {
   requireTool('qemu-system-x86_64', 'qemu-system-x86');
   requireTool('cpio', 'cpio');
   assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
@@ -138,5 +148,8 @@ export function labDiscoveryOutput(extraKernelArgs = ''): string {
   const log = readFileSync(console, 'utf8');
   for (const f of [initrd, console, facts]) rmSync(f, { force: true });
   assert.match(text, /KVMNET-LAB-DONE/, `the guest did not finish discovery:\n${log.slice(-2000)}`);
-  return text.slice(text.indexOf('KVMNET-DISCOVERY'), text.indexOf('KVMNET-LAB-DONE'));
+  return {
+    preamble: text.slice(0, text.indexOf('KVMNET-LAB-PREAMBLE-END')),
+    discovery: text.slice(text.indexOf('KVMNET-DISCOVERY'), text.indexOf('KVMNET-LAB-DONE')),
+  };
 }
