@@ -3,14 +3,15 @@
  * (IOMMU drivers) under QEMU's emulated Intel IOMMU with interrupt remapping and an
  * SR-IOV-capable NVMe controller; a busybox initramfs loads nvme and vfio, creates two VFs,
  * runs the project's own discovery script and writes its output to a second serial port.
- * No ssh and no network: the guest talks to nothing. Artifacts are cached in the temp dir.
+ * No ssh and no network: the guest talks to nothing. Artifacts are cached in .cache/ (gitignored).
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DISCOVERY_SCRIPT } from '../../../src/core/host/discoveryScript';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
 function sh(cmd: string, args: readonly string[], cwd?: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -44,6 +45,12 @@ function loadOrder(modulesDir: string, wanted: readonly string[]): string[] {
   return order;
 }
 
+/**
+ * The kernel package the ssh lab VM (test/core/host/labVm.ts) pins: its .deb in .cache/labvm/debs is
+ * shared, so both lab VMs cost one 70 MB download; this one unpacks its own copy.
+ */
+const KERNEL_PACKAGE = 'linux-image-6.1.0-53-amd64';
+
 /** Downloads and unpacks Debian's generic kernel once; returns its directory and version. */
 function kernel(cache: string): { root: string; version: string } {
   const root = path.join(cache, 'kernel');
@@ -51,14 +58,13 @@ function kernel(cache: string): { root: string; version: string } {
     requireTool('apt-get', 'apt');
     requireTool('dpkg', 'dpkg');
     requireTool('depmod', 'kmod');
+    const debs = path.join(repoRoot, '.cache', 'labvm', 'debs');
+    mkdirSync(debs, { recursive: true });
+    const find = () => readdirSync(debs).find((f) => f.startsWith(`${KERNEL_PACKAGE}_`) && f.endsWith('.deb'));
+    if (!find()) sh('apt-get', ['download', KERNEL_PACKAGE], debs);
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    const pkg = /Depends: (linux-image-\S+)/.exec(sh('apt-cache', ['depends', 'linux-image-amd64']))?.[1];
-    assert.ok(pkg, 'apt-cache depends linux-image-amd64 names no kernel package (apt-get update?)');
-    sh('apt-get', ['download', pkg], root);
-    const deb = readdirSync(root).find((f) => f.endsWith('.deb'))!;
-    sh('dpkg', ['-x', deb, 'x'], root);
-    rmSync(path.join(root, deb));
+    sh('dpkg', ['-x', path.join(debs, find()!), 'x'], root);
     const version = readdirSync(path.join(root, 'x/lib/modules'))[0]!;
     sh('depmod', ['-b', path.join(root, 'x'), version]);
     writeFileSync(path.join(root, 'done'), version);
@@ -122,7 +128,7 @@ export function bootLab(extraKernelArgs = ''): LabOutput {
   requireTool('qemu-system-x86_64', 'qemu-system-x86');
   requireTool('cpio', 'cpio');
   assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
-  const cache = path.join(tmpdir(), 'kvmnet-labvm-readiness');
+  const cache = path.join(repoRoot, '.cache', 'labvm-readiness');
   mkdirSync(cache, { recursive: true });
   const k = kernel(cache);
   const initrd = initramfs(cache, k);
