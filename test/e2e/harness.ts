@@ -448,7 +448,9 @@ export class Editor {
     await li.waitFor();
     if ((await li.getAttribute('class'))?.includes('checked') !== true) {
       await li.locator('a').first().click();
-      await this.page.mouse.move(200, 10); // off the activity bar, so no tooltip lingers in screenshots
+      // Off the activity bar, so its tooltip does not linger in screenshots.
+      await this.page.mouse.move(700, 400);
+      await this.page.keyboard.press('Escape');
     }
     await this.page.locator(`.sidebar .composite.title h2`, { hasText: title }).first().waitFor();
   }
