@@ -75,3 +75,82 @@ test('compose a macvtap bridge-mode NIC and insert it into examples/domain.xml',
   const emptyProbe = /sha256-47DEQpj8HBSa\+\/TImW\+5JCeuQeRkm5NMpJWZG3hSuFU=/;
   assert.deepEqual(consoleLines.filter((l) => /Content Security Policy|Refused to/i.test(l) && !emptyProbe.test(l)), [], 'no CSP violations');
 });
+
+const value = (ui: FrameLocator, id: string): Promise<string> => ui.locator(`#${id}`).evaluate((el) => (el as HTMLElement & { value: string }).value);
+
+test('the Devices context menu opens it prefilled with that VF (SR-IOV mode)', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem('Devices', 'Demo host (embedded)');
+  await ed.expandTreeItem('Devices', '0000:3b:00.0');
+  await ed.contextMenu('Devices', '0000:3b:02.2', 'Compose Network Device…');
+  const ui = composer();
+  await waitUntil(async () => (await value(ui, 'sriov-vf').catch(() => '')) === '0000:3b:02.2', 'the VF to be prefilled');
+  assert.equal(await value(ui, 'mode'), 'sriov');
+  await ui.locator('#xml', { hasText: "<interface type='hostdev' managed='yes'>" }).waitFor();
+  assert.match(await ui.locator('#xml').innerText(), /bus='0x3b' slot='0x02' function='0x2'/);
+  assert.match(await ui.locator('#qemu').innerText(), /-device vfio-pci,host=0000:3b:02\.2/);
+  await ed.screenshot('composer-sriov-from-devices');
+});
+
+test('the form survives hiding the panel and a window reload', async () => {
+  const ui = composer();
+  await ui.locator('#sriov-vlan input').fill('42');
+  await ui.locator('#xml', { hasText: "<tag id='42'/>" }).waitFor();
+  // Hide: another file opens in the panel's group, then the panel's tab comes back.
+  const panelTab = ed.page.locator('.tabs-container .tab', { hasText: 'Compose Network Device' });
+  await panelTab.click();
+  await ed.openFile('network.xml');
+  await ed.page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
+  await panelTab.click();
+  await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive hiding');
+  await composer().locator('#xml', { hasText: "<tag id='42'/>" }).waitFor();
+  // Reload the window: the serializer restores the panel from the webview state.
+  await ed.page.reload();
+  await ed.page.locator('.monaco-workbench').waitFor();
+  await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive a reload', 90_000);
+  assert.equal(await value(composer(), 'sriov-vf'), '0000:3b:02.2');
+  await composer().locator('#xml', { hasText: "<tag id='42'/>" }).waitFor();
+});
+
+test('keyboard only: choose a mode with the arrows, tab through the fields, generate a MAC with Enter', async () => {
+  const ui = composer();
+  await ui.locator('#mode vscode-radio[value="sriov"]').focus();
+  for (let i = 0; i < 4; i++) await ed.page.keyboard.press('ArrowUp');
+  await waitUntil(async () => (await value(ui, 'mode')) === 'user', 'user mode chosen with the arrow keys');
+  await ui.locator('#xml', { hasText: "<interface type='user'>" }).waitFor();
+  const focused = (): Promise<string> => ui.locator('body').evaluate(() => document.activeElement?.id ?? '');
+  await ed.page.keyboard.press('Tab');
+  assert.equal(await focused(), 'model');
+  await ed.page.keyboard.press('Tab');
+  assert.equal(await focused(), 'mac');
+  await ed.page.keyboard.press('Tab');
+  assert.equal(await focused(), 'generate-mac');
+  const before = await value(ui, 'mac');
+  await ed.page.keyboard.press('Enter');
+  await waitUntil(async () => /^52:54:00/.test(await value(ui, 'mac')) && (await value(ui, 'mac')) !== before, 'a MAC generated from the keyboard');
+});
+
+test('Write into Launch Script adds the arguments through the launch-script editor', async () => {
+  await ed.page.locator('.tabs-container .tab[data-resource-name="domain.xml"]').first().click();
+  await ed.openFile('launch-vm.sh');
+  const ui = composer();
+  const mac = await value(ui, 'mac');
+  await ui.locator('#write-script').click();
+  await ui.locator('#status', { hasText: /Wrote the arguments into launch-vm\.sh/ }).waitFor();
+  await ed.page.locator('.tabs-container .tab[data-resource-name="launch-vm.sh"]').first().click();
+  const text = await ed.editorText();
+  assert.ok(text.includes(`-netdev user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22`), text);
+  assert.ok(text.includes(`-device virtio-net-pci,netdev=net0,mac=${mac}`), text);
+  await ed.screenshot('composer-launch-script');
+});
+
+test('Copy XML and Copy QEMU Arguments put the previews on the clipboard', async () => {
+  const ui = composer();
+  const xml = await ui.locator('#xml').innerText();
+  await ui.locator('#copy-xml').click();
+  await ui.locator('#status', { hasText: 'Copied the libvirt XML.' }).waitFor();
+  assert.equal(await ed.page.evaluate(() => navigator.clipboard.readText()), xml);
+  await ui.locator('#copy-qemu').click();
+  await ui.locator('#status', { hasText: /Copied the QEMU arguments/ }).waitFor();
+  assert.match(await ed.page.evaluate(() => navigator.clipboard.readText()), /^-netdev user,id=net0,hostfwd=tcp:127\.0\.0\.1:2222-:22 -device virtio-net-pci/);
+});
