@@ -76,3 +76,23 @@ test('text output never passes terminal escapes from host data through', async (
   assert.doesNotMatch(text, /\u001b|\u0007/);
   assert.match(text, /kvm: disabled by bios/);
 });
+
+test('the SR-IOV lab VM over real ssh: IOMMU, interrupt remapping and SR-IOV capability pass', { timeout: 600_000 }, async () => {
+  const { startLabVm } = await import('../core/host/labVm');
+  const lab = await startLabVm();
+  try {
+    const r = await run('--host', lab.hostSpec, ...lab.clientOptions.flatMap((o) => ['--ssh-option', o]), '--json');
+    assert.ok(r.code === 0 || r.code === 1, r.err);
+    const report = JSON.parse(r.out) as CheckReport;
+    const status = new Map(report.checks.map((c) => [c.id, c.status]));
+    assert.equal(status.get('iommu-active'), 'pass');
+    assert.equal(status.get('iommu-cmdline'), 'pass');
+    assert.equal(status.get('interrupt-remapping'), 'pass', JSON.stringify(report.checks.find((c) => c.id === 'interrupt-remapping')));
+    assert.equal(status.get('sriov-devices'), 'pass');
+    // The lab kernel loads no kvm module: that must show, with exit 1.
+    assert.equal(status.get('kvm-device'), 'fail');
+    assert.equal(r.code, 1);
+  } finally {
+    lab.stop();
+  }
+});
