@@ -1,11 +1,8 @@
 import type { Finding } from '../findings';
-import { LineIndex } from '../text';
-import { parseXml } from './document';
-import { checkLibvirtSemantics } from './rules';
-import { TimeoutError, validateOffThread } from './schema/client';
+import { analyzeLibvirtXml } from './schema/analyze';
+import { analyzeOffThread, TimeoutError } from './schema/client';
 import { SchemaCode } from './schema/codes';
 import { resolveSchemaSet } from './schema/schemaSet';
-import { validateWithSchema, type SchemaOutcome } from './schema/validate';
 
 export interface XmlLintOptions {
   /** Directory holding libvirt's RelaxNG schemas (domain.rng, network.rng …). */
@@ -18,8 +15,9 @@ export interface XmlLintOptions {
 }
 
 function note(text: string, code: string, message: string, severity: Finding['severity']): Finding {
-  const index = new LineIndex(text);
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: index.lineText(0).length } }, severity, code, message, source: 'kvmnet-schema' };
+  const eol = text.indexOf('\n');
+  const firstLine = (eol < 0 ? text : text.slice(0, eol)).replace(/\r$/, '');
+  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } }, severity, code, message, source: 'kvmnet-schema' };
 }
 
 /**
@@ -31,25 +29,10 @@ function note(text: string, code: string, message: string, severity: Finding['se
 export async function lintLibvirtXml(text: string, options: XmlLintOptions = {}): Promise<Finding[]> {
   const { set, problem } = resolveSchemaSet(options.schemaDir);
   if (!set) return [note(text, SchemaCode.Unavailable, `Not validated against libvirt's schema: ${problem ?? 'no schemas'}.`, 'info')];
-  let outcome: SchemaOutcome;
   try {
-    outcome = options.schemaThread === 'inline' ? await validateWithSchema(text, set) : await validateOffThread(text, set);
+    return options.schemaThread === 'inline' ? await analyzeLibvirtXml(text, set) : await analyzeOffThread(text, set);
   } catch (e) {
     const why = e instanceof TimeoutError ? e.message : `internal error (${e instanceof Error ? e.message : String(e)})`;
     return [note(text, SchemaCode.Unavailable, `Not validated against libvirt's schema: ${why}.`, 'info')];
   }
-  if (!outcome.wellFormed) return outcome.findings;
-  let semantic: Finding[];
-  try {
-    semantic = checkLibvirtSemantics(parseXml(text), text);
-  } catch (e) {
-    semantic = [note(text, 'xml-rules-failed', `libvirt XML rules failed: ${e instanceof Error ? e.message : String(e)}`, 'info')];
-  }
-  // Where a semantic rule's error covers a schema finding (same attribute), the rule's message and quick fix win.
-  const before = (a: Finding['range']['start'], b: Finding['range']['start']): boolean =>
-    a.line < b.line || (a.line === b.line && a.character <= b.character);
-  const covers = (outer: Finding, inner: Finding): boolean =>
-    before(outer.range.start, inner.range.start) && before(inner.range.end, outer.range.end);
-  const schema = outcome.findings.filter((f) => !semantic.some((r) => r.severity === 'error' && covers(r, f)));
-  return [...schema, ...semantic];
 }

@@ -8,14 +8,15 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { libxmlBundlePath } from './libxml';
 import type { SchemaSet } from './schemaSet';
-import { validateWithSchema, type SchemaOutcome } from './validate';
+import type { Finding } from '../../findings';
+import { analyzeLibvirtXml } from './analyze';
 import type { WorkerRequest } from './worker';
 
 /** A pathological document must not hold the worker forever: it is restarted after this. */
 export const VALIDATION_TIMEOUT_MS = 20_000;
 
 interface Pending {
-  resolve(o: SchemaOutcome): void;
+  resolve(o: Finding[]): void;
   reject(e: Error): void;
   timer: NodeJS.Timeout;
 }
@@ -41,11 +42,11 @@ class SchemaWorker {
       ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData })
       : new Worker(file, { workerData });
     w.unref(); // an idle worker must not keep the CLI alive
-    w.on('message', (m: { id: number; outcome?: SchemaOutcome; error?: string }) => {
+    w.on('message', (m: { id: number; findings?: Finding[]; error?: string }) => {
       const p = this.pending.get(m.id);
       if (!p) return;
       this.settle(m.id);
-      if (m.outcome) p.resolve(m.outcome);
+      if (m.findings) p.resolve(m.findings);
       else p.reject(new Error(m.error ?? 'schema worker failed'));
     });
     const fail = (e: Error): void => {
@@ -67,12 +68,12 @@ class SchemaWorker {
     if (this.pending.size === 0) this.worker?.unref();
   }
 
-  validate(text: string, set: SchemaSet): Promise<SchemaOutcome> {
+  validate(text: string, set: SchemaSet): Promise<Finding[]> {
     this.worker ??= this.start();
     const w = this.worker;
     const id = this.nextId++;
     w.ref();
-    return new Promise<SchemaOutcome>((resolve, reject) => {
+    return new Promise<Finding[]>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.settle(id);
         if (this.worker === w) this.worker = undefined;
@@ -98,14 +99,14 @@ export class TimeoutError extends Error {
 
 let shared: SchemaWorker | undefined;
 
-/** Validates off the calling thread; falls back to in-process validation when no worker can run. */
-export async function validateOffThread(text: string, set: SchemaSet): Promise<SchemaOutcome> {
+/** Analyses off the calling thread; falls back to in-process analysis when no worker can run. */
+export async function analyzeOffThread(text: string, set: SchemaSet): Promise<Finding[]> {
   try {
     shared ??= new SchemaWorker();
     return await shared.validate(text, set);
   } catch (e) {
     if (e instanceof TimeoutError) throw e;
-    return validateWithSchema(text, set);
+    return analyzeLibvirtXml(text, set);
   }
 }
 

@@ -303,11 +303,16 @@ export interface AttrProblem {
 }
 
 interface Fit {
+  readonly id: number;
   readonly variants: readonly Variant[];
   readonly problems: readonly AttrProblem[];
 }
 
-const fits = new WeakMap<SchemaIndex, WeakMap<XmlElement, Fit>>();
+/** Per document element (cheap), and across documents by (parent fit, name, attributes): re-lints after a keystroke reuse almost everything. */
+const fitsByElement = new WeakMap<XmlElement, Fit>();
+const fitsByKey = new WeakMap<SchemaIndex, Map<string, Fit>>();
+const MAX_CACHED_FITS = 50_000;
+let nextFitId = 1;
 
 function problemsIn(v: Variant, el: XmlElement): { score: number; problems: AttrProblem[] } {
   let score = 0;
@@ -337,29 +342,36 @@ function problemsIn(v: Variant, el: XmlElement): { score: number; problems: Attr
 
 /** The element's best-fitting schema variants (context-exact: found from the parent's best variants) and their problems. */
 function fit(index: SchemaIndex, el: XmlElement): Fit {
-  let cache = fits.get(index);
-  if (!cache) fits.set(index, (cache = new WeakMap()));
-  const hit = cache.get(el);
+  const hit = fitsByElement.get(el);
   if (hit) return hit;
-  let defs: readonly XmlElement[] = [];
-  if (el.parent) {
-    const parent = fit(index, el.parent).variants;
-    const out = new Set<XmlElement>();
-    for (const v of parent) for (const d of v.children.get(el.name) ?? []) out.add(d);
-    defs = [...out];
+  const parentFit = el.parent ? fit(index, el.parent) : undefined;
+  let byKey = fitsByKey.get(index);
+  if (!byKey) fitsByKey.set(index, (byKey = new Map()));
+  const key = `${parentFit?.id ?? 0}\u0000${el.name}\u0000${el.attributes.map((a) => `${a.name}\u0001${a.value}`).join('\u0002')}`;
+  let result = byKey.get(key);
+  if (!result) {
+    let defs: readonly XmlElement[] = [];
+    if (parentFit) {
+      const out = new Set<XmlElement>();
+      for (const v of parentFit.variants) for (const d of v.children.get(el.name) ?? []) out.add(d);
+      defs = [...out];
+    }
+    if (defs.length === 0) defs = index.defsNamed(el.name);
+    let best: Variant[] = [];
+    let bestScore = Infinity;
+    let problems: AttrProblem[] = [];
+    for (const d of defs) {
+      for (const v of index.variants(d)) {
+        const r = problemsIn(v, el);
+        if (r.score < bestScore) [best, bestScore, problems] = [[v], r.score, r.problems];
+        else if (r.score === bestScore) best.push(v);
+      }
+    }
+    result = { id: nextFitId++, variants: best, problems };
+    if (byKey.size >= MAX_CACHED_FITS) byKey.clear();
+    byKey.set(key, result);
   }
-  if (defs.length === 0) defs = index.defsNamed(el.name);
-  const variants = defs.flatMap((d) => index.variants(d));
-  let best: Variant[] = [];
-  let bestScore = Infinity;
-  let problems: AttrProblem[] = [];
-  for (const v of variants) {
-    const r = problemsIn(v, el);
-    if (r.score < bestScore) [best, bestScore, problems] = [[v], r.score, r.problems];
-    else if (r.score === bestScore) best.push(v);
-  }
-  const result: Fit = { variants: best, problems };
-  cache.set(el, result);
+  fitsByElement.set(el, result);
   return result;
 }
 
@@ -369,16 +381,17 @@ export function attributeProblems(index: SchemaIndex, el: XmlElement): readonly 
   return f.variants.length === 0 ? undefined : f.problems;
 }
 
+const childrenOfFit = new WeakMap<Fit, Set<string> | null>();
+
 /** Child element names allowed in `el`, or undefined when any child is allowed or the element is unknown. */
 export function allowedChildren(index: SchemaIndex, el: XmlElement): Set<string> | undefined {
-  const variants = fit(index, el).variants;
-  if (variants.length === 0) return undefined;
-  const out = new Set<string>();
-  for (const v of variants) {
-    if (v.anyChild) return undefined;
-    v.children.forEach((_, k) => out.add(k));
+  const f = fit(index, el);
+  let out = childrenOfFit.get(f);
+  if (out === undefined) {
+    out = f.variants.length === 0 || f.variants.some((v) => v.anyChild) ? null : new Set(f.variants.flatMap((v) => [...v.children.keys()]));
+    childrenOfFit.set(f, out);
   }
-  return out;
+  return out ?? undefined;
 }
 
 /** Allowed text content of `el`, or undefined when unknown (any variant without a datatype). */
