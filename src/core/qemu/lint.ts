@@ -9,7 +9,6 @@ import {
   convertLegacyEdits,
   isNicDriver,
   removeSpan,
-  toTextEdits,
   usedNames,
   type OffsetEdit,
 } from './edit';
@@ -35,7 +34,11 @@ class Collector {
     this.index = new LineIndex(text);
   }
   add(key: QemuCodeKey, severity: Severity, span: Span, message: string, fixes?: { title: string; edits: OffsetEdit[]; preferred?: boolean }[]): void {
-    const fx: Fix[] | undefined = fixes?.map((f) => ({ title: f.title, edits: toTextEdits(this.text, f.edits), isPreferred: f.preferred ?? false }));
+    const fx: Fix[] | undefined = fixes?.map((f) => ({
+      title: f.title,
+      edits: f.edits.map((e) => ({ range: this.index.rangeOf(e.start, e.end), newText: e.text })),
+      isPreferred: f.preferred ?? false,
+    }));
     this.findings.push({
       range: this.index.rangeOf(span.start, span.end),
       severity,
@@ -66,10 +69,10 @@ function nicModel(o: QemuOption): QemuProp | undefined {
   return undefined;
 }
 
-function checkLegacy(c: Collector, script: LaunchScript, inv: QemuInvocation): void {
+function checkLegacy(c: Collector, script: LaunchScript, inv: QemuInvocation, ids: ReadonlySet<string>): void {
   const nets = inv.options.filter((o) => o.name === '-net' && optionKind(o) !== 'none');
   if (nets.length === 0) return;
-  const edits = convertLegacyEdits(c.text, script, inv);
+  const edits = convertLegacyEdits(c.text, script, inv, ids);
   const fixes = edits ? [{ title: 'Convert -net options to -netdev/-device', edits, preferred: true }] : undefined;
   for (const o of nets) {
     c.add('LegacyNet', 'warning', o.span, `Legacy '-net ${optionKind(o) ?? ''}': -net connects NICs and backends through a hub, which blocks vhost-net and is deprecated. Use -netdev with -device (or -nic).`, fixes);
@@ -295,9 +298,9 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   const scriptPath = options.fileName ?? 'launch-script';
   const baseDir = options.fileName ? path.dirname(options.fileName) : undefined;
   const exists = options.fileExists ?? existsSync;
-  const macs = usedNames(script).macs;
+  const { ids, macs } = usedNames(script);
   for (const inv of script.invocations) {
-    checkLegacy(c, script, inv);
+    checkLegacy(c, script, inv, ids);
     checkRemoved(c, inv);
     checkHostfwds(c, inv);
     checkIds(c, inv, scriptPath, macs);

@@ -80,6 +80,16 @@ test('convert legacy -net, keeping $variables live; second run changes nothing',
   assert.deepEqual(convertLegacyNet(once).edits, []);
 });
 
+test('convert legacy: n NICs and n backends on the default hub are paired in order', () => {
+  const text = 'exec qemu-system-x86_64 \\\n  -net nic,model=e1000 -net user,hostfwd=tcp::2222-:22 \\\n  -net nic,macaddr=$M,model=virtio -net tap,script=no \\\n  -m 1\n';
+  const once = apply(text, convertLegacyNet(text));
+  assert.equal(
+    once,
+    'exec qemu-system-x86_64 \\\n  -netdev user,id=net0,hostfwd=tcp::2222-:22 -device e1000,netdev=net0 \\\n  -netdev tap,id=net1,script=no -device "virtio-net-pci,netdev=net1,mac=$M" \\\n  -m 1\n',
+  );
+  assert.deepEqual(convertLegacyNet('qemu-system-x86_64 -net nic -net nic -net user\n').edits, [], 'unequal counts: no guess');
+});
+
 test('a file without a QEMU invocation gets a launch-script template', () => {
   const e = addNetworkDevice('', { mode: 'user', hostfwd: ['2222:22'] }, ctx);
   const text = apply('', e);
