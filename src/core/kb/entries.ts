@@ -57,6 +57,7 @@ export const KB_ENTRIES: readonly KbEntry[] = [
       /no iommu_group found/i,
       /host doesn't support passthrough of host PCI devices/i,
       /No available IOMMU models/i,
+      /vfio-pci:? probe of \S+ failed with error -22/i,
     ],
     cause:
       'The platform has no VT-d/AMD-Vi, the firmware disables it, or the kernel was not told to enable it (intel_iommu=on): there are no IOMMU groups, so vfio (or the old KVM assignment) cannot isolate the device.',

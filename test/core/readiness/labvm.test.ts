@@ -45,4 +45,16 @@ describe('SR-IOV lab VM (IOMMU on, real kernel)', { timeout: 600_000 }, () => {
     assert.equal(get(CheckId.VfioUnsafeInterrupts).status, 'fail');
     assert.ok(get(CheckId.VfioUnsafeInterrupts).fixes.some((f) => f.line === 'options vfio_iommu_type1 allow_unsafe_interrupts=1'));
   });
+
+  test('with intel_iommu=off the IOMMU checks fail, and vfio-pci refuses the VFs with a message the explainer knows', () => {
+    const lab = bootLab('intel_iommu=off');
+    const get = byId(runReadinessChecks(parseDiscovery(lab.discovery)));
+    assert.equal(get(CheckId.IommuActive).status, 'fail', get(CheckId.IommuActive).detail);
+    assert.equal(get(CheckId.IommuCmdline).status, 'fail');
+    assert.match(get(CheckId.IommuCmdline).detail, /intel_iommu=off/);
+    // Real kernel behaviour: DMA remapping off, interrupt remapping still on — the check must say so.
+    assert.equal(get(CheckId.InterruptRemapping).status, 'pass', get(CheckId.InterruptRemapping).detail);
+    assert.match(lab.bind, /vfio-pci: probe of 0000:00:01\.[12] failed with error -22/);
+    assert.ok(explain(lab.bind).some((m) => m.entry.id === 'no-iommu-found'), lab.bind);
+  });
 });

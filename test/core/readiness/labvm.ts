@@ -104,6 +104,13 @@ for d in /sys/bus/pci/devices/*; do [ -e "$d/sriov_totalvfs" ] && echo 2 > "$d/s
 ip link add name br0 type bridge
 sh /discover.sh > /dev/ttyS1 2>&1
 echo KVMNET-LAB-DONE > /dev/ttyS1
+# Hand each VF to vfio-pci (works with an IOMMU; "probe … failed with error -22" without one).
+for d in /sys/bus/pci/devices/*; do
+  [ -e "$d/physfn" ] || continue
+  echo vfio-pci > "$d/driver_override"; [ -e "$d/driver" ] && echo "\${d##*/}" > "$d/driver/unbind"; echo "\${d##*/}" > /sys/bus/pci/drivers_probe
+done
+dmesg | grep -i vfio > /dev/ttyS1
+echo KVMNET-LAB-BIND-END > /dev/ttyS1
 poweroff -f
 `,
   );
@@ -121,6 +128,8 @@ export interface LabOutput {
   readonly preamble: string;
   /** The discovery script's output from the guest's own kernel. */
   readonly discovery: string;
+  /** Kernel log lines about vfio after the VFs were handed to vfio-pci. */
+  readonly bind: string;
 }
 
 /** Boots the lab VM (extra kernel arguments appended) and returns what its own kernel produced. */
@@ -157,5 +166,6 @@ export function bootLab(extraKernelArgs = ''): LabOutput {
   return {
     preamble: text.slice(0, text.indexOf('KVMNET-LAB-PREAMBLE-END')),
     discovery: text.slice(text.indexOf('KVMNET-DISCOVERY'), text.indexOf('KVMNET-LAB-DONE')),
+    bind: text.slice(text.indexOf('KVMNET-LAB-DONE'), text.indexOf('KVMNET-LAB-BIND-END')),
   };
 }
