@@ -2,9 +2,10 @@ import * as vscode from 'vscode';
 import type { Log } from '../log';
 import { registerXmlCompletion } from './completion';
 import { registerXmlHover } from './hover';
+import { registerSchemaStatus } from './schemaStatus';
 import { registerWorkspaceMacs } from './workspaceMacs';
 
 /** libvirt XML editor features: completion, hover, schema status (diagnostics live in ../diagnostics). */
 export function registerXml(log: Log): vscode.Disposable {
-  return vscode.Disposable.from(registerXmlCompletion(log), registerXmlHover(log), registerWorkspaceMacs(log));
+  return vscode.Disposable.from(registerXmlCompletion(log), registerXmlHover(log), registerWorkspaceMacs(log), registerSchemaStatus(log));
 }

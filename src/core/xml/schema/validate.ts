@@ -375,8 +375,12 @@ function chunkedDomain(lib: LibxmlModule, set: SchemaSet, doc: XmlDocument): { s
   return { ...(skeleton ? { skeleton } : {}), devicesValid, devices };
 }
 
-/** Validates `text` with the schema set; never throws for any input text. */
-export async function validateWithSchema(text: string, set: SchemaSet): Promise<SchemaOutcome> {
+/**
+ * Validates `text` with the schema set; never throws for any input text. `explain: false` gives
+ * the verdict only (what virt-xml-validate computes), without locating the errors.
+ */
+export async function validateWithSchema(text: string, set: SchemaSet, options: { explain?: boolean } = {}): Promise<SchemaOutcome> {
+  const explain = options.explain ?? true;
   const lib = await loadLibxml();
   const doc = parseXml(text);
   let parsed: LibxmlDocument;
@@ -394,6 +398,7 @@ export async function validateWithSchema(text: string, set: SchemaSet): Promise<
     const chunked = key === 'domain' ? chunkedDomain(lib, set, doc) : undefined;
     if (chunked) {
       if (!chunked.skeleton && chunked.devicesValid) return { wellFormed: true, valid: true, findings: [] };
+      if (!explain) return { wellFormed: true, valid: false, findings: [] };
       // Invalid: explain the domain without its devices, and each device on its own (both linear).
       const explainer = new Explainer(lib, set, doc, indexFor(set.dir, key));
       const findings = [
@@ -417,6 +422,7 @@ export async function validateWithSchema(text: string, set: SchemaSet): Promise<
   } finally {
     parsed.dispose();
   }
+  if (!explain) return { wellFormed: true, valid: false, findings: [] };
   if (!doc.root || doc.error) {
     // Our positioned parser disagrees with libxml2 (rare): keep libxml2's lines.
     const d = details.find((x) => x.line > 0) ?? details[0];
