@@ -99,7 +99,10 @@ test('the form survives hiding the panel and a window reload', async () => {
   // Hide: another file opens in the panel's group, then the panel's tab comes back.
   const panelTab = ed.page.locator('.tabs-container .tab', { hasText: 'Compose Network Device' });
   await panelTab.click();
-  await ed.openFile('network.xml');
+  // Opened from the Explorer (keys pressed now would go to the focused webview): it lands in the panel's group.
+  await ed.openViewContainer('Explorer');
+  await ed.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'network.xml' }).first().click();
+  await ed.page.locator('.editor-group-container.active .tab.active[data-resource-name="network.xml"]').waitFor();
   await ed.page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
   await panelTab.click();
   await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive hiding');
@@ -107,7 +110,13 @@ test('the form survives hiding the panel and a window reload', async () => {
   // Reload the window: the serializer restores the panel from the webview state.
   await ed.page.reload();
   await ed.page.locator('.monaco-workbench').waitFor();
-  await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive a reload', 90_000);
+  await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive a reload', 90_000).catch(async (e: unknown) => {
+    // Say what the window showed: which webview frames existed and what the field held.
+    await ed.screenshot('composer-reload-failure');
+    const frames = await ed.page.locator('iframe').evaluateAll((els) => els.map((el) => `${el.className}#${el.id}`));
+    const vlan = await value(composer(), 'sriov-vlan').catch((x: unknown) => String(x));
+    throw new Error(`${e instanceof Error ? e.message : String(e)}; frames: ${frames.join(', ')}; VLAN field: ${vlan}`);
+  });
   assert.equal(await value(composer(), 'sriov-vf'), '0000:3b:02.2');
   await composer().locator('#xml', { hasText: "<tag id='42'/>" }).waitFor();
 });

@@ -97,8 +97,8 @@ export function composerHtml(input: ComposerHtmlInput): string {
 </aside>
 </div>
 <div class="previews">
-  <section><h2 id="xml-heading">libvirt XML</h2><pre id="xml" tabindex="0" aria-labelledby="xml-heading" aria-live="polite"></pre></section>
-  <section><h2 id="qemu-heading">QEMU arguments</h2><pre id="qemu" tabindex="0" aria-labelledby="qemu-heading" aria-live="polite"></pre></section>
+  <section><h2 id="xml-heading">libvirt XML</h2><pre id="xml" data-field="xml" tabindex="0" aria-labelledby="xml-heading" aria-live="polite"></pre></section>
+  <section><h2 id="qemu-heading">QEMU arguments</h2><pre id="qemu" data-field="qemu" tabindex="0" aria-labelledby="qemu-heading" aria-live="polite"></pre></section>
 </div>
 <div class="actions">
   <vscode-button id="insert-xml">Insert XML into Editor</vscode-button>

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { checkComposed } from '../../core/composer/check';
 import { compose, virtualFunctions } from '../../core/composer/compose';
 import { composerHtml } from '../../core/composer/html';
 import { parseWebviewMessage, type Choices, type HostMessage, type WebviewRequest } from '../../core/composer/protocol';
@@ -7,6 +8,7 @@ import type { FormState } from '../../core/composer/state';
 import type { HostSnapshot } from '../../core/host/model';
 import { deviceTitle } from '../../core/pci/tree';
 import { NIC_MODELS } from '../../core/qemu/generate';
+import { Config } from '../config';
 import type { Log } from '../log';
 import { insertXml, writeScript, type EditorTracker } from './actions';
 
@@ -108,9 +110,14 @@ export class ComposerPanel implements vscode.Disposable {
     const done = (ok: boolean, message: string): void => this.post({ type: 'done', replyTo: m.id, ok, message });
     const refused = result.errors.length > 0 ? `Fix the marked fields first: ${result.errors.map((e) => e.message).join('; ')}` : undefined;
     switch (m.type) {
-      case 'update':
-        this.post({ type: 'preview', replyTo: m.id, preview: { xml: result.xml, qemuText: result.qemuText, errors: result.errors, note: result.note, notes: result.notes } });
+      case 'update': {
+        // The same checkers as the editor's diagnostics: libvirt schema + rules, the launch-script linter.
+        const schemaDir = Config.current().schemaPath;
+        const checked = await checkComposed(result, schemaDir ? { schemaDir } : {});
+        const errors = [...result.errors, ...checked.errors];
+        this.post({ type: 'preview', replyTo: m.id, preview: { xml: result.xml, qemuText: result.qemuText, errors, note: result.note, notes: [...result.notes, ...checked.notes] } });
         return;
+      }
       case 'copy':
         if (refused) return done(false, refused);
         await vscode.env.clipboard.writeText(m.what === 'xml' ? result.xml : result.qemuText);

@@ -196,10 +196,11 @@ function render(): void {
 }
 
 function showPreview(p: Preview): void {
-  const ok = p.errors.length === 0;
-  $('xml').textContent = ok ? p.xml : 'Fix the fields marked in the form.';
-  $('qemu').textContent = ok ? p.qemuText : 'Fix the fields marked in the form.';
-  for (const id of ['insert-xml', 'write-script', 'copy-xml', 'copy-qemu']) $(id).toggleAttribute('disabled', !ok);
+  // Errors of the shared checkers sit under the preview they concern; the preview itself stays visible.
+  const formOk = p.errors.every((e) => e.field === 'xml' || e.field === 'qemu');
+  $('xml').textContent = formOk ? p.xml : 'Fix the fields marked in the form.';
+  $('qemu').textContent = formOk ? p.qemuText : 'Fix the fields marked in the form.';
+  for (const id of ['insert-xml', 'write-script', 'copy-xml', 'copy-qemu']) $(id).toggleAttribute('disabled', p.errors.length > 0);
   $('note-title').textContent = p.note.title;
   $('note-reach').textContent = p.note.reachability;
   $('note-perf').textContent = p.note.performance;
