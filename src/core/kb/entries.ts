@@ -203,6 +203,16 @@ export const KB_ENTRIES: readonly KbEntry[] = [
     fixLibvirt: 'Use `qemu:///system` (libvirtd creates taps as root); `qemu:///session` can only use `<interface type=\'bridge\'>` through qemu-bridge-helper or `type=\'user\'`.',
   },
   {
+    id: 'tap-busy',
+    title: 'The tap device is already in use',
+    origin: ['qemu'],
+    patterns: [/could not configure \/dev\/net\/tun(?: \([^)\n]*\))?: Device or resource busy/i],
+    cause: 'Another process (usually another QEMU, or a guest that did not shut down) holds the tap named by ifname=; a single-queue tap can be attached only once.',
+    confirm: [],
+    fixQemu: 'Find the holder (`ps -ef | grep ifname=tap0`), stop it, or give each guest its own tap (`ifname=tap1`, or omit ifname= and let QEMU pick).',
+    fixLibvirt: 'libvirt names taps itself (vnetN); for `<interface type=\'ethernet\'><target dev=…>` make each target unique, or check `virsh domiflist` of running domains.',
+  },
+  {
     id: 'bridge-missing',
     title: 'The bridge does not exist',
     origin: ['libvirt', 'qemu-bridge-helper'],

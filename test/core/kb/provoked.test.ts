@@ -5,7 +5,7 @@
  * namespaces created here are touched.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,23 @@ describe('messages provoked inside a private network namespace', () => {
   test('tap-permission: QEMU as an unprivileged user cannot create a tap', () => {
     const r = inNs('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', QEMU, ...qemuArgs(['-netdev', 'tap,id=n0,ifname=tap2,script=no,downscript=no'])]);
     expectExplained(r.stderr, 'tap-permission');
+  });
+
+  test('tap-busy: a second QEMU on a tap the first one holds', async () => {
+    const holder = spawn('ip', ['netns', 'exec', ns, QEMU, ...qemuArgs(['-netdev', 'tap,id=n0,ifname=tapbusy,script=no,downscript=no'])], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
+    try {
+      // The first QEMU has the tap once it exists in the namespace.
+      for (let i = 0; spawnSync('ip', ['-n', ns, 'link', 'show', 'tapbusy']).status !== 0; i++) {
+        assert.ok(i < 300 && holder.exitCode === null, 'the first QEMU did not create tapbusy');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const r = inNs(QEMU, qemuArgs(['-netdev', 'tap,id=n0,ifname=tapbusy,script=no,downscript=no']));
+      expectExplained(r.stderr, 'tap-busy');
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   test('bridge-helper-acl: -netdev bridge without /etc/qemu/bridge.conf', (t) => {
