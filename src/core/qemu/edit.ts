@@ -241,7 +241,8 @@ export function convertLegacyEdits(
   text: string,
   script: LaunchScript,
   inv: QemuInvocation,
-  ids: ReadonlySet<string> = usedNames(script).ids,
+  /** Ids in use; new ids are added to it (the linter shares one set across invocations). */
+  taken: Set<string> = usedNames(script).ids,
 ): OffsetEdit[] | undefined {
   const nets = inv.options.filter((o) => o.name === '-net' && o.valueWord);
   const groups = new Map<string, QemuOption[]>();
@@ -251,7 +252,6 @@ export function convertLegacyEdits(
     const vlan = prop(o, 'vlan')?.value ?? '0';
     groups.set(vlan, [...(groups.get(vlan) ?? []), o]);
   }
-  const taken = new Set(ids);
   const edits: OffsetEdit[] = [];
   for (const group of groups.values()) {
     const nics = group.filter((o) => optionKind(o) === 'nic');

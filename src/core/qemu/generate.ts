@@ -101,11 +101,11 @@ export function isMulticastMac(mac: string): boolean {
 
 /** A MAC for one NIC of one script: 52:54:00 + 3 bytes of sha256(script path, netdev id), skipping taken ones. */
 export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<string> = new Set()): string {
-  const lower = new Set([...taken].map((m) => m.toLowerCase()));
   for (let n = 0; ; n++) {
     const h = createHash('sha256').update(`${scriptPath}\0${id}\0${n}`).digest();
     const mac = `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-    if (mac !== DEFAULT_QEMU_MAC && !lower.has(mac)) return mac;
+    // `taken` is usually lower case (usedNames); upper case is checked too, without copying the set per call.
+    if (mac !== DEFAULT_QEMU_MAC && !taken.has(mac) && !taken.has(mac.toUpperCase())) return mac;
   }
 }
 

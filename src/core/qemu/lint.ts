@@ -69,7 +69,7 @@ function nicModel(o: QemuOption): QemuProp | undefined {
   return undefined;
 }
 
-function checkLegacy(c: Collector, script: LaunchScript, inv: QemuInvocation, ids: ReadonlySet<string>): void {
+function checkLegacy(c: Collector, script: LaunchScript, inv: QemuInvocation, ids: Set<string>): void {
   const nets = inv.options.filter((o) => o.name === '-net' && optionKind(o) !== 'none');
   if (nets.length === 0) return;
   const edits = convertLegacyEdits(c.text, script, inv, ids);

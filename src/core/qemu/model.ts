@@ -185,21 +185,41 @@ export function parseProps(word: ShellWord, impliedKey: string | undefined): Qem
   return props;
 }
 
-function expandArgs(words: readonly ShellWord[], script: ShellScript, before: number): ShellWord[] {
+/** Array assignments by name, in source order, to expand `"${name[@]}"` without rescanning the script. */
+type ArraysByName = Map<string, ShellScript['arrays'][number][]>;
+
+function arraysByName(script: ShellScript): ArraysByName {
+  const map: ArraysByName = new Map();
+  for (const a of [...script.arrays].sort((x, y) => x.start - y.start)) {
+    const list = map.get(a.name);
+    if (list) list.push(a);
+    else map.set(a.name, [a]);
+  }
+  return map;
+}
+
+function expandArgs(words: readonly ShellWord[], arrays: ArraysByName, before: number): ShellWord[] {
   const out: ShellWord[] = [];
   for (const w of words) {
     const name = w.param?.name;
-    const assigns = name ? script.arrays.filter((a) => a.name === name) : [];
-    if (name && assigns.length > 0) {
-      const earlier = assigns.filter((a) => a.start < before);
-      // `args=(…)` resets the array: only the last reset before the use and the appends after it count.
-      const used = earlier.length > 0 ? earlier : assigns;
-      let from = 0;
-      used.forEach((a, k) => {
-        if (!a.append) from = k;
-      });
-      for (const a of used.slice(from)) for (const el of a.elems) out.push({ ...el, viaArray: name });
-    } else out.push(w);
+    const assigns = name ? arrays.get(name) : undefined;
+    if (!name || !assigns) {
+      out.push(w);
+      continue;
+    }
+    // The assignments before the use (all of them if none is): from the last `name=(…)` reset on, appends included.
+    let end = assigns.length;
+    let lo = 0;
+    let hi = assigns.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (assigns[mid]!.start < before) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    if (lo > 0) end = lo;
+    let from = end - 1;
+    while (from > 0 && assigns[from]!.append) from--;
+    for (let k = Math.max(0, from); k < end; k++) for (const el of assigns[k]!.elems) out.push({ ...el, viaArray: name });
   }
   return out;
 }
@@ -252,6 +272,7 @@ function redirectedFds(c: ShellCommand): number[] {
 
 export function findInvocations(script: ShellScript): QemuInvocation[] {
   const qemuVars = qemuVariables(script);
+  const arrays = arraysByName(script);
   const out: QemuInvocation[] = [];
   // fds opened for the rest of the script by a bare `exec N<>…` line (commands are in source order).
   const execFds = new Set<number>();
@@ -262,7 +283,7 @@ export function findInvocations(script: ShellScript): QemuInvocation[] {
     }
     const idx = programIndex(command.words, qemuVars);
     if (idx < 0) continue;
-    const args = expandArgs(command.words.slice(idx + 1), script, command.start);
+    const args = expandArgs(command.words.slice(idx + 1), arrays, command.start);
     out.push({
       command,
       program: command.words[idx]!,

@@ -101,3 +101,9 @@ test('property: mutating a real launch script never makes the parser throw', () 
     { numRuns: 300 },
   );
 });
+
+test('arrays: the last reset before the use and the appends after it count', () => {
+  const text = 'args=(-m 1)\nargs+=(-smp 2)\nargs=(-nic user)\nargs+=(-display none)\nqemu-system-x86_64 "${args[@]}"\nargs+=(-S)\n';
+  const inv = parseLaunchScript(text).invocations[0]!;
+  assert.deepEqual(inv.options.map((o) => o.name), ['-nic', '-display']);
+});
