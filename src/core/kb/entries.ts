@@ -118,6 +118,19 @@ export const KB_ENTRIES: readonly KbEntry[] = [
     fixLibvirt: 'Add a `<hostdev managed=\'yes\'>` for each endpoint of the group, or detach them with `virsh nodedev-detach pci_0000_BB_DD_F`.',
   },
   {
+    id: 'vfio-group-open',
+    title: 'vfio: cannot open the IOMMU group device',
+    origin: ['qemu'],
+    patterns: [/failed to open \/dev\/vfio\/(?:\d+|vfio): (?:No such file or directory|Permission denied|Operation not permitted)/i],
+    cause:
+      '/dev/vfio/N appears only once a device of IOMMU group N is bound to vfio-pci (and vfio is loaded): "No such file or directory" means it is not bound yet. "Permission denied"/"Operation not permitted": QEMU runs as a user without access to /dev/vfio/N, or libvirt\'s device cgroup does not allow it.',
+    confirm: [CheckId.VfioModules, CheckId.IommuActive],
+    fixQemu:
+      'Bind the device: `echo vfio-pci | sudo tee /sys/bus/pci/devices/0000:BB:DD.F/driver_override`, unbind it from its driver, `echo 0000:BB:DD.F | sudo tee /sys/bus/pci/drivers_probe` (or `driverctl set-override`); then give the QEMU user the node (`sudo chown $USER /dev/vfio/N`) or run as root.',
+    fixLibvirt:
+      "Use `managed='yes'` so libvirt binds vfio-pci itself; if you set `cgroup_device_acl` in /etc/libvirt/qemu.conf, keep `/dev/vfio/vfio` in it.",
+  },
+  {
     id: 'vfio-no-host-device',
     title: 'vfio: no such host device',
     origin: ['qemu'],

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -62,6 +62,19 @@ describe('messages provoked with the real qemu-system-x86_64', () => {
       expectExplained(r.stderr, entry);
     });
   }
+
+  test('vfio-group-open: a device whose IOMMU group has no /dev/vfio node (not bound to vfio-pci)', () => {
+    // A stand-in sysfs device dir whose iommu_group link names a group this machine has no vfio node for.
+    const dev = mkdtempSync(path.join(tmpdir(), 'kvmnet-kb-vfio-'));
+    try {
+      symlinkSync('../kernel/iommu_groups/4093', path.join(dev, 'iommu_group'));
+      assert.ok(!existsSync('/dev/vfio/4093'));
+      const r = run(QEMU, qemuArgs(['-device', `vfio-pci,sysfsdev=${dev}`]));
+      expectExplained(r.stderr, 'vfio-group-open');
+    } finally {
+      rmSync(dev, { recursive: true, force: true });
+    }
+  });
 
   test('hostfwd-bind: the host port is already taken on 127.0.0.1', async () => {
     const server = createServer();

@@ -41,6 +41,11 @@ export const REAL_MESSAGES: ReadonlyArray<{ readonly entry: string; readonly ori
     text: 'qemu-system-x86_64: -device vfio-pci,host=0000:01:00.0: vfio 0000:01:00.0: group 1 is not viable\nPlease ensure all devices within the iommu_group are bound to their vfio bus driver.',
   },
   { entry: 'vfio-group-not-viable', origin: 'qemu 2.x vfio', text: 'vfio: error, group 12 is not viable, please ensure all devices within the iommu_group are bound to their vfio bus driver.' },
+  {
+    entry: 'vfio-group-open',
+    origin: 'qemu-kvm under libvirt (public bug report, cgroup_device_acl)',
+    text: 'qemu-kvm: -device vfio-pci,host=0e:00.0,id=hostdev0,bus=pci.2,addr=0x6: vfio: failed to open /dev/vfio/vfio: Operation not permitted',
+  },
   { entry: 'vfio-dma-map-enomem', origin: 'qemu vfio', text: 'qemu-system-x86_64: VFIO_MAP_DMA failed: Cannot allocate memory' },
   { entry: 'vfio-dma-map-enomem', origin: 'qemu vfio', text: 'qemu-system-x86_64: vfio_dma_map(0x55d5c3a4b4d0, 0x0, 0x80000000, 0x7f2c5fe00000) = -12 (Cannot allocate memory)' },
   { entry: 'tun-missing', origin: 'qemu net/tap-linux', text: 'qemu-system-x86_64: -netdev tap,id=n0,ifname=tap0: could not open /dev/net/tun: No such file or directory' },
