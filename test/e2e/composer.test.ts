@@ -163,3 +163,16 @@ test('Copy XML and Copy QEMU Arguments put the previews on the clipboard', async
   await ui.locator('#status', { hasText: /Copied the QEMU arguments/ }).waitFor();
   assert.match(await ed.page.evaluate(() => navigator.clipboard.readText()), /^-netdev user,id=net0,hostfwd=tcp:127\.0\.0\.1:2222-:22 -device virtio-net-pci/);
 });
+
+test('a device picked while the panel is hidden replaces the form when the panel comes back', async () => {
+  await ed.page.locator('.tabs-container .tab', { hasText: 'Compose Network Device' }).click();
+  await ed.openViewContainer('Explorer');
+  await ed.page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'network.xml' }).first().click();
+  await ed.page.locator('iframe.webview.ready').waitFor({ state: 'hidden' });
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem('Devices', 'Demo host (embedded)');
+  await ed.expandTreeItem('Devices', '0000:3b:00.0');
+  await ed.contextMenu('Devices', '0000:3b:02.3', 'Compose Network Device…');
+  await waitUntil(async () => (await value(composer(), 'sriov-vf').catch(() => '')) === '0000:3b:02.3', 'the hidden panel to come back with the new VF');
+  assert.equal(await value(composer(), 'mode'), 'sriov');
+});

@@ -40,7 +40,8 @@ export interface Preview {
 
 /** Extension → webview: replies (replyTo = the request's id) and pushes (a new prefill while open). */
 export type HostMessage =
-  | { readonly type: 'init'; readonly replyTo: number; readonly state: FormState; readonly choices: Choices }
+  /** override: the extension has a newer form (a device picked while the panel was hidden) than the webview's saved one. */
+  | { readonly type: 'init'; readonly replyTo: number; readonly state: FormState; readonly choices: Choices; readonly override: boolean }
   | { readonly type: 'preview'; readonly replyTo: number; readonly preview: Preview }
   | { readonly type: 'done'; readonly replyTo: number; readonly ok: boolean; readonly message: string }
   | { readonly type: 'prefill'; readonly state: FormState; readonly choices: Choices };
@@ -149,7 +150,7 @@ export function parseWebviewMessage(value: unknown): ParseResult<WebviewRequest>
 const note = object({ title: text(), reachability: text(1024), performance: text(1024), privileges: text(1024) });
 const choices = object({ models: list(text(64), 64), vfs: list(object({ bdf: text(64), label: text() }), PROTOCOL_LIMITS.list), host: text() }, ['host']);
 const hostShapes = {
-  init: object({ type: text(), replyTo: int, state: parseFormState, choices }),
+  init: object({ type: text(), replyTo: int, state: parseFormState, choices, override: bool }),
   preview: object({
     type: text(),
     replyTo: int,

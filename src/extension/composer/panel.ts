@@ -35,6 +35,8 @@ export function choicesFor(host: HostContext): Choices {
 export class ComposerPanel implements vscode.Disposable {
   private readonly subscriptions: vscode.Disposable[] = [];
   private disposed = false;
+  /** A prefill the webview has not confirmed yet (a hidden webview drops messages; it reloads on reveal). */
+  private prefillPending = false;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -66,6 +68,7 @@ export class ComposerPanel implements vscode.Disposable {
   prefill(state: FormState, host: HostContext): void {
     this.state = state;
     this.host = host;
+    this.prefillPending = true;
     this.onState(state);
     this.post({ type: 'prefill', state, choices: choicesFor(host) });
     this.panel.reveal();
@@ -101,9 +104,11 @@ export class ComposerPanel implements vscode.Disposable {
 
   private async handle(m: WebviewRequest): Promise<void> {
     if (m.type === 'ready') {
-      this.post({ type: 'init', replyTo: m.id, state: this.state, choices: choicesFor(this.host) });
+      this.post({ type: 'init', replyTo: m.id, state: this.state, choices: choicesFor(this.host), override: this.prefillPending });
       return;
     }
+    // The webview reports its form after every change, a prefill included: from here on its state is current.
+    this.prefillPending = false;
     this.state = m.state;
     this.onState(m.state);
     const result = compose(m.state, { snapshot: this.host.snapshot });

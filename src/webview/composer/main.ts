@@ -237,7 +237,7 @@ function onMessage(m: HostMessage): void {
   switch (m.type) {
     case 'init':
       choices = m.choices;
-      if ((vscode.getState() as { state?: unknown } | undefined)?.state === undefined) state = m.state;
+      if (m.override || (vscode.getState() as { state?: unknown } | undefined)?.state === undefined) state = m.state;
       render();
       setState(state);
       break;

@@ -76,7 +76,8 @@ describe('webview messages (untrusted) are checked field by field', () => {
 
 test('extension messages are checked on the webview side too', () => {
   const choices = { models: ['virtio-net-pci'], vfs: [{ bdf: '0000:3b:02.0', label: 'VF 0' }] };
-  assert.ok(parseHostMessage({ type: 'init', replyTo: 0, state, choices }).ok);
+  assert.ok(parseHostMessage({ type: 'init', replyTo: 0, state, choices, override: false }).ok);
+  assert.match((parseHostMessage({ type: 'init', replyTo: 0, state, choices }) as { error: string }).error, /missing field 'override'/);
   assert.ok(parseHostMessage({ type: 'done', replyTo: 3, ok: true, message: 'Inserted' }).ok);
   const r = parseHostMessage({ type: 'preview', replyTo: 1, preview: { xml: 1 } });
   assert.equal(r.ok, false);
