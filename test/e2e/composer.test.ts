@@ -139,6 +139,24 @@ test('keyboard only: choose a mode with the arrows, tab through the fields, gene
   await waitUntil(async () => /^52:54:00/.test(await value(ui, 'mac')) && (await value(ui, 'mac')) !== before, 'a MAC generated from the keyboard');
 });
 
+test('port forwards: add a row, an error lands on its guest port, removing the row clears it', async () => {
+  const ui = composer();
+  await ui.locator('#add-forward').click();
+  const guest = ui.locator('#user-portForwards-1-guestPort');
+  await guest.waitFor();
+  assert.equal(await value(ui, 'user-portForwards-1-hostPort'), '2223');
+  await ui.locator('#user-portForwards-1-guestPort input').fill('0');
+  const error = ui.locator('#user-portForwards-1-guestPort-error');
+  await error.waitFor();
+  assert.match(await error.innerText(), /Guest port: a port number 1–65535/);
+  assert.equal(await guest.getAttribute('aria-describedby'), 'user-portForwards-1-guestPort-error');
+  await ed.screenshot('composer-forward-error');
+  await ui.locator('vscode-button[aria-label="Remove port forward 2"]').click();
+  await error.waitFor({ state: 'detached' });
+  await guest.waitFor({ state: 'detached' });
+  await ui.locator('#xml', { hasText: "<range start='2222' to='22'/>" }).waitFor();
+});
+
 test('Write into Launch Script adds the arguments through the launch-script editor', async () => {
   await ed.page.locator('.tabs-container .tab[data-resource-name="domain.xml"]').first().click();
   await ed.openFile('launch-vm.sh');
