@@ -1,0 +1,141 @@
+// End to end (recipe §4): a launch script produced by "Add network device… → user-mode with a port forward"
+// boots a tiny guest (Debian's cloud kernel + a busybox initramfs, TCG) and the forwarded port answers from
+// the host. The kernel package is fetched once with `apt-get download` into .cache/qemu-guest (gitignored).
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { addNetworkDevice } from '../../../src/core/qemu/edit';
+import { applyEdits } from '../../../src/core/text';
+import { requireQemu } from './qemuOracle';
+
+const CACHE = path.join(import.meta.dirname, '../../../.cache/qemu-guest');
+const MODULES = ['virtio_pci', 'virtio_net'];
+
+function run(file: string, args: string[], cwd?: string): string {
+  const r = spawnSync(file, args, { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024 });
+  assert.equal(r.status, 0, `${file} ${args.join(' ')}: ${r.error?.message ?? ''}${r.stderr}`);
+  return r.stdout;
+}
+
+/** The cloud kernel, extracted once: [vmlinuz, extracted root, version]. */
+function kernel(): { vmlinuz: string; root: string; version: string } {
+  mkdirSync(CACHE, { recursive: true });
+  const root = path.join(CACHE, 'kernel');
+  if (!existsSync(path.join(root, '.done'))) {
+    let deb = readdirSync(CACHE).find((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f));
+    if (!deb) {
+      const dep = /Depends: (linux-image-\S+-cloud-amd64)/.exec(run('apt-cache', ['depends', 'linux-image-cloud-amd64']));
+      assert.ok(dep, 'apt-cache cannot resolve linux-image-cloud-amd64 (Debian package lists needed)');
+      run('apt-get', ['download', dep[1]!], CACHE);
+      deb = readdirSync(CACHE).find((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f))!;
+    }
+    rmSync(root, { recursive: true, force: true });
+    run('dpkg', ['-x', path.join(CACHE, deb), root]);
+    const version = readdirSync(path.join(root, 'lib/modules'))[0]!;
+    run('depmod', ['-b', root, version]);
+    writeFileSync(path.join(root, '.done'), '');
+  }
+  const vmlinuz = readdirSync(path.join(root, 'boot')).find((f) => f.startsWith('vmlinuz-'))!;
+  return { vmlinuz: path.join(root, 'boot', vmlinuz), root, version: vmlinuz.slice('vmlinuz-'.length) };
+}
+
+/** busybox initramfs: virtio-net modules in dependency order, 10.0.2.15, httpd on :80, a ready line on the console. */
+function initramfs(work: string, k: { root: string; version: string }): string {
+  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(existsSync);
+  assert.ok(busybox, 'busybox is required for the guest-boot test: apt-get install busybox-static');
+  assert.match(run('file', ['-L', busybox]), /statically linked/, 'a static busybox is required: apt-get install busybox-static');
+  const dir = path.join(work, 'initramfs');
+  for (const d of ['bin', 'proc', 'sys', 'dev', 'www', 'modules']) mkdirSync(path.join(dir, d), { recursive: true });
+  copyFileSync(busybox, path.join(dir, 'bin/busybox'));
+  const order: string[] = [];
+  for (const m of MODULES) {
+    for (const line of run('modprobe', ['-d', k.root, '-S', k.version, '--show-depends', m]).split('\n')) {
+      const ko = /^insmod (\S+)/.exec(line.trim())?.[1];
+      if (ko && !order.includes(ko)) order.push(ko);
+    }
+  }
+  const names = order.map((ko, i) => {
+    const name = `${i}-${path.basename(ko).replace(/\.xz$/, '')}`;
+    if (ko.endsWith('.xz')) writeFileSync(path.join(dir, 'modules', name), spawnSync('xz', ['-dc', ko]).stdout);
+    else copyFileSync(ko, path.join(dir, 'modules', name));
+    return name;
+  });
+  writeFileSync(path.join(dir, 'www/index.html'), 'kvmnet guest says hello\n');
+  writeFileSync(
+    path.join(dir, 'init'),
+    `#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+${names.map((n) => `insmod /modules/${n}`).join('\n')}
+ip link set lo up; ip link set eth0 up
+ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
+httpd -p 80 -h /www
+echo KVMNET-GUEST-READY > /dev/ttyS0
+while true; do sleep 3600; done
+`,
+  );
+  chmodSync(path.join(dir, 'init'), 0o755);
+  const out = path.join(work, 'initrd.cpio');
+  const list = run('find', ['.'], dir);
+  const r = spawnSync('cpio', ['-o', '-H', 'newc'], { cwd: dir, input: list, maxBuffer: 256 * 1024 * 1024 });
+  assert.equal(r.status, 0, `cpio: ${r.stderr}`);
+  writeFileSync(out, r.stdout);
+  return out;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms = 120_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+test('a script from "Add network device → user-mode with a port forward" boots and the port answers', { timeout: 300_000 }, async () => {
+  requireQemu();
+  const k = kernel();
+  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-boot-'));
+  const log = path.join(work, 'serial.log');
+  const initrd = initramfs(work, k);
+  const port = await freePort();
+  const scriptPath = path.join(work, 'launch-vm.sh');
+  const base = `#!/bin/sh\nset -eu\nexec qemu-system-x86_64 -M pc -accel tcg -m 256 -nodefaults -display none \\\n  -serial file:${log} \\\n  -kernel ${k.vmlinuz} -initrd ${initrd} -append "console=ttyS0 quiet"\n`;
+  const script = applyEdits(base, addNetworkDevice(base, { mode: 'user', hostfwd: [`tcp:127.0.0.1:${port}-:80`] }, { scriptPath }).edits);
+  assert.match(script, new RegExp(`-netdev user,id=net0,hostfwd=tcp:127\\.0\\.0\\.1:${port}-:80 \\\\\\n  -device virtio-net-pci,netdev=net0,mac=52:54:00`));
+  writeFileSync(scriptPath, script);
+  const vm = spawn('sh', [scriptPath], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  vm.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  try {
+    await waitFor(() => vm.exitCode !== null || (existsSync(log) && readFileSync(log, 'utf8').includes('KVMNET-GUEST-READY')), 'the guest to boot');
+    assert.equal(vm.exitCode, null, `QEMU exited: ${stderr}`);
+    let body = '';
+    await waitFor(async () => {
+      try {
+        body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'the forwarded port to answer', 30_000);
+    assert.equal(body, 'kvmnet guest says hello\n');
+  } finally {
+    vm.kill('SIGKILL');
+    rmSync(work, { recursive: true, force: true });
+  }
+});
