@@ -47,6 +47,21 @@ function walk(dir) {
 const lowerQuartile = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 4)];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** Two subjects measured alternately (a loaded machine slows both alike), lower quartile of each. */
+async function timePair(a, b, runs) {
+  for (let i = 0; i < 10; i++) await a(), await b();
+  const ta = [];
+  const tb = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [fn, t] of [[a, ta], [b, tb]]) {
+      const s = process.hrtime.bigint();
+      await fn();
+      t.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+  }
+  return [lowerQuartile(ta), lowerQuartile(tb)];
+}
+
 async function timeAsync(fn, runs) {
   for (let i = 0; i < 10; i++) await fn(); // warm-up (schema compile, JIT, the extension's worker is long-lived)
   const t = [];
@@ -94,19 +109,24 @@ export async function run() {
 
   // 1. largest corpus domain: in-process vs one virt-xml-validate process.
   const largest = domains[0];
-  const verdictMs = await timeAsync(() => core.validateWithSchema(largest.text, set, { explain: false }), 30);
-  const fullMs = await timeAsync(() => core.validateWithSchema(largest.text, set), 30);
   const outcome = await core.validateWithSchema(largest.text, set);
   const vxv = [];
-  for (let i = 0; i < 7; i++) {
+  const verdicts = [];
+  const fulls = [];
+  for (let i = 0; i < 9; i++) {
+    // Alternate the three so machine load hits them alike.
     const s = process.hrtime.bigint();
     const r = spawnSync('virt-xml-validate', [largest.f], { encoding: 'utf8' });
     if (r.error) throw new Error('virt-xml-validate is missing: apt-get install libvirt-clients');
     vxv.push(Number(process.hrtime.bigint() - s) / 1e6);
+    verdicts.push(await timeAsync(() => core.validateWithSchema(largest.text, set, { explain: false }), 5));
+    fulls.push(await timeAsync(() => core.validateWithSchema(largest.text, set), 5));
   }
   const vxvMs = median(vxv);
+  const verdictMs = median(verdicts);
+  const fullMs = median(fulls);
   const file = `${path.relative(corpus, largest.f)}, ${largest.text.length} B, ${outcome.valid ? 'valid' : `invalid under libvirt ${set.version}: ${outcome.findings.length} located findings`}`;
-  results.push({ name: 'xml: verdict in-process vs one virt-xml-validate process, largest corpus domain (target ≥ 20)', ratio: +(vxvMs / verdictMs).toFixed(1), detail: `${file}; in-process ${verdictMs.toFixed(2)} ms, virt-xml-validate ${vxvMs.toFixed(1)} ms (median of 7)` });
+  results.push({ name: 'xml: verdict in-process vs one virt-xml-validate process, largest corpus domain (target ≥ 20)', ratio: +(vxvMs / verdictMs).toFixed(1), detail: `${file}; in-process ${verdictMs.toFixed(2)} ms, virt-xml-validate ${vxvMs.toFixed(1)} ms (medians of 9 alternated rounds)` });
   results.push({ name: 'xml: verdict + every error located and explained vs one virt-xml-validate process, same file', ratio: +(vxvMs / fullMs).toFixed(1), detail: `in-process ${fullMs.toFixed(2)} ms (each rejected device re-validated alone); virt-xml-validate says only where the first interleave failed` });
 
   // 2. 10× the devices (largest valid corpus domain with the most devices).
@@ -122,8 +142,7 @@ export async function run() {
   const count = (t) => (/<devices>([\s\S]*?)<\/devices>/.exec(t)?.[1].match(/^ {4}<[a-z]/gm) ?? []).length;
   const ten = multiplyDevices(base.text, 10);
   const tenValid = (await core.validateWithSchema(ten, set)).valid;
-  const t1 = await timeAsync(() => core.validateWithSchema(base.text, set), 40);
-  const t10 = await timeAsync(() => core.validateWithSchema(ten, set), 20);
+  const [t1, t10] = await timePair(() => core.validateWithSchema(base.text, set), () => core.validateWithSchema(ten, set), 25);
   results.push({
     name: 'xml: cost of 10× the devices vs 1× (target ≤ 12)',
     ratio: +(t10 / t1).toFixed(2),

@@ -371,8 +371,21 @@ function chunkedDomain(lib: LibxmlModule, set: SchemaSet, doc: XmlDocument): { s
       break;
     }
   }
-  const skeleton = validates(lib, set, 'domain', blank(doc.text, kids.map((k) => k.span)));
+  // The domain without its devices: first cut out (small, fast); when invalid, blanked with its line breaks kept so libxml2's lines are ours.
+  const cut = doc.text.slice(0, kids[0]!.span.start) + doc.text.slice(kids[kids.length - 1]!.span.end);
+  const skeleton = validates(lib, set, 'domain', cut) && validates(lib, set, 'domain', blank(doc.text, kids.map((k) => k.span)));
   return { ...(skeleton ? { skeleton } : {}), devicesValid, devices };
+}
+
+/** More than CHUNK_ABOVE element children in the root's <devices> (read from libxml2's tree). */
+function manyDevices(lib: LibxmlModule, parsed: LibxmlDocument): boolean {
+  for (let n = parsed.root.firstChild; n; n = n.next) {
+    if (!(n instanceof lib.XmlElement) || n.name !== 'devices') continue;
+    let count = 0;
+    for (let c = n.firstChild; c; c = c.next) if (c instanceof lib.XmlElement && ++count > CHUNK_ABOVE) return true;
+    return false;
+  }
+  return false;
 }
 
 /**
@@ -382,21 +395,24 @@ function chunkedDomain(lib: LibxmlModule, set: SchemaSet, doc: XmlDocument): { s
 export async function validateWithSchema(text: string, set: SchemaSet, options: { explain?: boolean } = {}): Promise<SchemaOutcome> {
   const explain = options.explain ?? true;
   const lib = await loadLibxml();
-  const doc = parseXml(text);
   let parsed: LibxmlDocument;
   try {
     parsed = lib.XmlDocument.fromString(text, { url: 'document.xml' });
   } catch (e) {
     const details = e instanceof lib.XmlLibError ? e.details : [];
-    return { wellFormed: false, valid: false, findings: [parseErrorFinding(doc, details)] };
+    return { wellFormed: false, valid: false, findings: [parseErrorFinding(parseXml(text), details)] };
   }
+  // The positioned parse (JS) is only needed to chunk a large <devices> or to locate errors.
+  let positioned: XmlDocument | undefined;
+  const positionedDoc = (): XmlDocument => (positioned ??= parseXml(text));
   let details: ErrorDetail[] | undefined;
   let key: GrammarKey | undefined;
   try {
     key = rootKey(parsed.root.name);
     if (!key) return { wellFormed: true, valid: undefined, findings: [] };
-    const chunked = key === 'domain' ? chunkedDomain(lib, set, doc) : undefined;
+    const chunked = key === 'domain' && manyDevices(lib, parsed) ? chunkedDomain(lib, set, positionedDoc()) : undefined;
     if (chunked) {
+      const doc = positionedDoc();
       if (!chunked.skeleton && chunked.devicesValid) return { wellFormed: true, valid: true, findings: [] };
       if (!explain) return { wellFormed: true, valid: false, findings: [] };
       // Invalid: explain the domain without its devices, and each device on its own (both linear).
@@ -423,6 +439,7 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     parsed.dispose();
   }
   if (!explain) return { wellFormed: true, valid: false, findings: [] };
+  const doc = positionedDoc();
   if (!doc.root || doc.error) {
     // Our positioned parser disagrees with libxml2 (rare): keep libxml2's lines.
     const d = details.find((x) => x.line > 0) ?? details[0];
