@@ -36,6 +36,12 @@ test('compose a macvtap bridge-mode NIC and insert it into examples/domain.xml',
 
   await ui.locator('vscode-radio[value="macvtap"]').click();
   await ui.locator('#macvtap-link input').fill('eno1');
+  // The macvtap mode from the keyboard: up to vepa, then down to bridge (the mode this NIC is built with).
+  await ui.locator('#macvtap-mode').focus();
+  await ed.page.keyboard.press('ArrowUp');
+  await ui.locator('#xml', { hasText: "mode='vepa'" }).waitFor();
+  await ed.page.keyboard.press('ArrowDown');
+  await ui.locator('#xml', { hasText: "<source dev='eno1' mode='bridge'/>" }).waitFor();
   assert.equal(await ui.locator('#macvtap-mode').evaluate((el) => (el as HTMLElement & { value: string }).value), 'bridge');
 
   // A bad MAC is shown on its field and blocks the actions; Generate replaces it.
