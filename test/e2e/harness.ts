@@ -7,8 +7,15 @@
  *   after(() => ed?.close());
  *   test('...', async () => { await ed.openFile('bad.xml'); await ed.waitForSquiggle('error'); ... });
  *
+ * Helpers: openFile, editorText/typeText/insertText/goToLine/save, runCommand/paletteCommands,
+ * notifications/waitForNotification/statusBarTexts, waitForSquiggle/readDiagnostics/waitForDiagnostic/quickFix,
+ * openViewContainer/view/treeItems/treeItem/expandTreeItem/contextMenu/contextMenuTitles/inlineAction/
+ * viewTitleAction, clipboardText/waitForClipboard, updateSettings, extensionLog/waitForExtensionLog,
+ * screenshot(name) → test-results/NAME.png; `page` is the playwright Page for anything else.
+ *
  * Every wait is on a DOM condition or a file, never a fixed sleep. Logs (code-server, extension host, the
- * "KVM Networking" output channel, the browser console) land in test-results/NAME-logs/ for failed runs.
+ * "KVM Networking" output channel, the browser console) and a final screenshot land in
+ * test-results/NAME-logs/ for failed runs. Monaco renders spaces as U+00A0: match editor DOM text with \s.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -270,10 +277,21 @@ export class Editor {
     await this.page.keyboard.type(text);
   }
 
-  /** Inserts text verbatim at the cursor (no auto-closing or auto-indent), e.g. to paste a fixture. */
+  /**
+   * Inserts text verbatim at the cursor, replacing the selection: pasted through the clipboard, so no
+   * auto-closing or auto-indent applies (multi-line fixtures stay as written). Overwrites the clipboard.
+   */
   async insertText(text: string): Promise<void> {
     await this.focusEditor();
-    await this.page.keyboard.insertText(text);
+    await this.page.evaluate(`navigator.clipboard.writeText(${JSON.stringify(text)})`);
+    const before = await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText();
+    await this.page.keyboard.press('Control+V');
+    if (text !== '') {
+      await waitUntil(
+        async () => (await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()) !== before,
+        'the pasted text to render',
+      );
+    }
   }
 
   /** Moves the cursor to a 1-based line and column with "Go to Line" (Ctrl+G). */
@@ -501,21 +519,37 @@ export class Editor {
     return row;
   }
 
-  /** Expands a tree item (no-op when already expanded) and waits until its children rendered. */
-  async expandTreeItem(viewTitle: string, label: string | RegExp): Promise<void> {
+  /**
+   * Expands a tree item (no-op when already expanded) and waits until its children rendered. An item whose
+   * children are empty keeps its twistie in VS Code, so with `{ waitForChildren: false }` it only expands.
+   */
+  async expandTreeItem(viewTitle: string, label: string | RegExp, { waitForChildren = true } = {}): Promise<void> {
+    const pane = await this.view(viewTitle);
     const row = await this.treeItem(viewTitle, label);
     if ((await row.getAttribute('aria-expanded')) === 'false') {
       await row.locator('.monaco-tl-twistie').click();
       await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `tree item ${String(label)} to expand`);
     }
+    if (!waitForChildren) return;
     const level = Number((await row.getAttribute('aria-level')) ?? '1');
     const index = Number(await row.getAttribute('data-index'));
-    // Children come from the extension asynchronously: wait for the next row one level deeper.
-    await this.page
-      .locator(`.sidebar .pane-body .monaco-list-row[data-index="${index + 1}"][aria-level="${level + 1}"]`)
-      .first()
-      .waitFor()
-      .catch(() => undefined); // an item may legitimately have no children
+    // Children come from the extension asynchronously: done when the twistie stopped loading and either a
+    // row one level deeper follows or the item turned out to have no children (no longer collapsible).
+    await waitUntil(
+      () =>
+        pane.evaluate(
+          (node, at) => {
+            const el = node as unknown as DomElement;
+            const self = el.querySelector(`.pane-body .monaco-list-row[data-index="${at.index}"]`);
+            const twistie = self?.querySelector('.monaco-tl-twistie')?.className ?? '';
+            if (twistie.includes('loading')) return false;
+            const next = el.querySelector(`.pane-body .monaco-list-row[data-index="${at.index + 1}"]`);
+            return Number(next?.getAttribute('aria-level') ?? '0') > at.level || !twistie.includes('collapsible');
+          },
+          { index, level },
+        ),
+      `the children of tree item ${String(label)}`,
+    );
   }
 
   /** Right-clicks a tree item and invokes an action of its context menu by title. */
@@ -568,11 +602,24 @@ export class Editor {
 
   // ---- settings, logs, screenshots ----------------------------------------------------------------------
 
-  /** Rewrites User settings.json (merged over the current settings); VS Code picks it up from disk. */
-  updateSettings(settings: Record<string, unknown>): void {
+  /**
+   * Merges settings into the User settings and applies them through the editor (Preferences: Open User
+   * Settings (JSON), replace, save): VS Code does not notice a write to the file behind its back here.
+   * Leaves settings.json as the active editor.
+   */
+  async updateSettings(settings: Record<string, unknown>): Promise<void> {
     const file = path.join(this.userDataDir, 'User', 'settings.json');
-    const current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...current, ...settings }, null, 2));
+    const merged = { ...(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>), ...settings };
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    await this.page.locator('.tabs-container .tab.active[data-resource-name="settings.json"]').waitFor();
+    await this.focusEditor();
+    await this.page.keyboard.press('Control+A');
+    await this.insertText(JSON.stringify(merged, null, 2));
+    await this.save();
+    await waitUntil(() => {
+      const now = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      return Object.entries(settings).every(([k, v]) => JSON.stringify(now[k]) === JSON.stringify(v));
+    }, 'settings.json to be saved');
   }
 
   /** The "KVM Networking" output channel as written to disk by the extension host ('' before activation). */
@@ -599,16 +646,19 @@ export class Editor {
   /** Stops browser and code-server, keeps the logs in test-results/NAME-logs/, removes the temp dirs. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    // The last state of the window, for failed runs: test-results/NAME-logs/final.png.
+    const finalShot = await this.page.screenshot({ timeout: 10_000 }).catch(() => undefined);
     await this.browser.close().catch(() => undefined);
-    this.closeSync();
+    this.closeSync(finalShot);
   }
 
-  private closeSync(): void {
+  private closeSync(finalShot?: Buffer): void {
     if (this.closed) return;
     this.closed = true;
     this.killServer();
     try {
       saveLogs(this.name, this.tempDir, this.serverLog, this.browserLog);
+      if (finalShot) writeFileSync(path.join(resultsDir, `${this.name}-logs`, 'final.png'), finalShot);
     } finally {
       rmSync(this.tempDir, { recursive: true, force: true });
     }
