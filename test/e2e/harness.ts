@@ -569,21 +569,28 @@ export class Editor {
     return titles;
   }
 
-  /** Right-clicks any element (tree row, tab, editor) and invokes a context-menu action by title. */
+  /**
+   * Right-clicks any element (tree row, tab, editor) and invokes a context-menu action by title. The item is
+   * focused by hovering and run with Enter: a mouse click on a freshly opened menu is sometimes dropped.
+   */
   async contextMenuOn(target: Locator, actionTitle: string | RegExp): Promise<void> {
     await target.click({ button: 'right' });
     // The web workbench renders menus in a shadow root; playwright's CSS engine pierces it.
-    const action = this.page
-      .locator('.monaco-menu .action-item a.action-menu-item:visible')
+    const item = this.page
+      .locator('.monaco-menu li.action-item:visible')
       .filter({
-        has: this.page.locator('.action-label', {
+        has: this.page.locator('a.action-menu-item .action-label', {
           hasText: typeof actionTitle === 'string' ? new RegExp(`^${escapeRegExp(actionTitle)}$`) : actionTitle,
         }),
       })
       .first();
-    await action.waitFor();
-    await action.click();
-    await action.waitFor({ state: 'detached' });
+    await item.waitFor();
+    await waitUntil(async () => {
+      await item.hover();
+      return /\bfocused\b/.test((await item.getAttribute('class')) ?? '');
+    }, `context-menu item ${String(actionTitle)} to take focus`);
+    await this.page.keyboard.press('Enter');
+    await item.waitFor({ state: 'hidden' });
   }
 
   /** Clicks an inline (hover) action of a tree item, by its title (tooltip). */
