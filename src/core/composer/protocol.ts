@@ -57,6 +57,8 @@ const fail = (path: string, what: string): never => {
 };
 
 const describe = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v);
+/** A short rendering of a rejected value; never throws (structured clone can carry a BigInt, which JSON cannot). */
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : describe(v));
 
 const text =
   (max: number = PROTOCOL_LIMITS.text): Check<string> =>
@@ -71,7 +73,7 @@ const int: Check<number> = (v, path) =>
 const oneOf =
   <T extends string>(values: readonly T[]): Check<T> =>
   (v, path) =>
-    typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fail(path, `expected one of ${values.join(', ')}, got ${JSON.stringify(v)?.slice(0, 40)}`);
+    typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : fail(path, `expected one of ${values.join(', ')}, got ${show(v)}`);
 
 const list =
   <T>(item: Check<T>, max: number): Check<T[]> =>
@@ -127,7 +129,7 @@ const requestShapes = {
 function byType<M>(shapes: Record<string, Check<unknown>>, value: unknown, path: string): M {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(path, `expected an object, got ${describe(value)}`);
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== 'string' || !Object.hasOwn(shapes, type)) return fail(`${path}.type`, `expected one of ${Object.keys(shapes).join(', ')}, got ${JSON.stringify(type)?.slice(0, 40)}`);
+  if (typeof type !== 'string' || !Object.hasOwn(shapes, type)) return fail(`${path}.type`, `expected one of ${Object.keys(shapes).join(', ')}, got ${show(type)}`);
   return shapes[type]!(value, path) as M;
 }
 

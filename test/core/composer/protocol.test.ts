@@ -38,6 +38,9 @@ describe('webview messages (untrusted) are checked field by field', () => {
     ['bad forward item', { type: 'update', id: 1, state: { ...state, user: { restrict: false, portForwards: [{ proto: 'sctp', hostAddress: '', hostPort: '1', guestPort: '2' }] } } }, /portForwards\.0\.proto/],
     ['too many forwards', { type: 'update', id: 1, state: { ...state, user: { restrict: false, portForwards: Array(33).fill(state.user.portForwards[0]) } } }, /more than 32 items/],
     ['huge string', { type: 'update', id: 1, state: { ...state, mac: 'x'.repeat(10_000) } }, /longer than 64 characters/],
+    ['a BigInt where a mode goes (structured clone allows it)', { type: 'update', id: 1, state: { ...state, mode: 10n } }, /message\.state\.mode: expected one of .*, got bigint/],
+    ['a BigInt type', { type: 10n, id: 1 }, /message\.type: expected one of .*, got bigint/],
+    ['a Map as the state', { type: 'update', id: 1, state: new Map([['mode', 'user']]) }, /message\.state: missing field 'mode'/],
     ['copy of something else', { type: 'copy', id: 1, state, what: 'file' }, /message\.what: expected one of xml, qemu/],
   ];
   for (const [name, value, error] of bad) {
