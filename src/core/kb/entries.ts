@@ -216,6 +216,18 @@ export const KB_ENTRIES: readonly KbEntry[] = [
     fixLibvirt: 'Use `qemu:///system` (libvirtd creates taps as root); `qemu:///session` can only use `<interface type=\'bridge\'>` through qemu-bridge-helper or `type=\'user\'`.',
   },
   {
+    id: 'tap-fd-invalid',
+    title: 'tap fd= is not an open tap/macvtap device',
+    origin: ['qemu'],
+    patterns: [/Can't use file descriptor \d+: Bad file descriptor/i, /Unable to query TUNGETIFF on FD \d+: Inappropriate ioctl for device/i],
+    cause:
+      'With `-netdev tap,fd=N` (the guide\'s macvtap recipe) QEMU uses a descriptor the shell must open: "Bad file descriptor" means N is not open (the `N<>/dev/tapX` redirection is missing or a wrapper closed it); "Inappropriate ioctl" means N is open but is not a tap (a wrong /dev/tapX number or a plain file).',
+    confirm: [CheckId.Macvtap],
+    fixQemu:
+      'Open the macvtap\'s own character device on that descriptor in the same command: `… -netdev tap,id=m0,fd=3 -device virtio-net-pci,netdev=m0,mac=<macvtap MAC> 3<>/dev/tap$(cat /sys/class/net/macvtap0/ifindex)`.',
+    fixLibvirt: "Let libvirt open it: `<interface type='direct'><source dev='eth0' mode='bridge'/><model type='virtio'/></interface>`.",
+  },
+  {
     id: 'tap-busy',
     title: 'The tap device is already in use',
     origin: ['qemu'],

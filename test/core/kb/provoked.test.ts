@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -73,6 +73,18 @@ describe('messages provoked with the real qemu-system-x86_64', () => {
       expectExplained(r.stderr, 'vfio-group-open');
     } finally {
       rmSync(dev, { recursive: true, force: true });
+    }
+  });
+
+  test('tap-fd-invalid: fd= not open, and fd= open on something that is not a tap', () => {
+    expectExplained(run(QEMU, qemuArgs(['-netdev', 'tap,id=m0,fd=99'])).stderr, 'tap-fd-invalid');
+    const devNull = openSync('/dev/null', 'r+');
+    try {
+      const r = spawnSync(QEMU, qemuArgs(['-netdev', 'tap,id=m0,fd=3']), { input: QMP_QUIT, encoding: 'utf8', timeout: 30_000, stdio: ['pipe', 'pipe', 'pipe', devNull] });
+      assert.match(r.stderr, /TUNGETIFF/);
+      expectExplained(r.stderr, 'tap-fd-invalid');
+    } finally {
+      closeSync(devNull);
     }
   });
 
