@@ -100,6 +100,17 @@ test('Explain Error Message on a selection opens the explanation', async () => {
   await ed.screenshot('explain-selection');
 });
 
+test('Explain Error Message without a selection explains the clipboard', async () => {
+  await ed.runCommand('View: Close All Editors');
+  await ed.page.evaluate(`navigator.clipboard.writeText(${JSON.stringify("qemu-system-x86_64: -device pci-assign,host=00:15.0: 'pci-assign' is not a valid device model name")})`);
+  await ed.runCommand('KVM Networking: Explain Error Message');
+  await ed.page.locator('.tabs-container .tab', { hasText: /Explanation 2\.md/ }).first().waitFor();
+  const body = ed.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame').locator('body');
+  await body.getByText("'pci-assign' no longer exists").first().waitFor();
+  assert.match(await body.innerText(), /vfio-pci,host=0000:BB:DD\.F/);
+  assert.match(ed.extensionLog(), /explain: 1 match\(es\) in the clipboard/);
+});
+
 test('hovering a known message in a .log file explains it', async () => {
   await ed.runCommand('View: Close All Editors');
   await ed.openFile('qemu.log');
