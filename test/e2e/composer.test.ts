@@ -92,6 +92,7 @@ test('the Devices context menu opens it prefilled with that VF (SR-IOV mode)', a
   const ui = composer();
   await waitUntil(async () => (await value(ui, 'sriov-vf').catch(() => '')) === '0000:3b:02.2', 'the VF to be prefilled');
   assert.equal(await value(ui, 'mode'), 'sriov');
+  await waitUntil(async () => (await value(ui, 'sriov-pick')) === '0000:3b:02.2', 'the discovered-VF list to show that VF');
   await ui.locator('#xml', { hasText: "<interface type='hostdev' managed='yes'>" }).waitFor();
   assert.match(await ui.locator('#xml').innerText(), /bus='0x3b' slot='0x02' function='0x2'/);
   assert.match(await ui.locator('#qemu').innerText(), /-device vfio-pci,host=0000:3b:02\.2/);

@@ -119,6 +119,10 @@ function fillOptions(select: HTMLElement, options: readonly { value: string; lab
     }),
   );
   (select as ValueElement).value = selected;
+  // The toolkit's dropdown adopts new options on its slotchange (later): choose again once it has them.
+  requestAnimationFrame(() => {
+    (select as ValueElement).value = selected;
+  });
 }
 
 function showModes(): void {
