@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerComposer } from './composer/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
+import { registerExplain } from './explain/register';
 import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
 import { registerScripts } from './scripts/register';
@@ -16,6 +17,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(log),
     registerDevices(log),
     registerReadiness(log),
+    registerExplain(log),
     registerXml(log),
     registerScripts(log),
     registerComposer(log),

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { FixStep } from '../../core/readiness/model';
 import { onConfigChange } from '../config';
-import { registerExplain } from '../explain/register';
 import type { Log } from '../log';
 import { ReadinessTree, type ReadinessNode } from './tree';
 
@@ -34,7 +33,5 @@ export function registerReadiness(log: Log): vscode.Disposable {
     vscode.commands.registerCommand('kvmnet.readiness.copyFix', copyFix),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.redraw()),
     onConfigChange(() => tree.redraw()),
-    // Until extension.ts wires registerExplain itself (it is outside this module's ownership).
-    registerExplain(log),
   );
 }
