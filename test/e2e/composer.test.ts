@@ -114,8 +114,12 @@ test('the form survives hiding the panel and a window reload', async () => {
   await panelTab.click();
   await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive hiding');
   await composer().locator('#xml', { hasText: "<tag id='42'/>" }).waitFor();
-  // Reload the window: the serializer restores the panel from the webview state.
-  await ed.page.reload();
+  // Reload the window the way a user does (Developer: Reload Window): the workbench shuts down properly and saves
+  // its state; the serializer then restores the panel from the webview state. (A bare page reload can tear the page
+  // down before VS Code for the web has flushed its storage, losing the newest edit: not what a user does.)
+  await ed.page.locator('.tabs-container .tab[data-resource-name="domain.xml"]').first().click();
+  await ed.page.locator('.editor-group-container.active .tab.active[data-resource-name="domain.xml"]').waitFor();
+  await Promise.all([ed.page.waitForEvent('load', { timeout: 90_000 }), ed.runCommand('Developer: Reload Window')]);
   await ed.page.locator('.monaco-workbench').waitFor();
   await waitUntil(async () => (await value(composer(), 'sriov-vlan').catch(() => '')) === '42', 'the VLAN to survive a reload', 90_000).catch(async (e: unknown) => {
     // Say what the window showed: which webview frames existed and what the field held.
