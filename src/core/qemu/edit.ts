@@ -1,4 +1,4 @@
-import { LineIndex, type TextEdit } from '../text';
+import { applyEdits, LineIndex, type TextEdit } from '../text';
 import {
   generate,
   normalizeBdf,
@@ -92,11 +92,12 @@ export function removeSpan(text: string, span: Span): OffsetEdit {
   const aloneBefore = isBlank(text.slice(lineStart, span.start));
   if (aloneBefore && text[j] === '\\' && text[j + 1] === '\n') return { start: lineStart, end: j + 2, text: '' };
   const atLineEnd = j >= text.length || text[j] === '\n' || (text[j] === '\r' && text[j + 1] === '\n');
-  if (aloneBefore && atLineEnd && lineStart >= 2 && text[lineStart - 2] === '\\') {
-    // Last option of a continued command: drop it and the continuation that led to it.
+  if (aloneBefore && lineStart >= 2 && text[lineStart - 2] === '\\') {
+    // First thing on a continued line: drop it with the continuation that led to it; what followed it on
+    // its line (a redirection, `;`) joins the previous line.
     let s = lineStart - 2;
     while (s > 0 && (text[s - 1] === ' ' || text[s - 1] === '\t')) s--;
-    return { start: s, end: span.end, text: '' };
+    return atLineEnd ? { start: s, end: span.end, text: '' } : { start: s, end: j, text: ' ' };
   }
   if (!atLineEnd && j > span.end && text[j] !== ';' && text[j] !== '\\') return { start: span.start, end: j, text: '' };
   // Something glued to the span's end (`'…'#x`): keep the space before, so it doesn't glue to the previous word.
@@ -163,6 +164,8 @@ export function appendArgs(text: string, inv: QemuInvocation, words: readonly st
     const indent = here.lineStart === first.lineStart ? `${first.indent}  ` : here.indent;
     insert = groups.map((g) => ` \\\n${indent}${g}`).join('');
   } else insert = groups.map((g) => ` ${g}`).join('');
+  // Keep a separator before anything glued to the last word (`"…"#x`), or the new words would absorb it.
+  if (last.end < text.length && !/[\s;&|)]/.test(text[last.end]!)) insert += ' ';
   return { start: last.end, end: last.end, text: insert };
 }
 
@@ -377,6 +380,38 @@ export function removeNetworkDevice(text: string, key: string, ctx: EditContext)
   const device = inv ? listNetworkDevices(inv).find((d) => d.key === key) : undefined;
   if (!device) return NO_EDIT;
   return result(text, removeSpans(text, device.options.map((o) => o.span)));
+}
+
+/** One edit turning `before` into `after`: the changed middle between their common prefix and suffix. */
+export function diffEdit(before: string, after: string): OffsetEdit | undefined {
+  if (before === after) return undefined;
+  let p = 0;
+  while (p < before.length && p < after.length && before[p] === after[p]) p++;
+  let s = 0;
+  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
+  return { start: p, end: before.length - s, text: after.slice(p, after.length - s) };
+}
+
+/** The spec fields a device keeps when edited: its id and MAC (so the guest sees the same NIC). */
+function keptIdentity(device: NetworkDevice): { id?: string; mac?: string } {
+  const id = device.kind === 'netdev' ? device.key.slice('netdev:'.length) : undefined;
+  const mac = device.options.map((o) => prop(o, 'mac') ?? prop(o, 'macaddr')).find((p) => p && !p.dynamic)?.value;
+  return { ...(id && /^[A-Za-z][\w.-]*$/.test(id) ? { id } : {}), ...(mac ? { mac } : {}) };
+}
+
+/** "Edit network device": the device with this key replaced by `spec`, keeping its id and MAC unless `spec` sets them. */
+export function editNetworkDevice(text: string, key: string, spec: NetworkSpec, ctx: EditContext): ScriptEdit {
+  const script = parseLaunchScript(text);
+  const inv = targetInvocation(script, ctx);
+  const device = inv ? listNetworkDevices(inv).find((d) => d.key === key) : undefined;
+  if (!device) return NO_EDIT;
+  const removed = applyEdits(text, removeNetworkDevice(text, key, ctx).edits);
+  const kept = spec.mode === 'vfio' ? {} : keptIdentity(device);
+  // A duplicated id (the linter flags it) stays with the other device; this one gets a fresh id.
+  if (kept.id !== undefined && usedNames(parseLaunchScript(removed)).ids.has(kept.id)) delete kept.id;
+  const added = addNetworkDevice(removed, { ...kept, ...spec } as NetworkSpec, ctx);
+  const edit = diffEdit(text, applyEdits(removed, added.edits));
+  return edit ? { edits: toTextEdits(text, [edit]), files: added.files } : NO_EDIT;
 }
 
 /** "Convert legacy -net options": every convertible -net nic/-net backend pair of every invocation. */

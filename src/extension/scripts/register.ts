@@ -6,6 +6,7 @@ import {
   addPciPassthrough,
   addPortForward,
   convertLegacyNet,
+  editNetworkDevice,
   listNetworkDevices,
   optionKind,
   prop,
@@ -22,6 +23,7 @@ import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 
 export const ScriptCommands = {
   addNetworkDevice: 'kvmnet.scripts.addNetworkDevice',
+  editNetworkDevice: 'kvmnet.scripts.editNetworkDevice',
   removeNetworkDevice: 'kvmnet.scripts.removeNetworkDevice',
   convertLegacy: 'kvmnet.scripts.convertLegacy',
   addPortForward: 'kvmnet.scripts.addPortForward',
@@ -133,6 +135,21 @@ function registerCommands(log: Log): vscode.Disposable[] {
       const e = addNetworkDevice(t.doc.getText(), spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, 'the script already has this network device.');
     })),
+    vscode.commands.registerCommand(c.editNetworkDevice, guarded(log, 'Edit network device', async (uri, index) => {
+      const t = await prepare(uri, index);
+      if (!t) return;
+      const devices = t.script.invocations[t.inv] ? listNetworkDevices(t.script.invocations[t.inv]!) : [];
+      if (devices.length === 0) {
+        void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
+        return;
+      }
+      const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title: 'Edit network device (keeps its id and MAC)' });
+      if (!chosen) return;
+      const spec = await askNetworkSpec();
+      if (!spec) return;
+      const e = editNetworkDevice(t.doc.getText(), chosen.key, spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
+      await applyScriptEdit(t.doc, e, log, 'the device already has these settings.');
+    })),
     vscode.commands.registerCommand(c.removeNetworkDevice, guarded(log, 'Remove network device', async (uri, index) => {
       const t = await prepare(uri, index);
       if (!t) return;
@@ -195,7 +212,10 @@ class InvocationLenses implements vscode.CodeLensProvider {
       const range = toVsRange({ start: doc.positionAt(inv.program.start), end: doc.positionAt(inv.program.end) });
       const args = [doc.uri, i];
       lenses.push(new vscode.CodeLens(range, { title: 'Add network device…', command: ScriptCommands.addNetworkDevice, arguments: args }));
-      if (listNetworkDevices(inv).length > 0) lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
+      if (listNetworkDevices(inv).length > 0) {
+        lenses.push(new vscode.CodeLens(range, { title: 'Edit network device…', command: ScriptCommands.editNetworkDevice, arguments: args }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
+      }
       if (inv.options.some((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user')) {
         lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: ScriptCommands.addPortForward, arguments: args }));
       }

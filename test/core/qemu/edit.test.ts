@@ -9,6 +9,7 @@ import {
   addPciPassthrough,
   addPortForward,
   convertLegacyNet,
+  editNetworkDevice,
   listNetworkDevices,
   removeNetworkDevice,
   type ScriptEdit,
@@ -71,6 +72,16 @@ test('remove a network device: the -netdev and its -device, once', () => {
   const once = apply(LAUNCH, removeNetworkDevice(LAUNCH, dev!.key, ctx));
   assert.equal(once, '#!/bin/sh\n# my VM — é\nset -eu\nexec qemu-system-x86_64 \\\n  -m 256\n');
   assert.deepEqual(removeNetworkDevice(once, dev!.key, ctx).edits, []);
+});
+
+test('edit a network device: same id and MAC, new settings, one minimal edit, idempotent', () => {
+  const spec: NetworkSpec = { mode: 'user', model: 'e1000', hostfwd: ['tcp:127.0.0.1:0-:443'] };
+  const e = editNetworkDevice(LAUNCH, 'netdev:net0', spec, ctx);
+  assert.equal(e.edits.length, 1);
+  const once = apply(LAUNCH, e);
+  assert.match(once, /-netdev user,id=net0,hostfwd=tcp:127\.0\.0\.1:0-:443 \\\n {2}-device e1000,netdev=net0,mac=52:54:00:aa:bb:01\n$/);
+  assert.ok(once.startsWith('#!/bin/sh\n# my VM — é\nset -eu\nexec qemu-system-x86_64 \\\n  -m 256 \\\n'));
+  assert.deepEqual(editNetworkDevice(once, 'netdev:net0', spec, ctx).edits, []);
 });
 
 test('convert legacy -net, keeping $variables live; second run changes nothing', () => {
@@ -156,6 +167,17 @@ test('property: remove / convert / port-forward edits keep bytes outside their r
         assert.equal(parseLaunchScript(once).invocations[0]!.program.value, inv!.program.value);
         const left = parseLaunchScript(once).invocations[0]!;
         if (!listNetworkDevices(left).some((d) => d.key === dev.key)) assert.deepEqual(removeNetworkDevice(once, dev.key, ctx).edits, []);
+      }
+      const devices = inv ? listNetworkDevices(inv) : [];
+      const uniqueKeys = new Set(devices.map((d) => d.key)).size === devices.length;
+      for (const dev of devices) {
+        const spec: NetworkSpec = { mode: 'user', hostfwd: ['2222:22'] };
+        const e = editNetworkDevice(text, dev.key, spec, ctx);
+        const once = applyEdits(text, e.edits);
+        assertOutsideUnchanged(text, e, once);
+        const after = listNetworkDevices(parseLaunchScript(once).invocations[0]!);
+        const again = after.find((d) => d.kind === 'netdev' && (dev.kind !== 'netdev' || d.key === dev.key));
+        if (again && dev.kind === 'netdev' && uniqueKeys) assert.deepEqual(editNetworkDevice(once, again.key, spec, ctx).edits, [], `edit twice:\n${once}`);
       }
       const c = convertLegacyNet(text);
       const converted = applyEdits(text, c.edits);
