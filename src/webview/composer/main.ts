@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The composer webview. Holds the form, asks the extension for a preview on every change (request/reply with
  * ids; only the newest preview is shown), shows each error on its field, and keeps the form in the webview state
