@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { startLabVm, type LabVm } from '../core/host/labVm';
 import { startEditor, waitUntil, type Editor } from './harness';
 
 const VIEW = 'Devices';
@@ -24,7 +25,28 @@ const DOMAIN = `<domain type='kvm'>
 </domain>
 `;
 
+/**
+ * Picks a context-menu action with the keyboard: a mouse click that lands right after the menu
+ * opened is sometimes swallowed by the workbench, leaving the menu open.
+ */
+async function menuAction(label: string | RegExp, title: string | RegExp): Promise<void> {
+  // A device tooltip left open by the last hover would take the right-click: move away until it closes.
+  await ed.page.mouse.move(900, 700);
+  await ed.page.locator('.context-view.monaco-component').first().waitFor({ state: 'hidden' }).catch(() => undefined);
+  await (await ed.treeItem(VIEW, label)).click({ button: 'right' });
+  const items = ed.page.locator('.monaco-menu .action-item a.action-menu-item:visible .action-label');
+  await items.first().waitFor();
+  const titles = (await items.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  const index = titles.findIndex((t) => (typeof title === 'string' ? t === title : title.test(t)));
+  assert.ok(index >= 0, `${String(title)} not in the menu: ${titles.join(', ')}`);
+  for (let i = 0; i <= index; i++) await ed.page.keyboard.press('ArrowDown');
+  await ed.page.keyboard.press('Enter');
+  await items.first().waitFor({ state: 'detached' });
+}
+
 let ed: Editor;
+let lab: LabVm;
+let labLabel: string;
 let silent: net.Server;
 const sockets: net.Socket[] = [];
 before(async () => {
@@ -32,19 +54,23 @@ before(async () => {
   silent = net.createServer((c) => sockets.push(c));
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
   const port = (silent.address() as net.AddressInfo).port;
+  // The SR-IOV lab VM (recipes §5): a real kernel with an SR-IOV NVMe PF behind an emulated IOMMU, over ssh.
+  lab = await startLabVm();
+  labLabel = `root@127.0.0.1:${lab.port}`;
   ed = await startEditor({
     name: 'devices',
     examples: false,
     workspaceFiles: { 'domain.xml': DOMAIN },
     settings: {
-      'kvmnet.hosts': [`ssh://nobody@127.0.0.1:${port}`],
-      'kvmnet.ssh.connectTimeout': 1,
-      'kvmnet.ssh.options': ['StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null'],
+      'kvmnet.hosts': [`ssh://nobody@127.0.0.1:${port}`, lab.hostSpec],
+      'kvmnet.ssh.connectTimeout': 5,
+      'kvmnet.ssh.options': lab.clientOptions,
     },
   });
 });
 after(async () => {
   await ed?.close();
+  lab?.stop();
   for (const s of sockets) s.destroy();
   silent?.close();
 });
@@ -78,8 +104,9 @@ test("Insert Device on a VF writes <interface type='hostdev'> that virt-xml-vali
   await ed.goToLine(8, 53); // end of the <emulator> line
   await ed.page.keyboard.press('End');
   await ed.page.keyboard.press('Enter');
-  await ed.contextMenu(VIEW, '0000:3b:02.2', /^Insert Device as/);
-  await waitUntil(async () => (await ed.editorText()).includes("<interface type='hostdev' managed='yes'>"), 'the inserted interface');
+  await menuAction('0000:3b:02.2', /^Insert Device as/);
+  await ed.waitForExtensionLog(/devices: inserted 0000:3b:02\.2 of Demo host \(embedded\) into domain\.xml:9/);
+  assert.ok((await ed.editorText()).includes("<interface type='hostdev' managed='yes'>"));
   await ed.save();
   const file = path.join(ed.workspace, 'domain.xml');
   const text = readFileSync(file, 'utf8');
@@ -91,7 +118,7 @@ test("Insert Device on a VF writes <interface type='hostdev'> that virt-xml-vali
 });
 
 test('Copy PCI Address puts the BDF on the clipboard', async () => {
-  await ed.contextMenu(VIEW, '0000:3b:00.1', 'Copy PCI Address (BDF)');
+  await menuAction('0000:3b:00.1', 'Copy PCI Address (BDF)');
   let clip = '';
   await waitUntil(async () => (clip = String(await ed.page.evaluate('navigator.clipboard.readText()'))) === '0000:3b:00.1', `clipboard (had ${clip})`);
 });
@@ -99,12 +126,12 @@ test('Copy PCI Address puts the BDF on the clipboard', async () => {
 test('host actions: hidden for the uplink, and on the demo host they show the exact commands instead of running', async () => {
   await ed.openViewContainer('KVM Networking');
   await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
+  await menuAction('0000:3b:02.0', 'Bind to vfio-pci…');
+  await ed.waitForNotification(/demo host is a snapshot.*driver_override/s);
   const uplink = await ed.contextMenuTitles(VIEW, '0000:3b:00.0');
   assert.ok(uplink.includes('Set Number of VFs…'), uplink.join(', '));
   assert.ok(!uplink.includes('Bind to vfio-pci…'), 'no bind on the PF carrying the default route');
-  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
-  await ed.contextMenu(VIEW, '0000:3b:02.0', 'Bind to vfio-pci…');
-  await ed.waitForNotification(/demo host is a snapshot.*driver_override/s);
 });
 
 test('group by IOMMU group flags the GPU group that is not viable for vfio', async () => {
@@ -118,6 +145,48 @@ test('group by IOMMU group flags the GPU group that is not viable for vfio', asy
   await ed.treeItem(VIEW, '0000:65:00.1');
   await ed.screenshot('devices-iommu-groups');
   await ed.viewTitleAction(VIEW, 'Show Devices as PF → VF Tree');
+});
+
+test('lab VM: Set Number of VFs through the extension, then the VFs appear and one is inserted as valid XML', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, labLabel);
+  await ed.treeItem(VIEW, '0000:00:01.0');
+  await menuAction('0000:00:01.0', 'Set Number of VFs…');
+  const input = ed.page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill('2');
+  await ed.page.keyboard.press('Enter');
+  // The confirmation shows the exact commands before anything runs.
+  const dialog = ed.page.locator('.monaco-dialog-box');
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /sh -c 'echo 2 > \/sys\/bus\/pci\/devices\/0000:00:01\.0\/sriov_numvfs'/);
+  await ed.screenshot('devices-labvm-confirm');
+  await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
+  await ed.waitForNotification(/Set 0000:00:01\.0 to 2 virtual functions.*done/);
+  await waitUntil(async () => /VFs 2|\b2 VFs\b/.test((await ed.treeItems(VIEW)).find((i) => i.label === labLabel)?.description ?? ''), 'the host to be rediscovered with 2 VFs', 60_000);
+  await ed.expandTreeItem(VIEW, labLabel);
+  await ed.expandTreeItem(VIEW, '0000:00:01.0');
+  const items = await ed.treeItems(VIEW);
+  const pf = items.find((i) => i.label === '0000:00:01.0')!;
+  for (const vf of ['0000:00:01.1', '0000:00:01.2']) {
+    const row = items.find((i) => i.label === vf);
+    assert.ok(row && row.depth === pf.depth + 1, `${vf} under the PF`);
+    assert.match(row.description, /group \d+/);
+  }
+  await ed.screenshot('devices-labvm-vfs');
+
+  await ed.openFile('domain.xml');
+  await ed.goToLine(7, 1);
+  await ed.page.keyboard.press('End');
+  await ed.page.keyboard.press('Enter');
+  await menuAction('0000:00:01.1', /^Insert Device as/);
+  await ed.waitForExtensionLog(/devices: inserted 0000:00:01\.1 of root@127\.0\.0\.1:\d+ into domain\.xml:8/);
+  await ed.save();
+  const file = path.join(ed.workspace, 'domain.xml');
+  assert.match(readFileSync(file, 'utf8'), /<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x1'\/>/);
+  const r = spawnSync('virt-xml-validate', [file, 'domain'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+  await ed.screenshot('devices-labvm-insert');
 });
 
 test('a host that never answers shows its error as an item with a retry', async () => {

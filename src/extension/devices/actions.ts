@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { runPlan } from '../../core/host/runPlan';
@@ -51,7 +52,7 @@ export async function copyVendorDevice(node?: DeviceTreeNode): Promise<void> {
 }
 
 /** Inserts <hostdev> (or <interface type='hostdev'> for a VF) at the cursor of the active XML editor, indented like the cursor line. */
-export async function insertHostdev(node?: DeviceTreeNode): Promise<void> {
+export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor || editor.document.languageId !== 'xml') {
     void vscode.window.showWarningMessage('Open a libvirt domain XML file and place the cursor inside <devices> to insert a device.');
@@ -59,9 +60,11 @@ export async function insertHostdev(node?: DeviceTreeNode): Promise<void> {
   }
   const ref = await resolveDevice(node);
   if (!ref) return;
+  // At the cursor, never over a selection: the cursor line gives the indentation.
   const pos = editor.selection.active;
   const indent = /^\s*/.exec(editor.document.lineAt(pos.line).text)?.[0] ?? '';
-  await editor.edit((b) => b.replace(editor.selection, hostdevXml(ref.device, indent)));
+  const ok = await editor.edit((b) => b.insert(pos, hostdevXml(ref.device, indent)));
+  log.info(`devices: ${ok ? 'inserted' : 'could not insert'} ${ref.device.bdf} of ${ref.host.label} into ${path.basename(editor.document.uri.path)}:${pos.line + 1}`);
 }
 
 /** Asks with the exact commands, runs them, then rediscovers the host; failures are messages, never thrown. */
@@ -78,7 +81,7 @@ async function confirmAndRun(ref: DeviceRef, build: () => ActionPlan, log: Log):
     return void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${renderPlan(plan)}`);
   }
   if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Trust the workspace to change a host.');
-  const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: renderPlan(plan) }, 'Run');
+  const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: renderPlan(plan).split('\n').slice(2).join('\n') }, 'Run');
   if (answer !== 'Run') return;
   const spec = ref.host.spec;
   const config = Config.current();

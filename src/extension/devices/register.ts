@@ -42,7 +42,7 @@ export function registerDevices(log: Log): vscode.Disposable {
     }),
     vscode.commands.registerCommand('kvmnet.devices.copyBdf', copyBdf),
     vscode.commands.registerCommand('kvmnet.devices.copyVendorDevice', copyVendorDevice),
-    vscode.commands.registerCommand('kvmnet.devices.insertHostdev', insertHostdev),
+    vscode.commands.registerCommand('kvmnet.devices.insertHostdev', (node?: DeviceTreeNode) => insertHostdev(node, log)),
     vscode.commands.registerCommand('kvmnet.devices.setNumVfs', (node?: DeviceTreeNode) => setNumVfs(node, log)),
     vscode.commands.registerCommand('kvmnet.devices.bindVfio', (node?: DeviceTreeNode) => bindVfio(node, log)),
     vscode.commands.registerCommand('kvmnet.devices.restoreDriver', (node?: DeviceTreeNode) => restoreDriver(node, log)),

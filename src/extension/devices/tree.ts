@@ -52,6 +52,9 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
   readonly onDidChangeTreeData = this.changed.event;
   private readonly hostNodes = new Map<string, DeviceTreeNode & { kind: 'host' }>();
   private readonly subscription: vscode.Disposable;
+  /** Hosts with a getChildren in flight, and hosts whose settle event waits for it to finish. */
+  private readonly pending = new Map<string, number>();
+  private readonly heldBack = new Set<string>();
   groupByIommu = false;
 
   constructor(private readonly log: Log) {
@@ -59,7 +62,10 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       const s = id === undefined ? undefined : hostSnapshots.peek(id);
       if (id !== undefined && s?.state === 'error') this.log.error(`devices: ${this.hostNodes.get(id)?.host.label ?? id}: ${s.message}`);
       if (id !== undefined && s?.state === 'done') for (const w of s.snapshot.warnings) this.log.warn(`devices: ${id}: ${w}`);
-      this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
+      // While this host's children are being fetched, the pending request delivers the result; a second
+      // render of the same host at the same time makes VS Code reject the element ids as already registered.
+      if (id !== undefined && (this.pending.get(id) ?? 0) > 0 && s !== undefined) this.heldBack.add(id);
+      else this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
     });
   }
 
@@ -152,7 +158,15 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
     if (node.kind === 'device') return node.vfs.map((vf) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device: vf, vfs: [] }));
     if (node.kind === 'group') return node.devices.map((device) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device, vfs: [] }));
     if (node.kind !== 'host') return [];
-    return this.hostChildren(node.host);
+    const id = node.host.id;
+    this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
+    try {
+      return await this.hostChildren(node.host);
+    } finally {
+      this.pending.set(id, (this.pending.get(id) ?? 1) - 1);
+      // A snapshot that settled meanwhile was held back (see the constructor): show its host label now.
+      if (this.pending.get(id) === 0 && this.heldBack.delete(id)) setTimeout(() => this.changed.fire(this.hostNodes.get(id)), 0);
+    }
   }
 
   private async hostChildren(host: HostEntry): Promise<DeviceTreeNode[]> {
