@@ -24,6 +24,6 @@ export async function lintText(fileName: string, text: string, options: LintOpti
   if (Buffer.byteLength(text) > MAX_LINT_BYTES) {
     return { kind, findings: [], skipped: `larger than ${MAX_LINT_BYTES / 1024 / 1024} MB` };
   }
-  const findings = kind === 'libvirt-xml' ? await lintLibvirtXml(text, options) : await lintLaunchScript(text);
+  const findings = kind === 'libvirt-xml' ? await lintLibvirtXml(text, options) : lintLaunchScript(text, { fileName });
   return { kind, findings: sortFindings(findings) };
 }

@@ -72,7 +72,7 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         ioFailed = true;
         continue;
       }
-      const result = await lintText(file, text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
+      const result = await lintText(path.resolve(io.cwd, file), text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
       if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
       all.push(...result.findings.map((f) => toJsonFinding(file, f)));
     }

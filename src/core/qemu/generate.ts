@@ -260,6 +260,9 @@ function macvtap(spec: MacvtapSpec, ctx: GenerateContext): Generated {
     `# macvtap ${name} on ${spec.link} (mode ${mode}); QEMU gets it as fd ${fd}. The guest MAC must equal the macvtap's.`,
     `ip link show dev ${name} >/dev/null 2>&1 || ip link add link ${spec.link} name ${name} type macvtap mode ${mode}`,
     `ip link set dev ${name} address ${mac} up`,
+    // Without this guard, bash's N<> would create a plain file /dev/tapN when the macvtap is missing,
+    // and that file would shadow the device node for every later run.
+    `[ -c "/dev/tap$(cat /sys/class/net/${name}/ifindex)" ] || { echo "macvtap ${name}: no /dev/tapN device" >&2; exit 1; }`,
   ];
   let backend = `tap,id=${id},fd=${fd}`;
   if (spec.vhost) backend += ',vhost=on';
