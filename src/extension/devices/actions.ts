@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { runPlan } from '../../core/host/runPlan';
+import { sshConfigHosts } from '../../core/host/sshConfig';
 import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, type ActionPlan } from '../../core/pci/actions';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
@@ -126,4 +129,21 @@ export async function restoreDriver(node: DeviceTreeNode | undefined, log: Log):
 export async function nodedev(node: DeviceTreeNode | undefined, op: 'detach' | 'reattach', log: Log): Promise<void> {
   const ref = await resolveDevice(node);
   if (ref) await confirmAndRun(ref, () => planNodedev(ref.snapshot, ref.device.bdf, op), log);
+}
+
+/** "ssh-config hosts on request": offers the concrete Host aliases of ~/.ssh/config and adds the picked ones to kvmnet.hosts. */
+export async function addSshConfigHosts(): Promise<void> {
+  const file = path.join(os.homedir(), '.ssh', 'config');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    return void vscode.window.showInformationMessage(`No ${file} to read hosts from.`);
+  }
+  const configured = new Set(Config.current().hosts);
+  const aliases = sshConfigHosts(text).filter((a) => !configured.has(a));
+  if (aliases.length === 0) return void vscode.window.showInformationMessage(`No new host aliases in ${file}.`);
+  const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: 'Add ssh hosts to the Devices and Host readiness views' });
+  if (!picked?.length) return;
+  await vscode.workspace.getConfiguration('kvmnet').update('hosts', [...configured, ...picked], vscode.ConfigurationTarget.Global);
 }

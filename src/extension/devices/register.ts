@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { hostSnapshots } from '../hosts';
 import type { Log } from '../log';
-import { bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
+import { addSshConfigHosts, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
 import { DevicesTree, type DeviceTreeNode } from './tree';
 
 /** Dragging a device onto an XML editor drops its <hostdev>/<interface> element as text. */
@@ -40,6 +40,7 @@ export function registerDevices(log: Log): vscode.Disposable {
       const section = vscode.workspace.getConfiguration('kvmnet');
       await section.update('devices.showAll', section.get<unknown>('devices.showAll') !== true, vscode.ConfigurationTarget.Global);
     }),
+    vscode.commands.registerCommand('kvmnet.devices.addSshConfigHosts', addSshConfigHosts),
     vscode.commands.registerCommand('kvmnet.devices.copyBdf', copyBdf),
     vscode.commands.registerCommand('kvmnet.devices.copyVendorDevice', copyVendorDevice),
     vscode.commands.registerCommand('kvmnet.devices.insertHostdev', (node?: DeviceTreeNode) => insertHostdev(node, log)),
