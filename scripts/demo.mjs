@@ -16,6 +16,7 @@ import {
   CHROMIUM,
   CHROMIUM_ARGS,
   codeServerEnv,
+  ensureChromium,
   ensureCodeServer,
   installUnpacked,
   launchCodeServer,
@@ -85,6 +86,7 @@ if (build.status !== 0) {
 }
 try {
   ensureCodeServer();
+  if (opts.check) ensureChromium();
 } catch (e) {
   process.stderr.write(`demo: ${e.message}\n`);
   process.exit(1);

@@ -10,7 +10,9 @@ export const EXTENSION_ID: string;
 export const EXTENSION_FOLDER: string;
 
 export function ensureCodeServer(): string;
+export function checkPrerequisites(): void;
 export function ensureBuilt(): void;
+export function ensureChromium(): void;
 export function installUnpacked(extensionsDir: string): string;
 export function writeUserSettings(userDataDir: string, settings?: Record<string, unknown>): void;
 export function codeServerEnv(stateDir: string, env?: Record<string, string>): NodeJS.ProcessEnv;

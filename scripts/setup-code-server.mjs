@@ -37,11 +37,11 @@ function has(cmd) {
 }
 
 /** Everything the install's native builds and the harness need, named by Debian package. */
-function checkPrerequisites() {
+export function checkPrerequisites() {
   const major = Number(process.versions.node.split('.')[0]);
   if (major !== 20) fail(`code-server ${CODE_SERVER_VERSION} needs Node 20 (this is ${process.version}).`);
   const missing = [];
-  const commands = { make: 'build-essential', 'g++': 'build-essential', python3: 'python3', 'pkg-config': 'pkg-config', rg: 'ripgrep', tar: 'tar' };
+  const commands = { make: 'build-essential', 'g++': 'build-essential', python3: 'python3', 'pkg-config': 'pkg-config', rg: 'ripgrep', tar: 'tar', chromium: 'chromium' };
   for (const [cmd, pkg] of Object.entries(commands)) if (!has(cmd)) missing.push(pkg);
   const libs = { krb5: 'libkrb5-dev', 'libsecret-1': 'libsecret-1-dev', x11: 'libx11-dev', xkbfile: 'libxkbfile-dev' };
   if (has('pkg-config')) {
@@ -220,6 +220,11 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 /** publisher.name, and the folder VS Code expects for an installed extension: publisher.name-version. */
 export const EXTENSION_ID = `${pkg.publisher}.${pkg.name}`;
 export const EXTENSION_FOLDER = `${EXTENSION_ID}-${pkg.version}`;
+
+/** Throws a clear error when Debian's Chromium (the browser the harness and `demo --check` drive) is missing. */
+export function ensureChromium() {
+  if (!existsSync(CHROMIUM)) throw new SetupError(`${CHROMIUM} is missing: apt-get install -y chromium (Debian's; never \`playwright install\`)`);
+}
 
 /** Builds dist/ when it is missing (npm test builds first; a standalone run may not have). */
 export function ensureBuilt() {

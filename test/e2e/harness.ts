@@ -27,6 +27,7 @@ import {
   CHROMIUM_ARGS,
   codeServerEnv,
   ensureBuilt,
+  ensureChromium,
   ensureCodeServer,
   EXTENSION_ID,
   installUnpacked,
@@ -161,6 +162,7 @@ export class Editor {
     const name = opts.name ?? 'editor';
     ensureBuilt();
     ensureCodeServer();
+    ensureChromium();
     // Short path: code-server puts a unix socket in the user-data dir (108-byte limit).
     const tempDir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-e2e-'));
     const ws = path.join(tempDir, 'ws');
@@ -531,23 +533,29 @@ export class Editor {
       await waitUntil(async () => (await row.getAttribute('aria-expanded')) === 'true', `tree item ${String(label)} to expand`);
     }
     if (!waitForChildren) return;
-    const level = Number((await row.getAttribute('aria-level')) ?? '1');
-    const index = Number(await row.getAttribute('data-index'));
     // Children come from the extension asynchronously: done when the twistie stopped loading and either a
     // row one level deeper follows or the item turned out to have no children (no longer collapsible).
+    // The row's index is re-read each time: a refresh elsewhere in the tree shifts it.
     await waitUntil(
-      () =>
-        pane.evaluate(
-          (node, at) => {
+      async () => {
+        if ((await row.getAttribute('aria-expanded')) === 'false') {
+          await row.locator('.monaco-tl-twistie').click(); // a refresh re-created the item collapsed
+          return false;
+        }
+        const at = { index: Number(await row.getAttribute('data-index')), level: Number((await row.getAttribute('aria-level')) ?? '1') };
+        return pane.evaluate(
+          (node, { index, level }) => {
             const el = node as unknown as DomElement;
-            const self = el.querySelector(`.pane-body .monaco-list-row[data-index="${at.index}"]`);
-            const twistie = self?.querySelector('.monaco-tl-twistie')?.className ?? '';
+            const self = el.querySelector(`.pane-body .monaco-list-row[data-index="${index}"]`);
+            if (self?.getAttribute('aria-expanded') !== 'true') return false;
+            const twistie = self.querySelector('.monaco-tl-twistie')?.className ?? '';
             if (twistie.includes('loading')) return false;
-            const next = el.querySelector(`.pane-body .monaco-list-row[data-index="${at.index + 1}"]`);
-            return Number(next?.getAttribute('aria-level') ?? '0') > at.level || !twistie.includes('collapsible');
+            const next = el.querySelector(`.pane-body .monaco-list-row[data-index="${index + 1}"]`);
+            return Number(next?.getAttribute('aria-level') ?? '0') > level || !twistie.includes('collapsible');
           },
-          { index, level },
-        ),
+          at,
+        );
+      },
       `the children of tree item ${String(label)}`,
     );
   }
@@ -560,6 +568,7 @@ export class Editor {
   /** The titles of a tree item's context menu (the menu is closed again). */
   async contextMenuTitles(viewTitle: string, itemLabel: string | RegExp): Promise<string[]> {
     const row = await this.treeItem(viewTitle, itemLabel);
+    await this.dismissHover();
     await row.click({ button: 'right' });
     const items = this.page.locator('.monaco-menu .action-item a.action-menu-item:visible .action-label');
     await items.first().waitFor();
@@ -574,6 +583,7 @@ export class Editor {
    * focused by hovering and run with Enter: a mouse click on a freshly opened menu is sometimes dropped.
    */
   async contextMenuOn(target: Locator, actionTitle: string | RegExp): Promise<void> {
+    await this.dismissHover();
     await target.click({ button: 'right' });
     // The web workbench renders menus in a shadow root; playwright's CSS engine pierces it.
     const item = this.page
@@ -591,6 +601,14 @@ export class Editor {
     }, `context-menu item ${String(actionTitle)} to take focus`);
     await this.page.keyboard.press('Enter');
     await item.waitFor({ state: 'hidden' });
+  }
+
+  /** A tooltip left open by the last hover would take the next right-click: move away until it closes. */
+  private async dismissHover(): Promise<void> {
+    const hover = this.page.locator('.workbench-hover:visible, .monaco-hover:visible').first();
+    if ((await hover.count()) === 0) return;
+    await this.page.mouse.move(900, 300);
+    await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   }
 
   /** Clicks an inline (hover) action of a tree item, by its title (tooltip). */
