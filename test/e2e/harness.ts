@@ -450,14 +450,26 @@ export class Editor {
     return last;
   }
 
-  /** Applies the quick fix with that title at the cursor (Ctrl+.). */
-  async quickFix(title: string | RegExp): Promise<void> {
+  /**
+   * Applies the quick fix with that title at the cursor (Ctrl+.), by keyboard: the first action is focused,
+   * arrows move between actions (clicking can wait forever for the hover animation to become "stable").
+   * Returns the titles the menu offered.
+   */
+  async quickFix(title: string | RegExp): Promise<string[]> {
     await this.focusEditor();
     await this.page.keyboard.press('Control+.');
-    const item = this.page.locator('.action-widget .monaco-list-row.action', { hasText: title }).first();
-    await item.waitFor();
-    await item.click();
+    const rows = this.page.locator('.action-widget .monaco-list-row.action');
+    await rows.first().waitFor();
+    const titles = (await rows.allInnerTexts()).map(normalizeSpace);
+    const index = titles.findIndex((t) => (typeof title === 'string' ? t === title : title.test(t)));
+    if (index < 0) {
+      await this.page.keyboard.press('Escape');
+      throw new Error(`no quick fix ${String(title)}; offered: ${JSON.stringify(titles)}`);
+    }
+    for (let i = 0; i < index; i++) await this.page.keyboard.press('ArrowDown');
+    await this.page.keyboard.press('Enter');
     await this.page.locator('.action-widget').waitFor({ state: 'hidden' });
+    return titles;
   }
 
   // ---- views --------------------------------------------------------------------------------------------
