@@ -44,6 +44,11 @@ async function menuAction(label: string | RegExp, title: string | RegExp): Promi
   await items.first().waitFor({ state: 'detached' });
 }
 
+const LAUNCH = `#!/bin/sh
+qemu-system-x86_64 -M q35 -m 1024 \\
+  -drive file=vm.qcow2,if=virtio
+`;
+
 let ed: Editor;
 let lab: LabVm;
 let labLabel: string;
@@ -60,7 +65,7 @@ before(async () => {
   ed = await startEditor({
     name: 'devices',
     examples: false,
-    workspaceFiles: { 'domain.xml': DOMAIN },
+    workspaceFiles: { 'domain.xml': DOMAIN, 'launch.sh': LAUNCH },
     settings: {
       'kvmnet.hosts': [`ssh://nobody@127.0.0.1:${port}`, lab.hostSpec],
       'kvmnet.ssh.connectTimeout': 5,
@@ -100,6 +105,9 @@ test('this machine is discovered for real', async () => {
 });
 
 test("Insert Device on a VF writes <interface type='hostdev'> that virt-xml-validate accepts", async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
   await ed.openFile('domain.xml');
   await ed.goToLine(8, 53); // end of the <emulator> line
   await ed.page.keyboard.press('End');
@@ -115,6 +123,18 @@ test("Insert Device on a VF writes <interface type='hostdev'> that virt-xml-vali
   assert.ok(!r.error, 'virt-xml-validate is missing: install the Debian package libvirt-clients');
   assert.equal(r.status, 0, `${r.stdout}${r.stderr}\n${text}`);
   await ed.screenshot('devices-insert-hostdev');
+});
+
+test('Add PCI Passthrough from the Devices view edits the open launch script (through the launch-script core)', async () => {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, 'Demo host (embedded)');
+  await ed.expandTreeItem(VIEW, '0000:3b:00.0');
+  await ed.openFile('launch.sh');
+  await menuAction('0000:3b:02.3', 'Add PCI Passthrough…');
+  await waitUntil(async () => /vfio-pci,host=0000:3b:02\.3/.test(await ed.editorText()), 'the vfio-pci device in launch.sh');
+  await ed.save();
+  assert.match(readFileSync(path.join(ed.workspace, 'launch.sh'), 'utf8'), /-device vfio-pci,host=0000:3b:02\.3/);
+  await ed.screenshot('devices-launch-script-passthrough');
 });
 
 test('Copy PCI Address puts the BDF on the clipboard', async () => {
@@ -149,6 +169,8 @@ test('group by IOMMU group flags the GPU group that is not viable for vfio', asy
 
 test('lab VM: Set Number of VFs through the extension, then the VFs appear and one is inserted as valid XML', async () => {
   await ed.openViewContainer('KVM Networking');
+  // The side bar renders only visible rows: start from collapsed hosts so the lab VM's rows fit.
+  await ed.viewTitleAction(VIEW, 'Collapse All');
   await ed.expandTreeItem(VIEW, labLabel);
   await ed.treeItem(VIEW, '0000:00:01.0');
   await menuAction('0000:00:01.0', 'Set Number of VFs…');
@@ -175,7 +197,9 @@ test('lab VM: Set Number of VFs through the extension, then the VFs appear and o
   }
   await ed.screenshot('devices-labvm-vfs');
 
-  await ed.openFile('domain.xml');
+  // domain.xml is already open in a tab from the demo test: switch to it.
+  await ed.page.locator('.tabs-container .tab[data-resource-name="domain.xml"]').click();
+  await ed.page.locator('.tabs-container .tab.active[data-resource-name="domain.xml"]').waitFor();
   await ed.goToLine(7, 1);
   await ed.page.keyboard.press('End');
   await ed.page.keyboard.press('Enter');
