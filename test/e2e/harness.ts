@@ -386,6 +386,26 @@ export class Editor {
       await this.page.keyboard.press('Control+Shift+M');
       await panel.waitFor();
     }
+    // The panel refreshes throttled, the status bar's counts at once: read until both agree (bounded, since
+    // a panel filter could keep them apart), so a squiggle just seen is in the answer.
+    let entries: ProblemEntry[] = [];
+    await waitUntil(async () => {
+      entries = await this.readProblemsPanel(panel);
+      const counts = await this.statusBarProblemCount();
+      return counts === undefined || counts === entries.length;
+    }, 'the Problems panel to match the status bar counts', 5_000).catch(() => undefined);
+    return entries;
+  }
+
+  /** errors + warnings + infos as the status bar counts them (undefined when it shows no counts). */
+  private async statusBarProblemCount(): Promise<number | undefined> {
+    const item = this.page.locator('[id="status.problems"]').first();
+    if ((await item.count()) === 0) return undefined;
+    const numbers = ((await item.innerText()).match(/\d+/g) ?? []).map(Number);
+    return numbers.length === 0 ? undefined : numbers.reduce((a, b) => a + b, 0);
+  }
+
+  private async readProblemsPanel(panel: Locator): Promise<ProblemEntry[]> {
     const list = panel.locator('.monaco-list').first();
     if ((await panel.locator('.monaco-list-row').count()) === 0) return []; // "No problems have been detected"
     const seen = new Map<number, RawMarkerRow>();
