@@ -1,9 +1,8 @@
-import { discover, DiscoveryError } from '../../core/host/discover';
-import { hostLabel, HostSpecError, parseHostSpec, parseSshOption } from '../../core/host/hostSpec';
 import type { HostSnapshot } from '../../core/host/model';
 import { runReadinessChecks } from '../../core/readiness/checks';
 import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type NetMode, type ReadinessCheck } from '../../core/readiness/model';
-import { ExitCode, flag, HOST_HELP, hostOptions, listOption, stringOption, UsageError, type CommandSpec } from '../command';
+import { ExitCode, flag, HOST_HELP, hostOptions, stringOption, UsageError, type CommandSpec } from '../command';
+import { withHostSnapshot } from '../hostDiscovery';
 
 /** Host text (kernel log lines, interface names) may carry terminal escapes: never print them raw. */
 function clean(text: string): string {
@@ -91,39 +90,15 @@ Examples:
   kvmnet check --host ssh://root@192.0.2.21:22 --ssh-option ConnectTimeout=5 --json`,
   options: { ...hostOptions, mode: { type: 'string' }, timeout: { type: 'string' } },
   async run(args, io) {
-    let spec;
-    let sshOptions: string[];
-    try {
-      spec = parseHostSpec(stringOption(args, 'host') ?? 'local');
-      sshOptions = listOption(args, 'ssh-option').map(parseSshOption);
-    } catch (e) {
-      if (e instanceof HostSpecError) throw new UsageError(e.message);
-      throw e;
-    }
     if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
     const rawMode = stringOption(args, 'mode');
     if (rawMode !== undefined && !(NET_MODES as readonly string[]).includes(rawMode)) {
       throw new UsageError(`--mode must be one of ${NET_MODES.join(', ')}; got '${rawMode}'`);
     }
-    const rawTimeout = stringOption(args, 'timeout');
-    const timeout = rawTimeout === undefined ? 10 : Number(rawTimeout);
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) throw new UsageError(`--timeout must be 1..300 seconds, got '${rawTimeout}'`);
-    const ac = new AbortController();
-    const onSignal = () => ac.abort();
-    process.once('SIGINT', onSignal);
-    try {
-      const snapshot = await discover(spec, { sshOptions, connectTimeoutSeconds: timeout, signal: ac.signal });
-      const report = checkReport(snapshot, hostLabel(spec), rawMode as NetMode | undefined);
+    return withHostSnapshot('check', args, io, (snapshot, label) => {
+      const report = checkReport(snapshot, label, rawMode as NetMode | undefined);
       io.out(flag(args, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report));
       return report.summary.fail > 0 ? ExitCode.Findings : ExitCode.Ok;
-    } catch (e) {
-      if (e instanceof DiscoveryError) {
-        io.err(`kvmnet check: ${e.message}\n`);
-        return ExitCode.Usage;
-      }
-      throw e;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-    }
+    });
   },
 };

@@ -1,8 +1,7 @@
-import { discover, DiscoveryError } from '../../core/host/discover';
-import { hostLabel, HostSpecError, parseHostSpec, parseSshOption } from '../../core/host/hostSpec';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { deviceDescription, deviceFlags, deviceForest, deviceTitle } from '../../core/pci/tree';
-import { ExitCode, flag, HOST_HELP, hostOptions, listOption, stringOption, UsageError, type CommandSpec } from '../command';
+import { ExitCode, flag, HOST_HELP, hostOptions, type CommandSpec } from '../command';
+import { withHostSnapshot } from '../hostDiscovery';
 
 function marks(s: HostSnapshot, d: PciDevice): string {
   const f = deviceFlags(s, d);
@@ -45,38 +44,13 @@ ${HOST_HELP}
   --timeout SECONDS     ssh connect timeout (default 10)`,
   options: { ...hostOptions, all: { type: 'boolean' }, timeout: { type: 'string' } },
   async run(args, io) {
-    let spec;
-    let sshOptions: string[];
-    try {
-      spec = parseHostSpec(stringOption(args, 'host') ?? 'local');
-      sshOptions = listOption(args, 'ssh-option').map(parseSshOption);
-    } catch (e) {
-      if (e instanceof HostSpecError) throw new UsageError(e.message);
-      throw e;
-    }
-    const rawTimeout = stringOption(args, 'timeout');
-    const timeout = rawTimeout === undefined ? 10 : Number(rawTimeout);
-    if (!Number.isInteger(timeout) || timeout < 1 || timeout > 300) throw new UsageError(`--timeout must be 1..300 seconds, got '${rawTimeout}'`);
-    const ac = new AbortController();
-    const onSignal = () => ac.abort();
-    process.once('SIGINT', onSignal);
-    try {
-      const snapshot = await discover(spec, { sshOptions, connectTimeoutSeconds: timeout, signal: ac.signal });
+    return withHostSnapshot('devices', args, io, (snapshot, label) => {
       if (flag(args, 'json')) io.out(`${JSON.stringify(snapshot, null, 2)}\n`);
       else {
-        io.out(renderDevices(snapshot, hostLabel(spec), flag(args, 'all')));
+        io.out(renderDevices(snapshot, label, flag(args, 'all')));
         for (const w of snapshot.warnings) io.err(`kvmnet devices: warning: ${w}\n`);
       }
       return ExitCode.Ok;
-    } catch (e) {
-      if (e instanceof HostSpecError) throw new UsageError(e.message);
-      if (e instanceof DiscoveryError) {
-        io.err(`kvmnet devices: ${e.message}\n`);
-        return ExitCode.Usage;
-      }
-      throw e;
-    } finally {
-      process.removeListener('SIGINT', onSignal);
-    }
+    });
   },
 };
