@@ -124,6 +124,20 @@ function userBackendIds(inv: QemuInvocation | undefined): string[] {
   return (inv?.options ?? []).filter((o) => o.name === '-netdev' && optionKind(o) === 'user').map((o) => prop(o, 'id')?.value ?? '');
 }
 
+/** The invocation to edit and one of its network devices, chosen by the user; undefined when cancelled or none. */
+async function pickNetworkDevice(uri: unknown, index: unknown, title: string) {
+  const t = await prepare(uri, index);
+  if (!t) return undefined;
+  const invocation = t.script.invocations[t.inv];
+  const devices = invocation ? listNetworkDevices(invocation) : [];
+  if (devices.length === 0) {
+    void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
+    return undefined;
+  }
+  const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title });
+  return chosen ? { t, chosen } : undefined;
+}
+
 function registerCommands(log: Log): vscode.Disposable[] {
   const c = ScriptCommands;
   return [
@@ -136,30 +150,18 @@ function registerCommands(log: Log): vscode.Disposable[] {
       await applyScriptEdit(t.doc, e, log, 'the script already has this network device.');
     })),
     vscode.commands.registerCommand(c.editNetworkDevice, guarded(log, 'Edit network device', async (uri, index) => {
-      const t = await prepare(uri, index);
-      if (!t) return;
-      const devices = t.script.invocations[t.inv] ? listNetworkDevices(t.script.invocations[t.inv]!) : [];
-      if (devices.length === 0) {
-        void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
-        return;
-      }
-      const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title: 'Edit network device (keeps its id and MAC)' });
-      if (!chosen) return;
+      const picked = await pickNetworkDevice(uri, index, 'Edit network device (keeps its id and MAC)');
+      if (!picked) return;
+      const { t, chosen } = picked;
       const spec = await askNetworkSpec();
       if (!spec) return;
       const e = editNetworkDevice(t.doc.getText(), chosen.key, spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, 'the device already has these settings.');
     })),
     vscode.commands.registerCommand(c.removeNetworkDevice, guarded(log, 'Remove network device', async (uri, index) => {
-      const t = await prepare(uri, index);
-      if (!t) return;
-      const devices = t.script.invocations[t.inv] ? listNetworkDevices(t.script.invocations[t.inv]!) : [];
-      if (devices.length === 0) {
-        void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
-        return;
-      }
-      const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title: 'Remove network device' });
-      if (!chosen) return;
+      const picked = await pickNetworkDevice(uri, index, 'Remove network device');
+      if (!picked) return;
+      const { t, chosen } = picked;
       await applyScriptEdit(t.doc, removeNetworkDevice(t.doc.getText(), chosen.key, { scriptPath: t.doc.uri.fsPath, invocation: t.inv }), log, 'nothing to remove.');
     })),
     vscode.commands.registerCommand(c.convertLegacy, guarded(log, 'Convert legacy -net options', async (uri) => {
