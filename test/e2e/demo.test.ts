@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { repoRoot, resultsDir, waitUntil } from './harness';
@@ -19,8 +19,6 @@ test('npm run demo -- --check loads the workbench with the demo host and saves a
   assert.equal(r.status, 0, `demo --check failed:\n${r.stdout}\n${r.stderr}`);
   assert.match(r.stdout, /check passed/);
   assert.ok(existsSync(shot), 'no screenshot');
-  mkdirSync(path.join(repoRoot, 'docs', 'screenshots'), { recursive: true });
-  copyFileSync(shot, path.join(repoRoot, 'docs', 'screenshots', 'demo.png'));
 });
 
 test('npm run demo serves on 127.0.0.1, prints the URL and stops cleanly on Ctrl+C (SIGINT)', async () => {
