@@ -7,12 +7,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { debianKernelDeb } from '../../support/debianKernel';
 import { freePort, which } from './sshd';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const CACHE = path.join(repoRoot, '.cache', 'labvm');
-const KERNEL_PACKAGE = 'linux-image-6.1.0-53-amd64';
-const DEBS = [KERNEL_PACKAGE, 'dropbear-bin', 'libtomcrypt1', 'libtommath1'];
+const DEBS = ['dropbear-bin', 'libtomcrypt1', 'libtommath1'];
 /** Loaded at boot; vfio-pci is left to the bind action's `modprobe vfio-pci` (modules.dep is in the image). */
 const BOOT_MODULES = ['virtio_pci', 'virtio_net', 'nvme'];
 const ON_DEMAND_MODULES = ['vfio-pci'];
@@ -87,7 +87,7 @@ while :; do sleep 3600; done
 
 function buildInitrd(work: string, publicKey: string): { kernel: string; initrd: string } {
   const d = debs();
-  const kernelDir = extracted(d[KERNEL_PACKAGE]!, 'kernel');
+  const kernelDir = extracted(debianKernelDeb(path.join(CACHE, 'debs'), 'amd64'), 'kernel');
   const version = readdirSync(path.join(kernelDir, 'lib/modules'))[0]!;
   if (!existsSync(path.join(kernelDir, 'lib/modules', version, 'modules.dep'))) run(which('depmod', 'kmod'), ['-b', kernelDir, version]);
   const root = path.join(work, 'root');

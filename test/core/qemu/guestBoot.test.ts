@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import { addNetworkDevice } from '../../../src/core/qemu/edit';
 import { applyEdits } from '../../../src/core/text';
 import { requireQemu } from './qemuOracle';
+import { debianKernelDeb } from '../../support/debianKernel';
 
 const CACHE = path.join(import.meta.dirname, '../../../.cache/qemu-guest');
 const MODULES = ['virtio_pci', 'virtio_net'];
@@ -26,15 +27,9 @@ function kernel(): { vmlinuz: string; root: string; version: string } {
   mkdirSync(CACHE, { recursive: true });
   const root = path.join(CACHE, 'kernel');
   if (!existsSync(path.join(root, '.done'))) {
-    let deb = readdirSync(CACHE).find((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f));
-    if (!deb) {
-      const dep = /Depends: (linux-image-\S+-cloud-amd64)/.exec(run('apt-cache', ['depends', 'linux-image-cloud-amd64']));
-      assert.ok(dep, 'apt-cache cannot resolve linux-image-cloud-amd64 (Debian package lists needed)');
-      run('apt-get', ['download', dep[1]!], CACHE);
-      deb = readdirSync(CACHE).find((f) => /^linux-image-.*-cloud-amd64_.*\.deb$/.test(f))!;
-    }
+    const deb = debianKernelDeb(CACHE, 'cloud-amd64');
     rmSync(root, { recursive: true, force: true });
-    run('dpkg', ['-x', path.join(CACHE, deb), root]);
+    run('dpkg', ['-x', deb, root]);
     const version = readdirSync(path.join(root, 'lib/modules'))[0]!;
     run('depmod', ['-b', root, version]);
     writeFileSync(path.join(root, '.done'), '');

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DISCOVERY_SCRIPT } from '../../../src/core/host/discoveryScript';
+import { debianKernelDeb } from '../../support/debianKernel';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 
@@ -49,7 +50,6 @@ function loadOrder(modulesDir: string, wanted: readonly string[]): string[] {
  * The kernel package the ssh lab VM (test/core/host/labVm.ts) pins: its .deb in .cache/labvm/debs is
  * shared, so both lab VMs cost one 70 MB download; this one unpacks its own copy.
  */
-const KERNEL_PACKAGE = 'linux-image-6.1.0-53-amd64';
 
 /** Downloads and unpacks Debian's generic kernel once; returns its directory and version. */
 function kernel(cache: string): { root: string; version: string } {
@@ -58,13 +58,10 @@ function kernel(cache: string): { root: string; version: string } {
     requireTool('apt-get', 'apt');
     requireTool('dpkg', 'dpkg');
     requireTool('depmod', 'kmod');
-    const debs = path.join(repoRoot, '.cache', 'labvm', 'debs');
-    mkdirSync(debs, { recursive: true });
-    const find = () => readdirSync(debs).find((f) => f.startsWith(`${KERNEL_PACKAGE}_`) && f.endsWith('.deb'));
-    if (!find()) sh('apt-get', ['download', KERNEL_PACKAGE], debs);
+    const deb = debianKernelDeb(path.join(repoRoot, '.cache', 'labvm', 'debs'), 'amd64');
     rmSync(root, { recursive: true, force: true });
     mkdirSync(root, { recursive: true });
-    sh('dpkg', ['-x', path.join(debs, find()!), 'x'], root);
+    sh('dpkg', ['-x', deb, 'x'], root);
     const version = readdirSync(path.join(root, 'x/lib/modules'))[0]!;
     sh('depmod', ['-b', path.join(root, 'x'), version]);
     writeFileSync(path.join(root, 'done'), version);
