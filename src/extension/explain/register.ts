@@ -7,6 +7,13 @@ import { EXPLAIN_HOVER_SELECTOR, ExplainHoverProvider } from './hover';
 const SCHEME = 'kvmnet-explain';
 /** Largest text taken from the clipboard or a selection. */
 const MAX_INPUT = 200_000;
+/** Matches written to the log per explanation, and their longest text: the log stays readable. */
+const MAX_LOGGED = 20;
+const MAX_LOGGED_CHARS = 500;
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').slice(0, MAX_LOGGED_CHARS);
+}
 
 /** Serves the generated explanations as read-only markdown documents (no untitled buffer to save on close). */
 class ExplanationDocuments implements vscode.TextDocumentContentProvider {
@@ -50,6 +57,9 @@ async function explainCommand(docs: ExplanationDocuments, log: Log, text?: strin
   if (!input) return;
   const matches = explain(input.text);
   log.info(`explain: ${matches.length} match(es) in the ${input.source}`);
+  // The messages themselves go to the log too: a record of what was explained, and the hover
+  // explains them again there (see hover.ts).
+  for (const m of matches.slice(0, MAX_LOGGED)) log.info(`explain: ${m.entry.id}: ${oneLine(m.text)}`);
   if (matches.length === 0) {
     void vscode.window.showInformationMessage(`No known error message found in the ${input.source}.`);
     return;
