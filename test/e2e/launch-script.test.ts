@@ -2,14 +2,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startEditor, waitUntil, type Editor } from './harness';
+import { startEditor, waitUntil, type Editor, type ProblemEntry } from './harness';
 
 // Real editor on examples/launch-vm.sh (legacy -net, pci-assign): "Add Network Device…" through the palette,
 // lint squiggles on the legacy options, and their quick fix; screenshots in test-results/.
 
 let ed: Editor;
+
+const DEFAULT_MAC = '52:54:00:12:34:56';
+/** A guest's launch script on a bridge with QEMU's default MAC (the db one is a script by its shebang only). */
+function guest(name: string, mac = DEFAULT_MAC): string {
+  return `#!/bin/bash\nexec qemu-system-x86_64 -enable-kvm -m 512 -drive file=${name}.qcow2,if=virtio \\\n  -netdev tap,id=net0,ifname=tap-${name},script=no,downscript=no \\\n  -device virtio-net-pci,netdev=net0,mac=${mac}\n`;
+}
 before(async () => {
-  ed = await startEditor({ name: 'launch-script' });
+  ed = await startEditor({ name: 'launch-script', workspaceFiles: { 'guests/web.sh': guest('web'), 'guests/db': guest('db') } });
 });
 after(() => ed?.close());
 
@@ -75,4 +81,21 @@ test('the legacy -net quick fix converts to -netdev/-device', async () => {
   await ed.save();
   assert.equal(readFileSync(path.join(ed.workspace, 'launch-vm.sh'), 'utf8'), text);
   await ed.screenshot('launch-script-converted');
+});
+
+test('QEMU\'s default MAC in two scripts of the workspace warns in both; giving one its own MAC clears both', async () => {
+  const isDefaultMacWarning = (p: ProblemEntry): boolean => p.code.includes('qemu-mac-default') && p.severity === 'warning';
+  const problems = await ed.waitForDiagnostic((p) => p.file === 'web.sh' && isDefaultMacWarning(p), 'the default-MAC warning on web.sh');
+  assert.ok(problems.some((p) => p.file === 'db' && isDefaultMacWarning(p)), JSON.stringify(problems));
+  const onWeb = problems.find((p) => p.file === 'web.sh' && isDefaultMacWarning(p))!;
+  assert.match(onWeb.message, /guests\/db/);
+  assert.deepEqual([onWeb.line, onWeb.column], [4, guest('web').split('\n')[3]!.indexOf(DEFAULT_MAC) + 1]);
+
+  await ed.openFile('guests/web.sh');
+  await ed.page.keyboard.press('Control+A');
+  await ed.insertText(guest('web', '52:54:00:0a:0b:0c'));
+  await waitUntil(async () => !(await ed.readDiagnostics()).some(isDefaultMacWarning), 'the default-MAC warnings to clear in both files');
+  await ed.save();
+  assert.equal(readFileSync(path.join(ed.workspace, 'guests/web.sh'), 'utf8'), guest('web', '52:54:00:0a:0b:0c'));
+  await ed.screenshot('launch-script-workspace-macs');
 });

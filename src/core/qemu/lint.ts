@@ -55,7 +55,7 @@ function replace(span: Span, text: string): OffsetEdit {
 }
 
 /** The MAC-bearing prop of a NIC option: -device NIC,mac= / -nic …,mac= / -net nic,macaddr=. */
-function macProp(o: QemuOption): QemuProp | undefined {
+export function macProp(o: QemuOption): QemuProp | undefined {
   if (o.name === '-device' && isNicDriver(optionKind(o))) return prop(o, 'mac');
   if (o.name === '-nic') return prop(o, 'mac');
   if (o.name === '-net' && optionKind(o) === 'nic') return prop(o, 'macaddr');
@@ -193,7 +193,8 @@ function checkMacs(c: Collector, script: LaunchScript, scriptPath: string): void
       if (isMulticastMac(lower)) {
         c.add('MacMulticast', 'warning', p.valueRange, `MAC '${p.value}' is multicast (low bit of the first octet set); a NIC needs a unicast address.`, fix('Use a generated unicast MAC'));
       } else if (lower === DEFAULT_QEMU_MAC) {
-        c.add('MacQemuDefault', 'warning', p.valueRange, `${DEFAULT_QEMU_MAC} is QEMU's default MAC: every guest without a MAC gets it, so two such guests on one network collide.`, fix('Use a generated MAC'));
+        // A hint only: one guest with it is fine; the workspace check (./workspace) warns when another script has it too.
+        c.add('MacQemuDefault', 'hint', p.valueRange, `${DEFAULT_QEMU_MAC} is QEMU's default MAC: every guest without a MAC gets it, so two such guests on one network collide.`, fix('Use a generated MAC'));
       }
       if (seen.has(lower)) c.add('MacDuplicate', 'warning', p.valueRange, `MAC '${p.value}' is already used by another NIC in this script.`, fix('Use a generated MAC'));
       else seen.set(lower, p);

@@ -18,6 +18,7 @@ import { parseLaunchScript, type LaunchScript, type QemuInvocation } from '../..
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
+import { registerScriptWorkspaceMacs } from './workspaceMacs';
 
 /** Launch-script commands (palette, editor context menu, code lenses); lint diagnostics live in ../diagnostics. */
 
@@ -234,6 +235,7 @@ export function registerScripts(log: Log): vscode.Disposable {
   const lenses = new InvocationLenses();
   return vscode.Disposable.from(
     ...registerCommands(log),
+    registerScriptWorkspaceMacs(log),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (vscode.languages.match(SELECTOR, e.document) > 0) lenses.refresh();

@@ -142,7 +142,9 @@ describe('each rule triggers on its bad script and not on its good one', () => {
   }
   test('every QemuCode has a triggering case', () => {
     const covered = new Set(cases.map((c) => c.rule));
-    assert.deepEqual(Object.keys(QemuCode).filter((k) => !covered.has(k as QemuCodeKey)), []);
+    // Cross-file rules are covered in workspace.test.ts.
+    const crossFile = new Set<string>(['MacDuplicateWorkspace']);
+    assert.deepEqual(Object.keys(QemuCode).filter((k) => !covered.has(k as QemuCodeKey) && !crossFile.has(k)), []);
   });
   test('relative script= is resolved from the script folder through the injected file check', () => {
     const text = `${Q} -netdev tap,id=t0,script=./ifup -device virtio-net-pci,netdev=t0\n`;

@@ -1,0 +1,36 @@
+import * as vscode from 'vscode';
+import { detectDocumentKind } from '../../core/documentKind';
+import { looksBinary } from '../../core/limits';
+import { parseLaunchScript, type LaunchScript } from '../../core/qemu/model';
+import { duplicateMacsAcrossScripts } from '../../core/qemu/workspace';
+import type { Log } from '../log';
+import { registerWorkspaceScan } from '../workspaceScan';
+
+/** *.sh / *.bash, or a name without a dot (a shebang may make it a script). */
+function mayBeScript(uri: vscode.Uri): boolean {
+  if (uri.scheme !== 'file') return false;
+  const base = uri.path.slice(uri.path.lastIndexOf('/') + 1);
+  return /\.(?:sh|bash)$/i.test(base) || !base.includes('.');
+}
+
+/**
+ * MACs shared between the workspace's QEMU launch scripts (QEMU's default 52:54:00:12:34:56 or any explicit one):
+ * two guests with one MAC on a network collide. Own diagnostic collection, as the per-file linter sees one file.
+ */
+export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
+  return registerWorkspaceScan<{ text: string; script: LaunchScript }>(log, {
+    name: 'kvmnet-qemu-workspace',
+    what: 'launch-script MACs',
+    // Scripts by name first, so the bounded catch-all (for shebang-only scripts) cannot crowd them out.
+    include: ['**/*.{sh,bash}', '**/*'],
+    maxFiles: 2000,
+    watch: '**/*',
+    candidate: mayBeScript,
+    parse: (text, uri) => {
+      if (looksBinary(text) || detectDocumentKind(uri.path, text) !== 'launch-script') return undefined;
+      const script = parseLaunchScript(text);
+      return script.invocations.length > 0 ? { text, script } : undefined;
+    },
+    check: (files) => duplicateMacsAcrossScripts(files.map((f) => ({ file: f.file, text: f.parsed.text, script: f.parsed.script }))),
+  });
+}

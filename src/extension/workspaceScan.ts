@@ -1,0 +1,107 @@
+import * as vscode from 'vscode';
+import type { Finding } from '../core/findings';
+import { MAX_LINT_BYTES } from '../core/limits';
+import { toDiagnostic } from './convert';
+import type { Log } from './log';
+
+const DEBOUNCE_MS = 1000;
+
+/** A workspace-wide check: which files to read, how to parse one, and the cross-file rule over all of them. */
+export interface WorkspaceScan<T> {
+  /** Diagnostic collection name (its own: the per-file linter cannot see other files). */
+  readonly name: string;
+  /** What the scan is for, in log messages. */
+  readonly what: string;
+  /** findFiles globs; their results are merged (each bounded by maxFiles). */
+  readonly include: readonly string[];
+  readonly maxFiles: number;
+  /** File watcher glob. */
+  readonly watch: string;
+  /** Files that may be ours: only these are read, and only their changes (watcher, open/save/edit) rescan. */
+  readonly candidate: (uri: vscode.Uri) => boolean;
+  /** The parsed file, or undefined when it is not one of ours. Files on disk over MAX_LINT_BYTES are not read. */
+  readonly parse: (text: string, uri: vscode.Uri) => T | undefined;
+  /** Findings per file, keyed by the `file` names given (workspace-relative paths). */
+  readonly check: (files: readonly { file: string; uri: vscode.Uri; parsed: T }[]) => Map<string, Finding[]>;
+}
+
+/**
+ * Runs a cross-file check over the workspace, debounced, on file and editor changes, and publishes its findings
+ * to its own collection. Parsed files are cached by document version (open) or mtime and size (on disk).
+ */
+export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vscode.Disposable {
+  const collection = vscode.languages.createDiagnosticCollection(scan.name);
+  const cache = new Map<string, { stamp: string; parsed: T | undefined }>();
+  let timer: NodeJS.Timeout | undefined;
+  let running = false;
+
+  async function load(uri: vscode.Uri): Promise<T | undefined> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    const stat = open ? undefined : await vscode.workspace.fs.stat(uri);
+    const stamp = open ? `v${open.version}` : `m${stat!.mtime}:${stat!.size}`;
+    const hit = cache.get(uri.toString());
+    if (hit?.stamp === stamp) return hit.parsed;
+    let parsed: T | undefined;
+    if (open || stat!.size <= MAX_LINT_BYTES) {
+      const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      parsed = scan.parse(text, uri);
+    }
+    cache.set(uri.toString(), { stamp, parsed });
+    return parsed;
+  }
+
+  async function run(): Promise<void> {
+    if (running) return schedule();
+    running = true;
+    try {
+      const seen = new Map<string, vscode.Uri>();
+      for (const glob of scan.include) {
+        for (const uri of await vscode.workspace.findFiles(glob, '**/node_modules/**', scan.maxFiles)) {
+          if (scan.candidate(uri)) seen.set(uri.toString(), uri);
+        }
+      }
+      const files: { file: string; uri: vscode.Uri; parsed: T }[] = [];
+      for (const uri of seen.values()) {
+        try {
+          const parsed = await load(uri);
+          if (parsed !== undefined) files.push({ file: vscode.workspace.asRelativePath(uri), uri, parsed });
+        } catch (e) {
+          log.debug(`Skipping ${uri.fsPath} for ${scan.what}: ${String(e)}`);
+        }
+      }
+      const byFile = scan.check(files);
+      collection.clear();
+      for (const f of files) collection.set(f.uri, (byFile.get(f.file) ?? []).map(toDiagnostic));
+    } catch (e) {
+      log.error(`Workspace scan for ${scan.what} failed: ${(e as Error).stack ?? String(e)}`);
+    } finally {
+      running = false;
+    }
+  }
+
+  function schedule(): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), DEBOUNCE_MS);
+  }
+
+  const ifCandidate = (uri: vscode.Uri): void => {
+    if (scan.candidate(uri)) schedule();
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher(scan.watch);
+  schedule();
+  return vscode.Disposable.from(
+    collection,
+    watcher,
+    watcher.onDidCreate(ifCandidate),
+    watcher.onDidChange(ifCandidate),
+    watcher.onDidDelete((uri) => {
+      cache.delete(uri.toString());
+      ifCandidate(uri);
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => ifCandidate(e.document.uri)),
+    vscode.workspace.onDidOpenTextDocument((d) => ifCandidate(d.uri)),
+    vscode.workspace.onDidSaveTextDocument((d) => ifCandidate(d.uri)),
+    vscode.workspace.onDidChangeWorkspaceFolders(schedule),
+    { dispose: () => clearTimeout(timer) },
+  );
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { QemuCode } from '../../../src/core/qemu/codes';
+import { lintLaunchScript } from '../../../src/core/qemu/lint';
+import { parseLaunchScript } from '../../../src/core/qemu/model';
+import { duplicateMacsAcrossScripts } from '../../../src/core/qemu/workspace';
+
+const Q = 'qemu-system-x86_64';
+const file = (name: string, text: string) => ({ file: name, text, script: parseLaunchScript(text) });
+const nic = (mac: string): string => `#!/bin/sh\nexec ${Q} -m 256 \\\n  -netdev tap,id=n0,ifname=tap0,script=no -device virtio-net-pci,netdev=n0,mac=${mac}\n`;
+const codes = (r: Map<string, { code: string }[]>, f: string): string[] => (r.get(f) ?? []).map((x) => x.code);
+
+test('the default MAC in two scripts: a warning in each, on the MAC value', () => {
+  const a = nic('52:54:00:12:34:56');
+  const r = duplicateMacsAcrossScripts([file('a.sh', a), file('vm/b.sh', nic('52:54:00:12:34:56'))]);
+  assert.deepEqual(codes(r, 'a.sh'), [QemuCode.MacQemuDefault.id]);
+  assert.deepEqual(codes(r, 'vm/b.sh'), [QemuCode.MacQemuDefault.id]);
+  const f = r.get('a.sh')![0]!;
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /vm\/b\.sh/);
+  const line = a.split('\n')[f.range.start.line]!;
+  assert.equal(line.slice(f.range.start.character, f.range.end.character), '52:54:00:12:34:56');
+});
+
+test('the default MAC in one script only: no workspace finding, a hint from the per-file lint', () => {
+  const r = duplicateMacsAcrossScripts([file('a.sh', nic('52:54:00:12:34:56')), file('b.sh', nic('52:54:00:aa:bb:cc'))]);
+  assert.deepEqual([...r.values()].flat(), []);
+  const hint = lintLaunchScript(nic('52:54:00:12:34:56')).find((f) => f.code === QemuCode.MacQemuDefault.id);
+  assert.equal(hint?.severity, 'hint');
+});
+
+test('the same explicit MAC in two scripts (any case, -nic / -net nic forms): MacDuplicateWorkspace in both', () => {
+  const r = duplicateMacsAcrossScripts([
+    file('a.sh', nic('52:54:00:AA:BB:CC')),
+    file('b.sh', `${Q} -nic tap,mac=52:54:00:aa:bb:cc\n`),
+    file('c.sh', `${Q} -net nic,macaddr=52:54:00:aa:bb:cc -net user\n`),
+  ]);
+  for (const f of ['a.sh', 'b.sh', 'c.sh']) assert.deepEqual(codes(r, f), [QemuCode.MacDuplicateWorkspace.id], f);
+  assert.match(r.get('a.sh')![0]!.message, /b\.sh, c\.sh/);
+});
+
+test('must not: distinct MACs, duplicates within one script only, dynamic and malformed MACs, non-NIC mac props', () => {
+  const twiceInOne = `${Q} -nic user,mac=52:54:00:12:34:56 -nic user,mac=52:54:00:12:34:56\n`;
+  const r = duplicateMacsAcrossScripts([
+    file('a.sh', twiceInOne),
+    file('b.sh', nic('$MAC')),
+    file('c.sh', nic('$MAC')),
+    file('d.sh', nic('52:54:00:zz:00:01')),
+    file('e.sh', nic('52:54:00:zz:00:01')),
+    file('f.sh', `${Q} -device vfio-pci,host=01:00.0,mac=52:54:00:aa:00:01\n`),
+    file('g.sh', `${Q} -device vfio-pci,host=02:00.0,mac=52:54:00:aa:00:01\n`),
+  ]);
+  assert.deepEqual([...r.values()].flat(), []);
+  assert.deepEqual([...r.keys()], ['a.sh', 'b.sh', 'c.sh', 'd.sh', 'e.sh', 'f.sh', 'g.sh']);
+});
+
+test('files without QEMU invocations or with shell errors give no findings and no exception', () => {
+  const r = duplicateMacsAcrossScripts([file('a.sh', 'echo hi\n'), file('b.sh', 'if then ((( "\n'), file('c.sh', '')]);
+  assert.deepEqual([...r.values()].flat(), []);
+});
