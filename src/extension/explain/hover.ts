@@ -18,10 +18,10 @@ export class ExplainHoverProvider implements vscode.HoverProvider {
 }
 
 /**
- * `.log` files, and every output channel by its `output` scheme (plain channels, ours excepted, are not in
- * language `log`; the E2E exercises our log channel only). Checked in VS Code 1.100 (code-server 4.100.3): the Output panel's editor is
- * read-only but keeps hovers, its channel documents reach the extension host, and "Open Output in Editor"
- * (Output view title bar, hidden by default) opens the same `output:` document in a normal editor; the
- * hover shows in both (test/e2e/explain-output.test.ts).
+ * `.log` files, and every output channel by its `output` scheme (plain channels of other extensions default to
+ * language `Log`, not `log`). Checked in VS Code 1.100 (code-server 4.100.3): the Output panel's editor is read-only
+ * but keeps hovers, channel documents reach the extension host, and "Open Output in Editor" (Output view
+ * title bar, hidden by default) opens the same `output:` document in a normal editor; the hover shows in
+ * both (test/e2e/explain-output.test.ts, which also passed with the `output` scheme as the only selector).
  */
 export const EXPLAIN_HOVER_SELECTOR: vscode.DocumentSelector = [{ language: 'log' }, { scheme: 'output' }];
