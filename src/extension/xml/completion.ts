@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import { completeXml, type XmlCompletion } from '../../core/xml/complete/complete';
+import { resolveSchemaSet } from '../../core/xml/schema/schemaSet';
+import { Config } from '../config';
 import type { Log } from '../log';
 import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
 
@@ -29,7 +31,9 @@ export function registerXmlCompletion(log: Log): vscode.Disposable {
       provideCompletionItems(doc, position) {
         try {
           if (!isLibvirtXml(doc)) return [];
-          return completeXml(doc.getText(), doc.offsetAt(position)).map((c) => toItem(doc, position, c));
+          // The schema set in use (setting → machine → bundled); without one, the curated table answers alone.
+          const schemaDir = resolveSchemaSet(Config.current().schemaPath).set?.dir;
+          return completeXml(doc.getText(), doc.offsetAt(position), schemaDir).map((c) => toItem(doc, position, c));
         } catch (e) {
           log.error(`XML completion failed: ${(e as Error).stack ?? String(e)}`);
           return [];

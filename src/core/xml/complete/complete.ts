@@ -1,5 +1,6 @@
 import type { Span } from '../document';
 import { cursorAt } from './cursor';
+import { schemaModelFor, type PathStep } from './schemaModel';
 import { elementSpec, type AttrSpec, type ElementSpec } from './table';
 
 export interface XmlCompletion {
@@ -24,14 +25,33 @@ function allowedChildren(spec: ElementSpec | undefined, ownerType: string | unde
   return [...(spec?.children ?? []), ...extra];
 }
 
-/** Completions at `offset` from the curated networking table; empty where it knows nothing. */
-export function completeXml(text: string, offset: number): XmlCompletion[] {
+/** Curated names first, in the table's order (the networking items people want most), then the schema's. */
+function preferred(curated: readonly string[], schema: readonly string[] | undefined): string[] {
+  if (!schema) return [...curated];
+  const allowed = new Set(schema);
+  return [...new Set([...curated.filter((n) => allowed.has(n)), ...schema])];
+}
+
+function withoutAttr(steps: readonly PathStep[], attr: string): PathStep[] {
+  const last = steps[steps.length - 1]!;
+  return [...steps.slice(0, -1), { name: last.name, attrs: new Map([...last.attrs].filter(([k]) => k !== attr)) }];
+}
+
+/**
+ * Completions at `offset`. With `schemaDir` (a libvirt schema set) names and enumerated values come
+ * from the RelaxNG schema for every element; the curated table adds docs and ordering. Without it,
+ * only the curated networking table answers.
+ */
+export function completeXml(text: string, offset: number, schemaDir?: string): XmlCompletion[] {
   const cursor = cursorAt(text, offset);
   if (!cursor) return [];
+  const rootName = cursor.steps[0]?.name ?? (cursor.kind === 'element-name' ? undefined : cursor.path[0]);
+  const model = schemaDir !== undefined ? schemaModelFor(schemaDir, rootName ?? 'domain') : undefined;
   if (cursor.kind === 'element-name') {
     const parent = elementSpec(cursor.parentPath);
     // A fragment file (<interface> or <hostdev> root) or an empty file: offer the roots.
-    const names = cursor.parentPath.length === 0 ? ['domain', 'network', 'interface', 'hostdev'] : allowedChildren(parent, cursor.ownerType);
+    const curated = cursor.parentPath.length === 0 ? ['domain', 'network', 'interface', 'hostdev'] : allowedChildren(parent, cursor.ownerType);
+    const names = model ? preferred(curated, model.childNames(cursor.steps)) : curated;
     return names.map((name) => ({
       label: name,
       kind: 'element',
@@ -42,11 +62,22 @@ export function completeXml(text: string, offset: number): XmlCompletion[] {
   }
   const spec = elementSpec(cursor.path);
   if (cursor.kind === 'attribute-name') {
-    return applicableAttributes(spec, cursor.ownerType)
-      .filter(([name]) => !cursor.present.includes(name))
-      .map(([name, a]) => ({ label: name, kind: 'attribute', insert: `${name}='$1'$0`, documentation: a.doc, replace: cursor.replace, retrigger: a.values !== undefined }));
+    const table = new Map(applicableAttributes(spec, cursor.ownerType));
+    const steps = withoutAttr(cursor.steps, cursor.typed);
+    const names = model ? preferred([...table.keys()], model.attributeNames(steps)) : [...table.keys()];
+    return names
+      .filter((name) => !cursor.present.includes(name))
+      .map((name) => {
+        const a = table.get(name);
+        const hasValues = a?.values !== undefined || (model?.attributeValues(steps, name)?.length ?? 0) > 0;
+        return { label: name, kind: 'attribute', insert: `${name}='$1'$0`, documentation: a?.doc ?? '', replace: cursor.replace, retrigger: hasValues };
+      });
   }
   const attr = applicableAttributes(spec, cursor.ownerType).find(([name]) => name === cursor.attribute)?.[1];
   const quote = (v: string) => (cursor.needsQuotes ? `'${v}'` : v);
-  return Object.entries(attr?.values ?? {}).map(([value, doc]) => ({ label: value, kind: 'value', insert: quote(value), documentation: doc, replace: cursor.replace }));
+  const docs = attr?.values ?? {};
+  const schemaValues = model?.attributeValues(cursor.steps, cursor.attribute);
+  // The schema's values when it enumerates them (interface types, modes…); a free-form pattern (NIC models) keeps the table's.
+  const values = schemaValues && schemaValues.length > 0 ? preferred(Object.keys(docs), schemaValues) : Object.keys(docs);
+  return values.map((value) => ({ label: value, kind: 'value', insert: quote(value), documentation: docs[value] ?? '', replace: cursor.replace }));
 }

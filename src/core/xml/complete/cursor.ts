@@ -1,13 +1,16 @@
 import { attrValue, parseXml, type Span, type XmlElement } from '../document';
+import { summarizeChildren, type PathStep } from './schemaModel';
 
 /** Where the cursor is, lexically, in a possibly unfinished document. */
 export type XmlCursor =
-  | { readonly kind: 'element-name'; readonly parentPath: readonly string[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
-  | { readonly kind: 'attribute-name'; readonly path: readonly string[]; readonly present: readonly string[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
+  | { readonly kind: 'element-name'; readonly parentPath: readonly string[]; readonly steps: readonly PathStep[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
+  | { readonly kind: 'attribute-name'; readonly path: readonly string[]; readonly steps: readonly PathStep[]; readonly present: readonly string[]; readonly typed: string; readonly replace: Span; readonly ownerType: string | undefined }
   | {
       readonly kind: 'attribute-value';
       readonly path: readonly string[];
       readonly attribute: string;
+      /** Root to this element, with the attributes written so far (schema-derived completion). */
+      readonly steps: readonly PathStep[];
       readonly typed: string;
       readonly replace: Span;
       readonly ownerType: string | undefined;
@@ -59,12 +62,14 @@ export function cursorAt(text: string, offset: number): XmlCursor | undefined {
   if (/^<[/?!]/.test(head)) return undefined;
   let nameEnd = offset;
   while (nameEnd < text.length && NAME_CHAR.test(text[nameEnd]!)) nameEnd++;
-  const ancestors = openAncestors(text.slice(0, lt)).map(describe);
+  const open = openAncestors(text.slice(0, lt));
+  const ancestors = open.map(describe);
+  const parentSteps: PathStep[] = open.map((el) => ({ name: el.name, attrs: new Map(el.attributes.map((a) => [a.name, a.value])), children: summarizeChildren(el) }));
   const parentPath = ancestors.map((a) => a.name);
 
   const nameOnly = /^<([\w.:-]*)$/.exec(head);
   if (nameOnly) {
-    return { kind: 'element-name', parentPath, typed: nameOnly[1]!, replace: { start: lt + 1, end: nameEnd }, ownerType: ownerTypeOf(ancestors) };
+    return { kind: 'element-name', parentPath, steps: parentSteps, typed: nameOnly[1]!, replace: { start: lt + 1, end: nameEnd }, ownerType: ownerTypeOf(ancestors) };
   }
   const name = /^<([\w.:-]+)/.exec(head)?.[1];
   if (!name) return undefined;
@@ -74,6 +79,7 @@ export function cursorAt(text: string, offset: number): XmlCursor | undefined {
   const attrs = tagAttributes(text.slice(lt, tagEnd));
   const self = { name, type: name === 'forward' ? attrs.get('mode') : attrs.get('type') };
   const path = [...parentPath, name];
+  const steps = [...parentSteps, { name, attrs }];
   const ownerType = ownerTypeOf([...ancestors, self]);
 
   const inValue = /\s([\w.:-]+)\s*=\s*(["'])([^"']*)$/.exec(head);
@@ -81,16 +87,16 @@ export function cursorAt(text: string, offset: number): XmlCursor | undefined {
     const quote = inValue[2]!;
     const close = text.indexOf(quote, offset);
     const end = close >= 0 && (nextLt < 0 || close < nextLt) ? close : offset;
-    return { kind: 'attribute-value', path, attribute: inValue[1]!, typed: inValue[3]!, replace: { start: offset - inValue[3]!.length, end }, ownerType };
+    return { kind: 'attribute-value', path, steps, attribute: inValue[1]!, typed: inValue[3]!, replace: { start: offset - inValue[3]!.length, end }, ownerType };
   }
   const afterEquals = /\s([\w.:-]+)\s*=\s*$/.exec(head);
   if (afterEquals) {
-    return { kind: 'attribute-value', path, attribute: afterEquals[1]!, typed: '', replace: { start: offset, end: offset }, ownerType, needsQuotes: true };
+    return { kind: 'attribute-value', path, steps, attribute: afterEquals[1]!, typed: '', replace: { start: offset, end: offset }, ownerType, needsQuotes: true };
   }
   const inName = /\s([\w.:-]*)$/.exec(head);
   if (inName) {
     const typed = inName[1]!;
-    return { kind: 'attribute-name', path, present: [...attrs.keys()].filter((a) => a !== typed), typed, replace: { start: offset - typed.length, end: nameEnd }, ownerType };
+    return { kind: 'attribute-name', path, steps, present: [...attrs.keys()].filter((a) => a !== typed), typed, replace: { start: offset - typed.length, end: nameEnd }, ownerType };
   }
   return undefined;
 }

@@ -2,7 +2,8 @@
  * Hand-curated model of libvirt's networking elements for completion and hover:
  * which children and attributes are allowed where, enumerated values, and docs
  * written in our own words (from the networking guide and libvirt's behaviour).
- * A slice of domaincommon.rng/network.rng; to be derived from the schema later.
+ * Names and values now come from the schema (schemaModel.ts); this table gives their docs, the
+ * preferred ordering, and the answer when no schema set is available.
  */
 
 export interface AttrSpec {
