@@ -269,12 +269,24 @@ class Minimal {
   }
 }
 
-test('oracle: every offered child at sample positions, inserted with its minimal content, keeps the document valid', (t) => {
+/**
+ * Known over-approximation (the model narrows by attributes and by children's fixed text, not by which
+ * children are already there): network <forward> holds either <interface>s or <address>es, but after
+ * <interface>s both are offered. Listed so that any other rejection, or this one going away, fails.
+ */
+const KNOWN_OVEROFFERS: Record<string, string[]> = { network: ["<forward> in 8021Qbh-net.xml: <address type='pci'/>"] };
+
+// Sample positions: the first non-empty element of each name in the valid corpus documents of a root.
+const ORACLE_SAMPLES: [root: string, targets: string[], minInsertions: number][] = [
+  ['domain', ['os', 'disk', 'interface', 'hostdev', 'devices', 'features', 'cpu', 'controller'], 100],
+  ['network', ['network', 'forward', 'ip', 'dns', 'bridge'], 15],
+];
+
+for (const [rootName, targets, minInsertions] of ORACLE_SAMPLES) test(`oracle (${rootName}): every offered child at sample positions, inserted with its minimal content, keeps the document valid`, (t) => {
   if (corpusMissing) return t.skip(corpusMissing);
-  const minimal = new Minimal(defines('domain.rng'));
-  const docs = validCorpus().filter((d) => d.root.name === 'domain');
-  // Sample positions: the first non-empty <os>, <disk>, <interface>, <hostdev>, <devices>, <features>, <cpu>, <controller> of the corpus.
-  const targets = ['os', 'disk', 'interface', 'hostdev', 'devices', 'features', 'cpu', 'controller'];
+  const rng = GRAMMAR[rootName]!;
+  const minimal = new Minimal(defines(rng));
+  const docs = validCorpus().filter((d) => d.root.name === rootName);
   const tmp = mkdtempSync(path.join(tmpdir(), 'kvmnet-complete-'));
   try {
     const files = new Map<string, string>();
@@ -283,7 +295,7 @@ test('oracle: every offered child at sample positions, inserted with its minimal
       const doc = docs.find((d) => [...walkElements(d.root)].some((e) => e.name === target && !e.selfClosing));
       if (!doc) continue;
       const el = [...walkElements(doc.root)].find((e) => e.name === target && !e.selfClosing)!;
-      const model = schemaModelFor(DIR, 'domain');
+      const model = schemaModelFor(DIR, rootName);
       // At the end of its content: the children already there select the schema branch, as when typing.
       const insertAt = doc.text.lastIndexOf('</', el.span.end);
       const offered = completeXml(`${doc.text.slice(0, insertAt)}<${doc.text.slice(insertAt)}`, insertAt + 1, DIR).map((c) => c.label);
@@ -302,10 +314,10 @@ test('oracle: every offered child at sample positions, inserted with its minimal
       }
     }
     console.log(`${files.size} insertions; no minimal instance for: ${unbuilt.join(' ')}`);
-    assert.ok(files.size > 60, `only ${files.size} insertions built`);
-    const ok = validating([...files.keys()], 'domain.rng');
+    assert.ok(files.size >= minInsertions, `only ${files.size} insertions built`);
+    const ok = validating([...files.keys()], rng);
     const rejected = [...files].filter(([f]) => !ok.has(f)).map(([, what]) => what);
-    assert.deepEqual(rejected, []);
+    assert.deepEqual(rejected, KNOWN_OVEROFFERS[rootName] ?? []);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

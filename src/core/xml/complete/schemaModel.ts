@@ -5,7 +5,7 @@
  * at each step the variants are narrowed to those that fit the element's current attributes,
  * so a choice keyed by type='bridge' offers only the bridge branch's attributes and children.
  */
-import { childElements, type XmlElement } from '../document';
+import { attrValue, childElements, type XmlElement } from '../document';
 import { buildSchemaIndex, valueMatches, type SchemaIndex, type Variant } from '../schema/schemaIndex';
 
 /** One element on the path from the root to the cursor, with the attributes written so far. */
@@ -121,7 +121,9 @@ export class SchemaCompletionModel {
     const names = new Map<string, XmlElement[]>();
     for (const v of variants) for (const [n, defs] of v.children) names.set(n, [...(names.get(n) ?? []), ...defs]);
     // <element name="privateData"><notAllowed/></element>: declared (for other grammars to override), never valid.
-    return [...names].filter(([, defs]) => !defs.every((d) => childElements(d).some((c) => c.name === 'notAllowed'))).map(([n]) => n).sort();
+    // ns="…dnsmasq…": a foreign-namespace element (dnsmasq:options) that needs a prefix the model cannot choose.
+    const usable = (d: XmlElement) => !childElements(d).some((c) => c.name === 'notAllowed') && !attrValue(d, 'ns');
+    return [...names].filter(([, defs]) => defs.some(usable)).map(([n]) => n).sort();
   }
 
   /** Schema definitions (<element> nodes) of child `name` under the last element of `path`. */
