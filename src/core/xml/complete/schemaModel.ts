@@ -6,7 +6,7 @@
  * so a choice keyed by type='bridge' offers only the bridge branch's attributes and children.
  */
 import { attrValue, childElements, type XmlElement } from '../document';
-import { buildSchemaIndex, valueMatches, type SchemaIndex, type Variant } from '../schema/schemaIndex';
+import { schemaIndexFor, valueMatches, type SchemaIndex, type Variant } from '../schema/schemaIndex';
 
 /** One element on the path from the root to the cursor, with the attributes written so far. */
 export interface PathStep {
@@ -165,6 +165,6 @@ export function schemaModelFor(dir: string, rootName: string): SchemaCompletionM
   const file = ROOT_FILES[rootName] ?? 'domain.rng';
   const key = `${dir}\u0000${file}`;
   let m = models.get(key);
-  if (!m) models.set(key, (m = new SchemaCompletionModel(buildSchemaIndex(dir, file))));
+  if (!m) models.set(key, (m = new SchemaCompletionModel(schemaIndexFor(dir, file))));
   return m;
 }

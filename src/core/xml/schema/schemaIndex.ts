@@ -205,6 +205,16 @@ class Builder {
   }
 }
 
+const indexCache = new Map<string, SchemaIndex>();
+
+/** One index per (schema dir, root grammar) and thread, shared by the validator's explanations and completion. */
+export function schemaIndexFor(dir: string, rootFile: string): SchemaIndex {
+  const key = `${dir}\u0000${rootFile}`;
+  let idx = indexCache.get(key);
+  if (!idx) indexCache.set(key, (idx = buildSchemaIndex(dir, rootFile)));
+  return idx;
+}
+
 /** Builds the index from `rootFile` and the grammars it includes (only those: interface.rng's netcf <mac> must not leak into the domain's). */
 export function buildSchemaIndex(dir: string, rootFile: string): SchemaIndex {
   const grammars: XmlElement[] = [];

@@ -14,7 +14,7 @@ import { SchemaCode } from './codes';
 import { cleanLibxmlMessage, describeAllowed, listNames } from './explain';
 import { deviceSingletons, grammarFor, type GrammarKey } from './grammars';
 import { loadLibxml, type LibxmlModule } from './libxml';
-import { allAlts, allowedAttributes, allowedChildren, allowedText, attributeProblems, buildSchemaIndex, valueMatches, type AttrProblem, type SchemaIndex } from './schemaIndex';
+import { allAlts, allowedAttributes, allowedChildren, allowedText, attributeProblems, schemaIndexFor, valueMatches, type AttrProblem, type SchemaIndex } from './schemaIndex';
 import type { SchemaSet } from './schemaSet';
 
 export interface SchemaOutcome {
@@ -25,13 +25,8 @@ export interface SchemaOutcome {
   readonly findings: Finding[];
 }
 
-const indexes = new Map<string, SchemaIndex>();
 function indexFor(dir: string, key: GrammarKey): SchemaIndex {
-  const file = key === 'network' ? 'network.rng' : key === 'device' ? 'nodedev.rng' : 'domain.rng';
-  const cacheKey = `${dir}\u0000${file}`;
-  let idx = indexes.get(cacheKey);
-  if (!idx) indexes.set(cacheKey, (idx = buildSchemaIndex(dir, file)));
-  return idx;
+  return schemaIndexFor(dir, key === 'network' ? 'network.rng' : key === 'device' ? 'nodedev.rng' : 'domain.rng');
 }
 
 function finding(doc: XmlDocument, span: Span, code: string, message: string): Finding {
