@@ -14,8 +14,14 @@ const DEFAULT_MAC = '52:54:00:12:34:56';
 function guest(name: string, mac = DEFAULT_MAC): string {
   return `#!/bin/bash\nexec qemu-system-x86_64 -enable-kvm -m 512 -drive file=${name}.qcow2,if=virtio \\\n  -netdev tap,id=net0,ifname=tap-${name},script=no,downscript=no \\\n  -device virtio-net-pci,netdev=net0,mac=${mac}\n`;
 }
+const APP = `#!/bin/sh
+exec qemu-system-x86_64 -m 512 \\
+  -netdev user,id=net0,hostfwd=tcp::8080-:80,hostfwd=tcp::2222-:22 \\
+  -device e1000,netdev=net0,mac=52:54:00:aa:bb:cc
+`;
+
 before(async () => {
-  ed = await startEditor({ name: 'launch-script', workspaceFiles: { 'guests/web.sh': guest('web'), 'guests/db': guest('db') } });
+  ed = await startEditor({ name: 'launch-script', workspaceFiles: { 'guests/web.sh': guest('web'), 'guests/db': guest('db'), 'guests/app.sh': APP } });
 });
 after(() => ed?.close());
 
@@ -98,4 +104,41 @@ test('QEMU\'s default MAC in two scripts of the workspace warns in both; giving 
   await ed.save();
   assert.equal(readFileSync(path.join(ed.workspace, 'guests/web.sh'), 'utf8'), guest('web', '52:54:00:0a:0b:0c'));
   await ed.screenshot('launch-script-workspace-macs');
+});
+
+/** Waits for the quick input with this title and returns its input's value. */
+async function inputValue(title: RegExp): Promise<string> {
+  await ed.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+  return ed.page.locator('.quick-input-widget .quick-input-box input').inputValue();
+}
+
+/** Waits for the quick pick with this title and returns its first row's text. */
+async function firstRow(title: RegExp): Promise<string> {
+  await ed.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+  const row = ed.page.locator('.quick-input-list .monaco-list-row').first();
+  await row.waitFor();
+  return (await row.innerText()).replace(/\s+/g, ' ');
+}
+
+test('"Edit Network Device…" starts from the device\'s current settings; unchanged answers change nothing, a new model keeps the rest', async () => {
+  await ed.openFile('guests/app.sh');
+  const walk = async (model?: string): Promise<void> => {
+    await palette('KVM Networking: Edit Network Device…');
+    await answer(/keeps its id and MAC/);
+    assert.match(await firstRow(/mode/), /User-mode.*current/);
+    await answer(/mode/);
+    assert.equal(await inputValue(/Port forwards/), 'tcp::8080-:80 tcp::2222-:22');
+    await answer(/Port forwards/);
+    assert.match(await firstRow(/NIC model/), /^e1000\s*current/);
+    await answer(/NIC model/, model);
+    assert.equal(await inputValue(/MAC address/), '52:54:00:aa:bb:cc');
+    await answer(/MAC address/);
+  };
+  await walk();
+  await ed.waitForNotification(/already has these settings/);
+  assert.equal(await ed.editorText(), APP);
+
+  await walk('virtio-net-pci');
+  await waitUntil(async () => (await ed.editorText()).includes('-device virtio-net-pci'), 'the edited device');
+  assert.equal(await ed.editorText(), APP.replace('-device e1000,', '-device virtio-net-pci,'));
 });

@@ -151,10 +151,10 @@ function optionGroups(words: readonly string[]): string[] {
 }
 
 /** Appends argument words (already shell text) to an invocation, following its one-option-per-line layout if it has one. */
-export function appendArgs(text: string, inv: QemuInvocation, words: readonly string[], redirects: readonly string[] = []): OffsetEdit {
+export function appendArgs(text: string, inv: QemuInvocation, words: readonly string[], redirects: readonly string[] = [], forceMultiline = false): OffsetEdit {
   const cmdWords = inv.command.words;
   const last = cmdWords[cmdWords.length - 1]!;
-  const multiline = /\\\r?\n/.test(text.slice(inv.command.start, last.end));
+  const multiline = forceMultiline || /\\\r?\n/.test(text.slice(inv.command.start, last.end));
   const groups = optionGroups(words);
   if (redirects.length > 0) groups.push(...(multiline ? [redirects.join(' ')] : redirects));
   let insert: string;
@@ -358,7 +358,7 @@ function safeBdf(s: string | undefined): string | undefined {
 }
 
 /** "Add network device": appends the generated arguments (and host steps) or, without an invocation, a template. */
-export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditContext & { legacy?: boolean }): ScriptEdit {
+export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditContext & { legacy?: boolean; multiline?: boolean }): ScriptEdit {
   const script = parseLaunchScript(text);
   const { ids, macs } = usedNames(script);
   const inv = targetInvocation(script, ctx);
@@ -370,7 +370,10 @@ export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditConte
     const insert = text.trim().length === 0 ? body : `${sep}\n${body.replace(/^#!.*\n/, '')}`;
     return result(text, [{ start: text.length, end: text.length, text: insert }], g.files);
   }
-  return result(text, [insertPrelude(text, inv, g.prelude), appendArgs(text, inv, g.args.map(shellQuote), g.redirects)], g.files);
+  // A redirection the command already has (an edited macvtap keeps its fd) is not added twice.
+  const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
+  const redirects = g.redirects.filter((r) => !have.has(r));
+  return result(text, [insertPrelude(text, inv, g.prelude), appendArgs(text, inv, g.args.map(shellQuote), redirects, ctx.multiline)], g.files);
 }
 
 /** "Remove network device": removes every option of the device with this key (see listNetworkDevices). */
@@ -409,7 +412,9 @@ export function editNetworkDevice(text: string, key: string, spec: NetworkSpec, 
   const kept = spec.mode === 'vfio' ? {} : keptIdentity(device);
   // A duplicated id (the linter flags it) stays with the other device; this one gets a fresh id.
   if (kept.id !== undefined && usedNames(parseLaunchScript(removed)).ids.has(kept.id)) delete kept.id;
-  const added = addNetworkDevice(removed, { ...kept, ...spec } as NetworkSpec, ctx);
+  // Removing the last continued options leaves a one-line command: the device goes back one option per line.
+  const multiline = /\\\r?\n/.test(text.slice(inv!.command.start, inv!.command.end));
+  const added = addNetworkDevice(removed, { ...kept, ...spec } as NetworkSpec, { ...ctx, multiline });
   const edit = diffEdit(text, applyEdits(removed, added.edits));
   return edit ? { edits: toTextEdits(text, [edit]), files: added.files } : NO_EDIT;
 }

@@ -15,6 +15,7 @@ import {
 } from '../../core/qemu/edit';
 import { SpecError } from '../../core/qemu/generate';
 import { parseLaunchScript, type LaunchScript, type QemuInvocation } from '../../core/qemu/model';
+import { deviceSpec } from '../../core/qemu/readback';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
@@ -154,7 +155,10 @@ function registerCommands(log: Log): vscode.Disposable[] {
       const picked = await pickNetworkDevice(uri, index, 'Edit network device (keeps its id and MAC)');
       if (!picked) return;
       const { t, chosen } = picked;
-      const spec = await askNetworkSpec();
+      const invocation = t.script.invocations[t.inv]!;
+      const device = listNetworkDevices(invocation).find((d) => d.key === chosen.key);
+      const current = device && deviceSpec(t.script, invocation, device, t.doc.uri.fsPath);
+      const spec = await askNetworkSpec(current);
       if (!spec) return;
       const e = editNetworkDevice(t.doc.getText(), chosen.key, spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, 'the device already has these settings.');
