@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   # oracles and host tools the tests drive for real
-  libvirt-clients libxml2-utils qemu-system-x86 pciutils openssh-server openssh-client iproute2 kmod
+  libvirt-clients libxml2-utils qemu-system-x86 pciutils openssh-server openssh-client iproute2 kmod sudo
   # the tiny-guest and lab-VM images
   busybox-static cpio
   # the real editor: Chromium for playwright-core, code-server's native build deps
