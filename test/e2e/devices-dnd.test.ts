@@ -8,20 +8,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { MINIMAL_DOMAIN as DOMAIN } from './fixtures';
 import { startEditor, waitUntil, type Editor } from './harness';
 
 const VIEW = 'Devices';
-const DOMAIN = `<domain type='kvm'>
-  <name>vm1</name>
-  <memory unit='MiB'>512</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-  </devices>
-</domain>
-`;
 
 let ed: Editor;
 after(async () => {

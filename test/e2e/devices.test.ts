@@ -10,20 +10,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startLabVm, type LabVm } from '../core/host/labVm';
+import { MINIMAL_DOMAIN as DOMAIN } from './fixtures';
 import { startEditor, waitUntil, type Editor } from './harness';
 
 const VIEW = 'Devices';
-const DOMAIN = `<domain type='kvm'>
-  <name>vm1</name>
-  <memory unit='MiB'>512</memory>
-  <os>
-    <type arch='x86_64' machine='q35'>hvm</type>
-  </os>
-  <devices>
-    <emulator>/usr/bin/qemu-system-x86_64</emulator>
-  </devices>
-</domain>
-`;
 
 /**
  * Picks a context-menu action with the keyboard: a mouse click that lands right after the menu

@@ -106,15 +106,11 @@ test('every enumerated value in the table is a value of libvirt\'s installed sch
 test('completion and hover never throw, at any offset of mutated corpus documents', async (t) => {
   const fc = (await import('fast-check')).default;
   const { readFileSync } = await import('node:fs');
-  const { corpusMissing, corpusXmlFiles } = await import('./corpus');
+  const { corpusMissing, corpusXmlFiles, cutDocumentWithCursor } = await import('./corpus');
   if (corpusMissing) return t.skip(corpusMissing);
   const docs = corpusXmlFiles('libvirt/domain').slice(0, 40).map((f) => readFileSync(f, 'utf8'));
   fc.assert(
-    fc.property(fc.nat(docs.length - 1), fc.nat(), fc.nat(), fc.nat(40), (i, cut, pos, del) => {
-      const d = docs[i]!;
-      const c = cut % (d.length + 1);
-      const text = d.slice(0, c) + d.slice(Math.min(d.length, c + del));
-      const offset = pos % (text.length + 1);
+    fc.property(cutDocumentWithCursor(fc, docs), ({ text, offset }) => {
       for (const item of completeXml(text, offset)) assert.ok(item.replace.start <= item.replace.end && item.replace.end <= text.length);
       const h = hoverXml(text, offset);
       if (h) assert.ok(h.span.end <= text.length);

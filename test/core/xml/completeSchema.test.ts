@@ -8,7 +8,7 @@ import { completeXml } from '../../../src/core/xml/complete/complete';
 import { schemaModelFor, summarizeChildren, type PathStep } from '../../../src/core/xml/complete/schemaModel';
 import { attrValue, childElements, parseXml, walkElements, type XmlElement } from '../../../src/core/xml/document';
 import { valueMatches, type ValueAlt } from '../../../src/core/xml/schema/schemaIndex';
-import { corpusMissing, corpusXmlFiles } from './corpus';
+import { corpusMissing, corpusXmlFiles, cutDocumentWithCursor } from './corpus';
 
 // Completion derived from libvirt's installed RelaxNG schemas (the oracle: xmllint --relaxng, i.e. virt-xml-validate).
 const DIR = '/usr/share/libvirt/schemas';
@@ -366,11 +366,7 @@ test('schema-backed completion never throws, at any offset of mutated corpus doc
   const fc = (await import('fast-check')).default;
   const docs = corpusXmlFiles('libvirt/domain').slice(0, 40).map((f) => readFileSync(f, 'utf8'));
   fc.assert(
-    fc.property(fc.nat(docs.length - 1), fc.nat(), fc.nat(), fc.nat(40), (i, cut, pos, del) => {
-      const d = docs[i]!;
-      const c = cut % (d.length + 1);
-      const text = d.slice(0, c) + d.slice(Math.min(d.length, c + del));
-      const offset = pos % (text.length + 1);
+    fc.property(cutDocumentWithCursor(fc, docs), ({ text, offset }) => {
       for (const item of completeXml(text, offset, DIR)) assert.ok(item.replace.start <= item.replace.end && item.replace.end <= text.length);
     }),
     { numRuns: 1000, seed: 12 },

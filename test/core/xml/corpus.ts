@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import type fc from 'fast-check';
 import path from 'node:path';
 
 /** The shared corpus, read in place (never copied into the repo). */
@@ -12,4 +13,14 @@ export function corpusXmlFiles(sub = 'libvirt'): string[] {
       return statSync(p).isDirectory() ? walk(p) : p.endsWith('.xml') ? [p] : [];
     });
   return corpusMissing ? [] : walk(path.join(corpusDir, sub));
+}
+
+/** Arbitrary: one of `docs` with up to 40 characters cut out at a random place, and a cursor offset into the result. */
+export function cutDocumentWithCursor(fast: typeof fc, docs: readonly string[]): fc.Arbitrary<{ text: string; offset: number }> {
+  return fast.tuple(fast.nat(docs.length - 1), fast.nat(), fast.nat(), fast.nat(40)).map(([i, cut, pos, del]) => {
+    const d = docs[i]!;
+    const c = cut % (d.length + 1);
+    const text = d.slice(0, c) + d.slice(Math.min(d.length, c + del));
+    return { text, offset: pos % (text.length + 1) };
+  });
 }
