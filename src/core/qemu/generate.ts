@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
 
 /**
  * Generators for QEMU network arguments, one per mode of the networking guide. They emit the modern
@@ -11,7 +12,6 @@ export const NIC_MODELS = ['virtio-net-pci', 'e1000', 'e1000e', 'rtl8139', 'vmxn
 export type NicModel = (typeof NIC_MODELS)[number];
 export const MACVTAP_MODES = ['bridge', 'vepa', 'private', 'passthru'] as const;
 export type MacvtapMode = (typeof MACVTAP_MODES)[number];
-export const DEFAULT_QEMU_MAC = '52:54:00:12:34:56';
 
 interface NicSpec {
   readonly id?: string;
@@ -91,13 +91,6 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
 const IPV4_NET = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:[12]?\d|3[0-2]))?$/;
 const ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-export function isValidMac(mac: string): boolean {
-  return /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/.test(mac);
-}
-
-export function isMulticastMac(mac: string): boolean {
-  return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
-}
 
 /** A MAC for one NIC of one script: 52:54:00 + 3 bytes of sha256(script path, netdev id), skipping taken ones. */
 export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<string> = new Set()): string {
@@ -105,7 +98,7 @@ export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<str
     const h = createHash('sha256').update(`${scriptPath}\0${id}\0${n}`).digest();
     const mac = `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
     // `taken` is usually lower case (usedNames); upper case is checked too, without copying the set per call.
-    if (mac !== DEFAULT_QEMU_MAC && !taken.has(mac) && !taken.has(mac.toUpperCase())) return mac;
+    if (mac !== QEMU_DEFAULT_MAC && !taken.has(mac) && !taken.has(mac.toUpperCase())) return mac;
   }
 }
 

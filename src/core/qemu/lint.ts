@@ -12,7 +12,8 @@ import {
   usedNames,
   type OffsetEdit,
 } from './edit';
-import { checkHostfwd, DEFAULT_QEMU_MAC, isMulticastMac, isValidMac, stableMac } from './generate';
+import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { checkHostfwd, stableMac } from './generate';
 import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from './model';
 import type { Span } from './shell';
 
@@ -192,9 +193,9 @@ function checkMacs(c: Collector, script: LaunchScript, scriptPath: string): void
       const lower = p.value.toLowerCase();
       if (isMulticastMac(lower)) {
         c.add('MacMulticast', 'warning', p.valueRange, `MAC '${p.value}' is multicast (low bit of the first octet set); a NIC needs a unicast address.`, fix('Use a generated unicast MAC'));
-      } else if (lower === DEFAULT_QEMU_MAC) {
+      } else if (lower === QEMU_DEFAULT_MAC) {
         // A hint only: one guest with it is fine; the workspace check (./workspace) warns when another script has it too.
-        c.add('MacQemuDefault', 'hint', p.valueRange, `${DEFAULT_QEMU_MAC} is QEMU's default MAC: every guest without a MAC gets it, so two such guests on one network collide.`, fix('Use a generated MAC'));
+        c.add('MacQemuDefault', 'hint', p.valueRange, `${QEMU_DEFAULT_MAC} is QEMU's default MAC: every guest without a MAC gets it, so two such guests on one network collide.`, fix('Use a generated MAC'));
       }
       if (seen.has(lower)) c.add('MacDuplicate', 'warning', p.valueRange, `MAC '${p.value}' is already used by another NIC in this script.`, fix('Use a generated MAC'));
       else seen.set(lower, p);

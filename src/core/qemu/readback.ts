@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { NetworkDevice } from './edit';
-import { isValidMac, MACVTAP_MODES, NIC_MODELS, type MacvtapMode, type NetworkSpec, type NicModel } from './generate';
+import { isValidMac } from '../mac';
+import { MACVTAP_MODES, NIC_MODELS, type MacvtapMode, type NetworkSpec, type NicModel } from './generate';
 import { optionKind, type LaunchScript, type QemuInvocation, type QemuOption } from './model';
 
 /**

@@ -1,7 +1,7 @@
 import type { Finding } from '../findings';
 import { LineIndex } from '../text';
 import { QemuCode } from './codes';
-import { DEFAULT_QEMU_MAC, isValidMac } from './generate';
+import { isValidMac, QEMU_DEFAULT_MAC } from '../mac';
 import { macProp } from './lint';
 import type { LaunchScript } from './model';
 import type { Span } from './shell';
@@ -46,7 +46,7 @@ export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<st
       const others = [...owners.get(u.mac)!].filter((o) => o !== f.file);
       if (others.length === 0) continue;
       index ??= new LineIndex(f.text);
-      const isDefault = u.mac === DEFAULT_QEMU_MAC;
+      const isDefault = u.mac === QEMU_DEFAULT_MAC;
       findings.push({
         range: index.rangeOf(u.span.start, u.span.end),
         severity: 'warning',

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import type { HostSnapshot } from '../../core/host/model';
 import {
-  isMulticastMac,
-  isValidMac,
   MACVTAP_MODES,
   NIC_MODELS,
   normalizeBdf,
@@ -12,6 +10,7 @@ import {
   type NetworkSpec,
   type NicModel,
 } from '../../core/qemu/generate';
+import { isMulticastMac, isValidMac } from '../../core/mac';
 import { hostSnapshots } from '../hosts';
 
 /** Quick-pick flows that ask only what each mode needs, each question with a default. undefined = cancelled. */

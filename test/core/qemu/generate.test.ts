@@ -2,15 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   checkHostfwd,
-  DEFAULT_QEMU_MAC,
   generate,
-  isMulticastMac,
   normalizeBdf,
   SpecError,
   shellQuote,
   stableMac,
   uniqueId,
 } from '../../../src/core/qemu/generate';
+import { isMulticastMac, QEMU_DEFAULT_MAC } from '../../../src/core/mac';
 
 const ctx = { scriptPath: '/vm/launch.sh' };
 
@@ -22,7 +21,7 @@ test('MACs are locally administered unicast 52:54:00:xx, stable per script+id, u
   assert.notEqual(stableMac('/vm/other.sh', 'net0'), a);
   assert.notEqual(stableMac('/vm/launch.sh', 'net0', new Set([a.toUpperCase()])), a);
   assert.equal(isMulticastMac(a), false);
-  assert.notEqual(a, DEFAULT_QEMU_MAC);
+  assert.notEqual(a, QEMU_DEFAULT_MAC);
 });
 
 test('ids are unique against the script', () => {

@@ -2,9 +2,8 @@ import type { Finding } from '../../findings';
 import { XmlCode } from '../codes';
 import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
+import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../../mac';
 
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
-export const QEMU_DEFAULT_MAC = '52:54:00:12:34:56';
 
 export interface MacUse {
   readonly mac: string; // lower case
@@ -18,7 +17,7 @@ export function nicMacs(doc: XmlDocument): MacUse[] {
   for (const el of doc.elements) {
     if (el.name !== 'mac' || el.parent?.name !== 'interface') continue;
     const attr = attribute(el, 'address');
-    if (attr && MAC.test(attr.value.trim())) out.push({ mac: attr.value.trim().toLowerCase(), attr, el });
+    if (attr && isValidMac(attr.value.trim())) out.push({ mac: attr.value.trim().toLowerCase(), attr, el });
   }
   return out;
 }
@@ -28,9 +27,9 @@ export function checkMacs(ctx: RuleContext): void {
     const attr = el.name === 'mac' ? attribute(el, 'address') : undefined;
     if (!attr) continue;
     const mac = attr.value.trim();
-    if (!MAC.test(mac)) {
+    if (!isValidMac(mac)) {
       ctx.report('MacMalformed', 'error', attr.valueSpan, `'${mac}' is not a MAC address: write six hex octets separated by colons, e.g. 52:54:00:6b:3c:58.`);
-    } else if (parseInt(mac.slice(0, 2), 16) & 1) {
+    } else if (isMulticastMac(mac)) {
       ctx.report('MacMulticast', 'error', attr.valueSpan, `${mac} is a multicast address (the low bit of the first octet is set); a NIC needs a unicast MAC. Use the 52:54:00 prefix libvirt and QEMU use.`);
     } else if (mac.toLowerCase() === QEMU_DEFAULT_MAC && el.parent?.name === 'interface') {
       ctx.report('MacQemuDefault', 'warning', attr.valueSpan, `${QEMU_DEFAULT_MAC} is QEMU's default MAC: every guest started without a MAC gets it, so two guests on one network collide. Remove <mac> and libvirt generates a unique one.`, [
