@@ -3,6 +3,7 @@ import { registerComposer } from './composer/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
 import { registerExplain } from './explain/register';
+import { hostSnapshots } from './hosts';
 import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
 import { registerScripts } from './scripts/register';
@@ -13,6 +14,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
   context.subscriptions.push(
     log,
+    hostSnapshots, // shared by the Devices, Host readiness and composer features
     vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
     registerDiagnostics(log),
     registerDevices(log),

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { hostdevXml } from '../../core/pci/hostdevXml';
-import { hostSnapshots } from '../hosts';
 import type { Log } from '../log';
 import { addSshConfigHosts, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
 import { DevicesTree, type DeviceTreeNode } from './tree';
@@ -29,7 +28,6 @@ export function registerDevices(log: Log): vscode.Disposable {
   const hostId = (node?: DeviceTreeNode) => node?.host.id;
   return vscode.Disposable.from(
     tree,
-    hostSnapshots,
     vscode.window.createTreeView('kvmnet.devices', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: new DeviceDrag() }),
     vscode.commands.registerCommand('kvmnet.devices.refresh', () => tree.refresh()),
     vscode.commands.registerCommand('kvmnet.devices.refreshHost', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
