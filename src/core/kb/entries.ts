@@ -401,8 +401,8 @@ export const KB_ENTRIES: readonly KbEntry[] = [
     patterns: [/Property '[\w.-]+\.mac' doesn't take value '[^'\n]*'/i],
     cause: 'mac= must be six colon-separated hex bytes, unicast (first byte even).',
     confirm: [],
-    fixQemu: 'Use a locally administered unicast MAC such as `52:54:00:12:34:56`, different for each guest.',
-    fixLibvirt: "`<mac address='52:54:00:12:34:56'/>` (or omit it and libvirt generates one).",
+    fixQemu: 'Use a locally administered unicast MAC such as `52:54:00:6b:3c:58` (not QEMU\'s default 52:54:00:12:34:56), different for each guest.',
+    fixLibvirt: "`<mac address='52:54:00:6b:3c:58'/>` (or omit it and libvirt generates one).",
   },
   {
     id: 'netdev-no-peer',
