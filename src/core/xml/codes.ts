@@ -3,7 +3,6 @@
  * by the checker and the editor so the two cannot drift. `doc` is the one-line rule doc.
  */
 export const XmlCode = {
-  NotWellFormed: { id: 'xml-not-well-formed', doc: 'The document is not well-formed XML (first error only).' },
   BridgeWithoutSource: { id: 'bridge-without-source', doc: "<interface type='bridge'> needs <source bridge='…'/>; libvirt refuses it otherwise." },
   PciAddressNotHex: { id: 'pci-address-not-hex', doc: 'A PCI address value without 0x: libvirt reads it as decimal or octal, lspci prints hex.' },
   PciAddressRange: { id: 'pci-address-out-of-range', doc: 'A PCI slot above 0x1f, function above 7, bus above 0xff or domain above 0xffff.' },

@@ -1,5 +1,4 @@
 import type { Finding } from '../../findings';
-import { XmlCode } from '../codes';
 import type { XmlDocument } from '../document';
 import { RuleContext } from './context';
 import { checkHostdevs } from './hostdev';
@@ -23,8 +22,3 @@ export function checkLibvirtSemantics(doc: XmlDocument, _text: string = doc.text
   return ctx.findings;
 }
 
-/** The document's one well-formedness error as a finding (none when well-formed). */
-export function parseErrorFindings(doc: XmlDocument): Finding[] {
-  if (!doc.error) return [];
-  return [{ range: doc.rangeOf(doc.error.span), severity: 'error', code: XmlCode.NotWellFormed.id, message: doc.error.message, source: 'kvmnet-xml' }];
-}
