@@ -21,32 +21,128 @@ export interface ViewOptions {
   readonly showAll?: boolean;
 }
 
-function index(snapshot: HostSnapshot): Map<Bdf, PciDevice> {
-  return new Map(snapshot.devices.map((d) => [d.bdf, d]));
+/** Per-snapshot lookups, built once (snapshots are immutable): keeps every per-device question O(1). */
+interface SnapshotIndex {
+  readonly byBdf: Map<Bdf, PciDevice>;
+  readonly interfaces: Map<string, NetInterface>;
+  readonly groups: Map<number, readonly Bdf[]>;
+}
+const indexes = new WeakMap<HostSnapshot, SnapshotIndex>();
+
+/** Untrusted input may repeat a key: the first occurrence wins, as a linear search would find it. */
+function firstBy<K, V>(items: readonly V[], key: (v: V) => K): Map<K, V> {
+  const m = new Map<K, V>();
+  for (const v of items) if (!m.has(key(v))) m.set(key(v), v);
+  return m;
 }
 
-/** A PF is shown when it or any of its VFs is; a VF shows under its PF, or at top level when its PF is unknown. */
-export function deviceForest(snapshot: HostSnapshot, options: ViewOptions = {}): DeviceNode[] {
-  const byBdf = index(snapshot);
-  const keep = (d: PciDevice) => options.showAll === true || isNetworkRelated(d);
-  const nodes: DeviceNode[] = [];
-  for (const d of snapshot.devices) {
-    if (d.physfn && byBdf.has(d.physfn)) continue;
-    const vfs = (d.virtfns ?? []).map((b) => byBdf.get(b)).filter((v): v is PciDevice => v !== undefined);
-    if (keep(d) || vfs.some(keep)) nodes.push({ device: d, vfs });
+function index(snapshot: HostSnapshot): SnapshotIndex {
+  let i = indexes.get(snapshot);
+  if (!i) {
+    i = { byBdf: firstBy(snapshot.devices, (d) => d.bdf), interfaces: firstBy(snapshot.interfaces, (n) => n.name), groups: new Map() };
+    for (const g of snapshot.iommuGroups) if (!i.groups.has(g.id)) i.groups.set(g.id, g.devices);
+    indexes.set(snapshot, i);
   }
-  return nodes;
+  return i;
+}
+
+/** A row below a host: a device (PF with `vfCount` VFs underneath, or a leaf) or an IOMMU group. */
+export type TreeEntry =
+  | { readonly kind: 'device'; readonly device: PciDevice; readonly vfCount: number }
+  | { readonly kind: 'group'; readonly id: number; readonly devices: readonly PciDevice[] };
+
+export interface TreeOptions extends ViewOptions {
+  /** Host → IOMMU groups → members, instead of host → PF/device → VFs. */
+  readonly groupByIommu?: boolean;
+}
+
+/**
+ * The explorer tree of one snapshot, resolved lazily: `children(entry)` computes one level the
+ * first time it is asked for (and keeps it), so expanding a host never walks its PFs' VFs and an
+ * entry says whether it has children (`vfCount`) without building them. The editor's tree view
+ * asks level by level; the CLI asks for everything.
+ */
+export class DeviceTreeModel {
+  private readonly levels = new Map<TreeEntry | undefined, readonly TreeEntry[]>();
+
+  constructor(
+    readonly snapshot: HostSnapshot,
+    readonly options: TreeOptions = {},
+  ) {}
+
+  /** Children of the host (no entry) or of an entry of this model. */
+  children(parent?: TreeEntry): readonly TreeEntry[] {
+    let level = this.levels.get(parent);
+    if (!level) {
+      level = parent === undefined ? this.roots() : parent.kind === 'group' ? this.members(parent) : this.vfsOf(parent);
+      this.levels.set(parent, level);
+    }
+    return level;
+  }
+
+  /** How many levels have been computed so far (the host's own counts as one). */
+  get resolvedLevels(): number {
+    return this.levels.size;
+  }
+
+  isResolved(parent?: TreeEntry): boolean {
+    return this.levels.has(parent);
+  }
+
+  private keep(d: PciDevice): boolean {
+    return this.options.showAll === true || isNetworkRelated(d);
+  }
+
+  private roots(): TreeEntry[] {
+    const { byBdf } = index(this.snapshot);
+    const out: TreeEntry[] = [];
+    if (this.options.groupByIommu) {
+      // All members of a shown group, whatever the filter: viability needs them all.
+      for (const g of this.snapshot.iommuGroups) {
+        const devices = g.devices.map((b) => byBdf.get(b)).filter((d): d is PciDevice => d !== undefined);
+        if (devices.some((d) => this.keep(d))) out.push({ kind: 'group', id: g.id, devices });
+      }
+      return out;
+    }
+    // A PF is shown when it or any of its VFs is; a VF shows under its PF, or at top level when its PF is unknown.
+    for (const d of this.snapshot.devices) {
+      if (d.physfn && byBdf.has(d.physfn)) continue;
+      let vfCount = 0;
+      let keep = this.keep(d);
+      for (const b of d.virtfns ?? []) {
+        const vf = byBdf.get(b);
+        if (!vf) continue;
+        vfCount++;
+        keep ||= this.keep(vf);
+      }
+      if (keep) out.push({ kind: 'device', device: d, vfCount });
+    }
+    return out;
+  }
+
+  private vfsOf(pf: TreeEntry & { kind: 'device' }): TreeEntry[] {
+    if (pf.vfCount === 0) return [];
+    const { byBdf } = index(this.snapshot);
+    return (pf.device.virtfns ?? []).flatMap((b) => {
+      const vf = byBdf.get(b);
+      return vf ? [{ kind: 'device', device: vf, vfCount: 0 } as const] : [];
+    });
+  }
+
+  private members(g: TreeEntry & { kind: 'group' }): TreeEntry[] {
+    return g.devices.map((device) => ({ kind: 'device', device, vfCount: 0 }));
+  }
+}
+
+/** The whole PF → VF forest at once (CLI text output). */
+export function deviceForest(snapshot: HostSnapshot, options: ViewOptions = {}): DeviceNode[] {
+  const model = new DeviceTreeModel(snapshot, options);
+  return model.children().flatMap((e) => (e.kind === 'device' ? [{ device: e.device, vfs: model.children(e).flatMap((v) => (v.kind === 'device' ? [v.device] : [])) }] : []));
 }
 
 /** IOMMU groups with their members (all members, whatever the filter, when any member passes it: viability needs all). */
 export function iommuGroupView(snapshot: HostSnapshot, options: ViewOptions = {}): GroupNode[] {
-  const byBdf = index(snapshot);
-  const groups: GroupNode[] = [];
-  for (const g of snapshot.iommuGroups) {
-    const devices = g.devices.map((b) => byBdf.get(b)).filter((d): d is PciDevice => d !== undefined);
-    if (devices.length && (options.showAll === true || devices.some(isNetworkRelated))) groups.push({ id: g.id, devices });
-  }
-  return groups;
+  return new DeviceTreeModel(snapshot, { ...options, groupByIommu: true }).children().flatMap((e) => (e.kind === 'group' ? [{ id: e.id, devices: e.devices }] : []));
 }
 
 export interface DeviceFlags {
@@ -59,14 +155,15 @@ export interface DeviceFlags {
 
 /** Network interfaces of a device, including bridges/bonds they are enslaved to (a route on br0 still runs through the port). */
 export function deviceInterfaces(snapshot: HostSnapshot, d: PciDevice): NetInterface[] {
-  const names = new Set(d.netdevs ?? []);
-  return snapshot.interfaces.filter((i) => names.has(i.name));
+  const { interfaces } = index(snapshot);
+  return [...new Set(d.netdevs ?? [])].map((n) => interfaces.get(n)).filter((i): i is NetInterface => i !== undefined);
 }
 
 export function deviceFlags(snapshot: HostSnapshot, d: PciDevice): DeviceFlags {
   const own = deviceInterfaces(snapshot, d);
   const masters = new Set(own.map((i) => i.master).filter((m): m is string => m !== undefined));
-  const related = [...own, ...snapshot.interfaces.filter((i) => masters.has(i.name))];
+  const { interfaces } = index(snapshot);
+  const related = [...own, ...[...masters].map((m) => interfaces.get(m)).filter((i): i is NetInterface => i !== undefined)];
   return {
     sriovCapable: isSriovCapable(d),
     isVf: d.physfn !== undefined,
@@ -79,7 +176,7 @@ export function deviceFlags(snapshot: HostSnapshot, d: PciDevice): DeviceFlags {
 /** The other functions of the device's IOMMU group: they go to a guest together or not at all. */
 export function groupMates(snapshot: HostSnapshot, d: PciDevice): Bdf[] {
   if (d.iommuGroup === undefined) return [];
-  return (snapshot.iommuGroups.find((g) => g.id === d.iommuGroup)?.devices ?? []).filter((b) => b !== d.bdf);
+  return (index(snapshot).groups.get(d.iommuGroup) ?? []).filter((b) => b !== d.bdf);
 }
 
 /** `vendor:device`, the form `lspci -d` and vfio-pci's `ids=` take. */
