@@ -15,6 +15,7 @@ import {
 import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
 import { checkHostfwd, stableMac } from './generate';
 import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from './model';
+import { guestNics, macKey, nicAnchor, type GuestNic } from './nics';
 import type { Span } from './shell';
 
 export interface LaunchLintOptions {
@@ -201,6 +202,27 @@ function checkMacs(c: Collector, script: LaunchScript, scriptPath: string): void
       else seen.set(lower, p);
     }
   }
+  checkImplicitMacs(c, script, fresh);
+}
+
+/** The message of an implicit-MAC finding (per file and workspace). */
+function implicitMacMessage(nic: GuestNic): string {
+  return `This NIC has no ${macKey(nic)}=, so QEMU gives it its default MAC ${nic.mac}: every VM started without a MAC gets the same one, and two such guests on one bridge or LAN collide (ARP, DHCP). Give it its own MAC.`;
+}
+
+/** NICs on a shared network relying on QEMU's default MAC; a warning when another invocation of the script gets the same. */
+function checkImplicitMacs(c: Collector, script: LaunchScript, fresh: (key: string) => string): void {
+  const perInv = script.invocations.map(guestNics);
+  perInv.forEach((nics, k) => {
+    for (const nic of nics) {
+      if (!nic.implicit || nic.shared !== true) continue;
+      const clash = perInv.some((other, j) => j !== k && other.some((n) => n.shared === true && n.mac === nic.mac));
+      const item = `${macKey(nic)}=${fresh(nic.key)}`;
+      c.add('MacImplicit', clash ? 'warning' : 'info', nicAnchor(nic), clash ? `${implicitMacMessage(nic)} Another QEMU command of this script gets ${nic.mac} too.` : implicitMacMessage(nic), [
+        { title: `Add ${item}`, edits: [appendProp(nic.option, item)], preferred: true },
+      ]);
+    }
+  });
 }
 
 function checkVhostAndModels(c: Collector, inv: QemuInvocation): void {

@@ -1,9 +1,12 @@
-import type { Finding } from '../findings';
+import type { Finding, Fix } from '../findings';
 import { LineIndex } from '../text';
 import { QemuCode } from './codes';
 import { isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { appendProp, toTextEdits, usedNames } from './edit';
+import { stableMac } from './generate';
 import { macProp } from './lint';
 import type { LaunchScript } from './model';
+import { guestNics, macKey, nicAnchor, type GuestNic } from './nics';
 import type { Span } from './shell';
 
 /** One launch script of a workspace: its name (as shown to the user), text and parsed model. */
@@ -11,50 +14,73 @@ export interface ScriptFile {
   readonly file: string;
   readonly text: string;
   readonly script: LaunchScript;
+  /** The script's path, which seeds generated MACs as in the per-file lint (default: `file`). */
+  readonly path?: string;
 }
 
 interface MacUse {
   readonly mac: string;
   readonly span: Span;
+  /** Set for a NIC without mac= that QEMU gives a default MAC. */
+  readonly implicit?: GuestNic;
 }
 
-function explicitMacs(script: LaunchScript): MacUse[] {
+/** Explicit MACs of every NIC, and the default MACs QEMU gives NICs on shared networks (tap, bridge …) without one. */
+function macUses(script: LaunchScript): MacUse[] {
   const out: MacUse[] = [];
   for (const inv of script.invocations) {
     for (const o of inv.options) {
       const p = macProp(o);
       if (p && !p.dynamic && isValidMac(p.value)) out.push({ mac: p.value.toLowerCase(), span: p.valueRange });
     }
+    // User-mode NICs are private to their VM: their default MAC collides with nobody.
+    for (const nic of guestNics(inv)) if (nic.implicit && nic.shared === true && nic.mac) out.push({ mac: nic.mac, span: nicAnchor(nic), implicit: nic });
   }
   return out;
 }
 
+function message(u: MacUse, others: readonly string[]): string {
+  const them = `${others.join(', ')} use${others.length === 1 ? 's' : ''} it too`;
+  if (u.implicit) return `This NIC has no ${macKey(u.implicit)}=, so QEMU gives it its default MAC ${u.mac}, and ${them}: their guests collide on a shared network. Give each guest its own MAC.`;
+  if (u.mac === QEMU_DEFAULT_MAC) return `${u.mac} is QEMU's default MAC and ${them}: their guests collide on a shared network. Give each guest its own MAC.`;
+  return `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`;
+}
+
 /**
  * MACs shared between launch scripts (two guests with one MAC on a network break ARP/DHCP): for each file, a
- * warning on every MAC another file also uses — QEMU's default MAC as MacQemuDefault, others as
- * MacDuplicateWorkspace. Duplicates inside one script are lintLaunchScript's job. Keys are the `file` values.
+ * warning on every MAC another file also uses — QEMU's default MACs (explicit 52:54:00:12:34:56, or the default
+ * a NIC on a shared network gets without mac=) as MacQemuDefault, others as MacDuplicateWorkspace. A NIC without
+ * mac= gets a fix that adds a generated one. Duplicates inside one script are lintLaunchScript's job. Keys are
+ * the `file` values.
  */
 export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<string, Finding[]> {
-  const uses = files.map((f) => ({ f, macs: explicitMacs(f.script) }));
+  const uses = files.map((f) => ({ f, macs: macUses(f.script) }));
   const owners = new Map<string, Set<string>>();
   for (const { f, macs } of uses) for (const u of macs) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
   const out = new Map<string, Finding[]>();
   for (const { f, macs } of uses) {
     const findings: Finding[] = [];
     let index: LineIndex | undefined;
+    let taken: Set<string> | undefined;
     for (const u of macs) {
       const others = [...owners.get(u.mac)!].filter((o) => o !== f.file);
       if (others.length === 0) continue;
       index ??= new LineIndex(f.text);
-      const isDefault = u.mac === QEMU_DEFAULT_MAC;
+      let fixes: Fix[] | undefined;
+      if (u.implicit) {
+        taken ??= usedNames(f.script).macs;
+        const mac = stableMac(f.path ?? f.file, u.implicit.key, taken);
+        taken.add(mac);
+        const item = `${macKey(u.implicit)}=${mac}`;
+        fixes = [{ title: `Add ${item}`, edits: toTextEdits(f.text, [appendProp(u.implicit.option, item)]), isPreferred: true }];
+      }
       findings.push({
         range: index.rangeOf(u.span.start, u.span.end),
         severity: 'warning',
-        code: (isDefault ? QemuCode.MacQemuDefault : QemuCode.MacDuplicateWorkspace).id,
-        message: isDefault
-          ? `${u.mac} is QEMU's default MAC and ${others.join(', ')} use${others.length === 1 ? 's' : ''} it too: their guests collide on a shared network. Give each guest its own MAC.`
-          : `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`,
+        code: (u.implicit || u.mac === QEMU_DEFAULT_MAC ? QemuCode.MacQemuDefault : QemuCode.MacDuplicateWorkspace).id,
+        message: message(u, others),
         source: 'kvmnet-qemu',
+        ...(fixes ? { fixes } : {}),
       });
     }
     out.set(f.file, findings);

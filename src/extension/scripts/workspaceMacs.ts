@@ -14,7 +14,8 @@ function mayBeScript(uri: vscode.Uri): boolean {
 }
 
 /**
- * MACs shared between the workspace's QEMU launch scripts (QEMU's default 52:54:00:12:34:56 or any explicit one):
+ * MACs shared between the workspace's QEMU launch scripts (QEMU's default 52:54:00:12:34:56, given or implied by a
+ * tap/bridge NIC without mac=, or any explicit one):
  * two guests with one MAC on a network collide. Own diagnostic collection, as the per-file linter sees one file.
  */
 export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
@@ -31,6 +32,6 @@ export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
       const script = parseLaunchScript(text);
       return script.invocations.length > 0 ? { text, script } : undefined;
     },
-    check: (files) => duplicateMacsAcrossScripts(files.map((f) => ({ file: f.file, text: f.parsed.text, script: f.parsed.script }))),
+    check: (files) => duplicateMacsAcrossScripts(files.map((f) => ({ file: f.file, path: f.uri.fsPath, text: f.parsed.text, script: f.parsed.script }))),
   });
 }

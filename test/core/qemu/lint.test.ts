@@ -106,6 +106,19 @@ const cases: Case[] = [
     fixAccepted: true,
   },
   {
+    rule: 'MacImplicit',
+    bad: `${Q} -netdev tap,id=t0,ifname=tap0,script=no,downscript=no -device virtio-net-pci,netdev=t0\n`,
+    good: `${Q} -netdev user,id=n0 -device virtio-net-pci,netdev=n0 -nic user -net nic -net user\n`,
+    fixAccepted: true,
+  },
+  { rule: 'MacImplicit', bad: `${Q} -nic tap,ifname=tap1,script=no,downscript=no\n`, good: `${Q} -nic tap,ifname=tap1,script=no,downscript=no,mac=52:54:00:aa:00:01\n`, fixAccepted: true },
+  {
+    rule: 'MacImplicit',
+    bad: `${Q} -net nic,model=virtio -net tap,ifname=tap2,script=no,downscript=no\n`,
+    good: `${Q} -net nic,model=virtio,macaddr=52:54:00:aa:00:02 -net tap,ifname=tap2,script=no,downscript=no\n`,
+    fixAccepted: true,
+  },
+  {
     // Not run: vhost=on aborts QEMU on machines without /dev/vhost-net (these test machines).
     rule: 'VhostNonVirtio',
     bad: `${Q} -netdev tap,id=t0,ifname=tap0,script=no,downscript=no,vhost=on -device e1000,netdev=t0\n`,

@@ -1,9 +1,14 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
 import { QemuCode } from '../../../src/core/qemu/codes';
 import { lintLaunchScript } from '../../../src/core/qemu/lint';
 import { parseLaunchScript } from '../../../src/core/qemu/model';
 import { duplicateMacsAcrossScripts } from '../../../src/core/qemu/workspace';
+import { applyEdits } from '../../../src/core/text';
+import { createNetns, requireQemu, runScriptChecked } from './qemuOracle';
 
 const Q = 'qemu-system-x86_64';
 const file = (name: string, text: string) => ({ file: name, text, script: parseLaunchScript(text) });
@@ -57,4 +62,51 @@ test('must not: distinct MACs, duplicates within one script only, dynamic and ma
 test('files without QEMU invocations or with shell errors give no findings and no exception', () => {
   const r = duplicateMacsAcrossScripts([file('a.sh', 'echo hi\n'), file('b.sh', 'if then ((( "\n'), file('c.sh', '')]);
   assert.deepEqual([...r.values()].flat(), []);
+});
+
+const implicitTap = (tap: string): string => `#!/bin/sh\nexec ${Q} -m 256 \\\n  -netdev tap,id=n0,ifname=${tap},script=no,downscript=no -device virtio-net-pci,netdev=n0\n`;
+
+test('two scripts whose tap NICs have no mac= both get the default MAC: MacQemuDefault in each, with a fix adding a MAC', () => {
+  const a = implicitTap('tap0');
+  const r = duplicateMacsAcrossScripts([
+    { ...file('a.sh', a), path: '/vm/a.sh' },
+    file('b.sh', implicitTap('tap1')),
+    file('c.sh', nic('52:54:00:12:34:56')),
+  ]);
+  for (const f of ['a.sh', 'b.sh', 'c.sh']) assert.deepEqual(codes(r, f), [QemuCode.MacQemuDefault.id], f);
+  const f = r.get('a.sh')![0]!;
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /no mac=.*52:54:00:12:34:56.*b\.sh, c\.sh/);
+  const line = a.split('\n')[f.range.start.line]!;
+  assert.equal(line.slice(f.range.start.character, f.range.end.character), 'virtio-net-pci');
+  const fixed = applyEdits(a, f.fixes![0]!.edits);
+  assert.match(fixed, /-device virtio-net-pci,netdev=n0,mac=52:54:00(:[0-9a-f]{2}){3}\n$/);
+  const after = duplicateMacsAcrossScripts([file('a.sh', fixed), file('b.sh', implicitTap('tap1'))]);
+  assert.deepEqual([...after.values()].flat(), [], 'one default-MAC script left: nothing to collide with');
+});
+
+test('must not: default MACs of user-mode NICs (private), one implicit tap NIC against explicit other MACs', () => {
+  const user = `${Q} -netdev user,id=n0 -device virtio-net-pci,netdev=n0 -nic user -net nic -net user\n`;
+  const r = duplicateMacsAcrossScripts([file('a.sh', user), file('b.sh', user), file('c.sh', implicitTap('tap0')), file('d.sh', nic('52:54:00:aa:bb:cc'))]);
+  assert.deepEqual([...r.values()].flat(), []);
+});
+
+describe('the workspace fix for a default MAC passes the QEMU parse check', () => {
+  let ns: ReturnType<typeof createNetns>;
+  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-ws-'));
+  before(() => {
+    requireQemu();
+    ns = createNetns('ws');
+  });
+  after(() => {
+    ns?.delete();
+    rmSync(work, { recursive: true, force: true });
+  });
+  test('tap NIC with the generated MAC', () => {
+    const a = implicitTap('tap0');
+    const f = duplicateMacsAcrossScripts([file('a.sh', a), file('b.sh', implicitTap('tap1'))]).get('a.sh')![0]!;
+    const fixed = applyEdits(a, f.fixes![0]!.edits);
+    const res = runScriptChecked(fixed, ns.name, work);
+    assert.ok(res.ok, `QEMU rejected:\n${fixed}\n${res.stderr}`);
+  });
 });
