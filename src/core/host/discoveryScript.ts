@@ -114,7 +114,9 @@ if [ -z "$R" ]; then
     fi
   done
   if command -v virsh >/dev/null 2>&1; then q=$(virsh --version 2>/dev/null </dev/null) && sys libvirt "$q"; fi
-  [ -S /run/libvirt/libvirt-sock ] || [ -S /var/run/libvirt/libvirt-sock ] && sys libvirt-socket 1
+  # libvirtd's socket, or virtqemud's when the host runs libvirt's modular daemons; 0 = looked, none there.
+  q=0; for s in /run/libvirt/libvirt-sock /var/run/libvirt/libvirt-sock /run/libvirt/virtqemud-sock; do [ -S "$s" ] && q=1; done
+  sys libvirt-socket "$q"
   if command -v dmesg >/dev/null 2>&1; then
     dmesg 2>/dev/null | grep -iE 'kvm|dmar|iommu|amd-vi|vfio|remapping' 2>/dev/null | tail -n 80 | while IFS= read -r l; do sys log "$l"; done
   fi

@@ -79,7 +79,7 @@ export interface SystemFacts {
   readonly kernelLog?: readonly string[];
   readonly qemuVersion?: string;
   readonly libvirtVersion?: string;
-  /** A libvirt daemon socket exists (/run/libvirt/libvirt-sock). */
+  /** A libvirt daemon socket exists (libvirtd's /run/libvirt/libvirt-sock or virtqemud's); false: looked, none. */
   readonly libvirtSocket?: boolean;
   readonly isRoot?: boolean;
   readonly sudoNonInteractive?: boolean;

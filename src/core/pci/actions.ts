@@ -1,4 +1,4 @@
-import { parseBdf, type Bdf, type HostSnapshot, type PciDevice } from '../host/model';
+import { parseBdf, type Bdf, type HostSnapshot, type PciDevice, type SystemFacts } from '../host/model';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';
 
@@ -121,17 +121,37 @@ export function planRestoreDriver(snapshot: HostSnapshot, bdf: string): ActionPl
   return { title: `Give ${d.bdf} back to its native driver`, steps, warnings: [] };
 }
 
-/** libvirt's equivalent: `virsh nodedev-detach pci_DDDD_BB_DD_F` (and reattach). */
+/**
+ * Why libvirt's node-device actions cannot run on this host, or undefined when they can: the plan runs
+ * `virsh` there, and virsh needs a daemon to talk to (libvirt-clients alone has no socket).
+ */
+export function libvirtUnavailable(system: SystemFacts): string | undefined {
+  if (system.libvirtVersion === undefined) return 'virsh was not found on this host (Debian package libvirt-clients)';
+  if (system.libvirtSocket !== true) return 'no libvirt daemon socket on this host (/run/libvirt/libvirt-sock or virtqemud-sock): start libvirtd or virtqemud';
+  return undefined;
+}
+
+/** The nodedev-detach/reattach actions are offered only where libvirt runs. */
+export function libvirtOnHost(snapshot: HostSnapshot): boolean {
+  return libvirtUnavailable(snapshot.system) === undefined;
+}
+
+/**
+ * libvirt's equivalent of bind/restore: `virsh nodedev-detach pci_DDDD_BB_DD_F` (and reattach). Detach first
+ * loads vfio-pci: libvirt refuses with "VFIO device assignment is currently not supported on this system"
+ * while /dev/vfio/vfio is missing, and does not load the module itself (seen with libvirt 9.0).
+ */
 export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 'reattach'): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
   if (op === 'detach') refuseUplink(snapshot, d, 'detach it from the host');
-  if (snapshot.system.libvirtVersion === undefined && snapshot.system.libvirtSocket !== true) {
-    throw new ActionRefused('libvirt (virsh) was not found on this host');
-  }
+  const unavailable = libvirtUnavailable(snapshot.system);
+  if (unavailable) throw new ActionRefused(unavailable);
   const name = `pci_${d.bdf.replace(/[:.]/g, '_')}`;
+  const p = { isRoot: snapshot.system.isRoot };
+  const virsh = run(p, ['virsh', '-c', 'qemu:///system', `nodedev-${op}`, name]);
   return {
     title: `virsh nodedev-${op} ${name}`,
-    steps: [run({ isRoot: snapshot.system.isRoot }, ['virsh', '-c', 'qemu:///system', `nodedev-${op}`, name])],
+    steps: op === 'detach' ? [run(p, ['modprobe', 'vfio-pci']), virsh] : [virsh],
     warnings: op === 'detach' ? groupWarnings(snapshot, d) : [],
   };
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { discover, DiscoveryError, sshArgs } from '../../../src/core/host/discover';
@@ -44,6 +44,9 @@ test('this machine, locally: every PCI function of /sys with its ids and driver,
   for (const r of routes) assert.ok(s.system.defaultRouteInterfaces?.includes(r), r);
   for (const r of routes) assert.equal(s.interfaces.find((i) => i.name === r)?.carriesDefaultRoute, true);
   for (const node of ['/dev/kvm', '/dev/vhost-net', '/dev/net/tun']) assert.equal(s.system.devNodes?.[node], existsSync(node), node);
+  // libvirt: a daemon socket is looked for and reported either way (nodedev actions need one).
+  const isSocket = (p: string) => existsSync(p) && statSync(p).isSocket();
+  assert.equal(s.system.libvirtSocket, ['/run/libvirt/libvirt-sock', '/var/run/libvirt/libvirt-sock', '/run/libvirt/virtqemud-sock'].some(isSocket));
 });
 
 test('ssh arguments: fixed safety options, user options validated, destination after --', () => {

@@ -16,12 +16,26 @@ const DEBS = ['dropbear-bin', 'libtomcrypt1', 'libtommath1'];
 /** Loaded at boot; vfio-pci is left to the bind action's `modprobe vfio-pci` (modules.dep is in the image). */
 const BOOT_MODULES = ['virtio_pci', 'virtio_net', 'nvme'];
 const ON_DEMAND_MODULES = ['vfio-pci'];
+/** The host's root file system over 9p, made writable in the guest by an overlay on tmpfs. */
+const HOST_ROOT_MODULES = ['9pnet_virtio', '9p', 'overlay'];
 export const LAB_PF = '0000:00:01.0';
+
+export interface LabVmOptions {
+  /**
+   * Log ssh sessions into this machine's own Debian userland (its root file system shared read-only over
+   * 9p, writable through a tmpfs overlay, chrooted into) on the VM's kernel: the machine's installed tools
+   * (virsh, libvirtd, lspci, ip) then run against the VM's real sysfs, IOMMU groups and VFs.
+   */
+  readonly hostRoot?: boolean;
+  readonly memoryMiB?: number;
+}
 
 export interface LabVm {
   readonly port: number;
   readonly hostSpec: string;
   readonly clientOptions: string[];
+  /** Runs one command line in the guest over ssh (test setup and sysfs checks, not the code under test). */
+  exec(command: string, timeoutMs?: number): { status: number | null; output: string };
   stop(): void;
 }
 
@@ -64,7 +78,35 @@ function moduleOrder(kernelDir: string, version: string, names: string[]): strin
   return out;
 }
 
-function initScript(version: string, modules: string[]): string {
+/** Guest path the session shell chroots into (hostRoot); the initramfs keeps its own busybox userland. */
+const HOST_ROOT = '/hostroot';
+
+/**
+ * Mounts this machine's root (9p, read-only) under an overlay with a tmpfs upper layer, gives it the
+ * guest's /proc, /sys, /dev and fresh /run, /tmp, and the guest kernel's modules (modprobe vfio-pci must
+ * find them). Sessions chroot into it through root's login shell; SSH_CONNECTION passes through.
+ */
+function hostRootScript(version: string): string {
+  return `mkdir -p /lower /ovl ${HOST_ROOT}
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=524288 hostroot /lower || echo "mount 9p hostroot failed"
+mount -t tmpfs -o size=60% tmpfs /ovl && mkdir -p /ovl/upper /ovl/work
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work ${HOST_ROOT} || echo "mount overlay failed"
+for d in proc sys dev dev/pts; do mkdir -p ${HOST_ROOT}/$d; mount --bind /$d ${HOST_ROOT}/$d; done
+for d in run tmp; do mount -t tmpfs tmpfs ${HOST_ROOT}/$d; done
+mkdir -p ${HOST_ROOT}/lib/modules && cp -a /lib/modules/${version} ${HOST_ROOT}/lib/modules/
+echo labvm > ${HOST_ROOT}/etc/hostname
+cat > /bin/hostsh <<'EOS'
+#!/bin/busybox sh
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+exec /bin/busybox chroot ${HOST_ROOT} /bin/sh "$@"
+EOS
+chmod 755 /bin/hostsh
+echo /bin/hostsh >> /etc/shells
+sed -i 's,:/bin/sh$,:/bin/hostsh,' /etc/passwd
+`;
+}
+
+function initScript(version: string, modules: string[], hostRoot: boolean): string {
   return `#!/bin/busybox sh
 /bin/busybox mkdir -p /proc /sys /dev /tmp /run /var/run /usr/bin /usr/sbin /sbin
 /bin/busybox --install -s
@@ -79,20 +121,20 @@ for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 0.2
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
-dropbear -R -E -p 22
+${hostRoot ? hostRootScript(version) : ''}dropbear -R -E -p 22
 echo KVMNET-LAB-READY
 while :; do sleep 3600; done
 `;
 }
 
-function buildInitrd(work: string, publicKey: string): { kernel: string; initrd: string } {
+function buildInitrd(work: string, publicKey: string, hostRoot: boolean): { kernel: string; initrd: string } {
   const d = debs();
   const kernelDir = extracted(debianKernelDeb(path.join(CACHE, 'debs'), 'amd64'), 'kernel');
   const version = readdirSync(path.join(kernelDir, 'lib/modules'))[0]!;
   if (!existsSync(path.join(kernelDir, 'lib/modules', version, 'modules.dep'))) run(which('depmod', 'kmod'), ['-b', kernelDir, version]);
   const root = path.join(work, 'root');
   const modRoot = path.join(kernelDir, 'lib/modules', version);
-  const boot = moduleOrder(kernelDir, version, BOOT_MODULES);
+  const boot = moduleOrder(kernelDir, version, hostRoot ? [...BOOT_MODULES, ...HOST_ROOT_MODULES] : BOOT_MODULES);
   const all = [...new Set([...boot, ...moduleOrder(kernelDir, version, ON_DEMAND_MODULES)])];
   for (const abs of all) {
     const rel = path.relative(modRoot, abs);
@@ -121,7 +163,7 @@ function buildInitrd(work: string, publicKey: string): { kernel: string; initrd:
   writeFileSync(path.join(root, 'etc/shells'), '/bin/sh\n');
   mkdirSync(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
   writeFileSync(path.join(root, 'root/.ssh/authorized_keys'), publicKey, { mode: 0o600 });
-  writeFileSync(path.join(root, 'init'), initScript(version, boot.map((m) => path.relative(modRoot, m))));
+  writeFileSync(path.join(root, 'init'), initScript(version, boot.map((m) => path.relative(modRoot, m)), hostRoot));
   chmodSync(path.join(root, 'init'), 0o755);
   which('cpio', 'cpio');
   const initrd = path.join(work, 'initrd.gz');
@@ -137,20 +179,21 @@ async function waitFor(cond: () => boolean, what: string, timeoutMs: number, det
   }
 }
 
-export async function startLabVm(): Promise<LabVm> {
+export async function startLabVm(options: LabVmOptions = {}): Promise<LabVm> {
+  const hostRoot = options.hostRoot === true;
   const qemu = which('qemu-system-x86_64', 'qemu-system-x86');
   assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
   const keygen = which('ssh-keygen', 'openssh-client');
   const ssh = which('ssh', 'openssh-client');
   const work = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-labvm-'));
   run(keygen, ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(work, 'key')]);
-  const { kernel, initrd } = buildInitrd(work, readFileSync(path.join(work, 'key.pub'), 'utf8'));
+  const { kernel, initrd } = buildInitrd(work, readFileSync(path.join(work, 'key.pub'), 'utf8'), hostRoot);
   const port = await freePort();
   const serial = path.join(work, 'serial.log');
   const child: ChildProcess = spawn(
     qemu,
     [
-      '-M', 'q35,kernel-irqchip=split', '-m', '512', '-nodefaults', '-display', 'none', '-no-reboot',
+      '-M', 'q35,kernel-irqchip=split', '-m', String(options.memoryMiB ?? 512), '-nodefaults', '-display', 'none', '-no-reboot',
       '-serial', `file:${serial}`, '-kernel', kernel, '-initrd', initrd,
       '-append', 'console=ttyS0 quiet intel_iommu=on no_timer_check panic=1',
       '-device', 'intel-iommu,intremap=on',
@@ -158,26 +201,30 @@ export async function startLabVm(): Promise<LabVm> {
       '-device', 'nvme,serial=deadbeef,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,max_ioqpairs=10,msix_qsize=8',
       '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`,
       '-device', 'virtio-net-pci,netdev=n0',
+      ...(hostRoot ? ['-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap'] : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let qemuErr = '';
   child.stderr?.on('data', (b: Buffer) => (qemuErr += b.toString()));
   const log = () => `${existsSync(serial) ? readFileSync(serial, 'utf8').slice(-3000) : ''}\n${qemuErr}`;
+  const clientOptions = [`IdentityFile=${path.join(work, 'key')}`, 'IdentitiesOnly=yes', 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'];
+  const exec = (command: string, timeoutMs = 120_000) => {
+    const sshArgs = ['-T', '-p', String(port), ...clientOptions.flatMap((o) => ['-o', o]), '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@127.0.0.1', command];
+    const r = spawnSync(ssh, sshArgs, { encoding: 'utf8', timeout: timeoutMs });
+    return { status: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? r.error.message : ''}` };
+  };
   const stop = () => {
     child.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   };
-  const clientOptions = [`IdentityFile=${path.join(work, 'key')}`, 'IdentitiesOnly=yes', 'StrictHostKeyChecking=no', 'UserKnownHostsFile=/dev/null', 'LogLevel=ERROR'];
   try {
     await waitFor(() => child.exitCode !== null || (existsSync(serial) && readFileSync(serial, 'utf8').includes('KVMNET-LAB-READY')), 'boot', 180_000, log);
     assert.equal(child.exitCode, null, `qemu exited: ${log()}`);
-    const probe = () =>
-      spawnSync(ssh, ['-T', '-p', String(port), ...clientOptions.flatMap((o) => ['-o', o]), '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=5', 'root@127.0.0.1', 'true'], { timeout: 15_000 }).status === 0;
-    await waitFor(probe, 'ssh login', 60_000, log);
+    await waitFor(() => exec('true', 15_000).status === 0, 'ssh login', 60_000, log);
   } catch (e) {
     stop();
     throw e;
   }
-  return { port, hostSpec: `ssh://root@127.0.0.1:${port}`, clientOptions, stop };
+  return { port, hostSpec: `ssh://root@127.0.0.1:${port}`, clientOptions, exec, stop };
 }

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { demoSnapshot } from '../../../src/core/host/demo';
 import type { HostSnapshot } from '../../../src/core/host/model';
-import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, WRITE_PROGRAM } from '../../../src/core/pci/actions';
+import { ActionRefused, libvirtOnHost, libvirtUnavailable, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, WRITE_PROGRAM } from '../../../src/core/pci/actions';
 
 const demo = demoSnapshot();
 const asUser = (s: HostSnapshot): HostSnapshot => ({ ...s, system: { ...s.system, isRoot: false } });
@@ -33,7 +33,29 @@ test('sudo -n when discovery did not run as root', () => {
   const plan = planSetNumVfs(asUser(demo), '0000:3b:00.1', 2);
   assert.deepEqual(plan.steps[0]!.argv.slice(0, 3), ['sudo', '-n', 'sh']);
   assert.match(plan.steps[0]!.display, /^sudo sh -c/);
-  assert.deepEqual(planNodedev(asUser(demo), '0000:3b:02.0', 'detach').steps[0]!.argv, ['sudo', '-n', 'virsh', '-c', 'qemu:///system', 'nodedev-detach', 'pci_0000_3b_02_0']);
+  assert.deepEqual(planNodedev(asUser(demo), '0000:3b:02.0', 'detach').steps.map((s) => s.argv), [
+    ['sudo', '-n', 'modprobe', 'vfio-pci'],
+    ['sudo', '-n', 'virsh', '-c', 'qemu:///system', 'nodedev-detach', 'pci_0000_3b_02_0'],
+  ]);
+});
+
+test('virsh nodedev-detach/reattach: vfio-pci loaded first (libvirt does not), offered only where virsh and a daemon socket are', () => {
+  const detach = planNodedev(demo, '0000:3b:02.0', 'detach');
+  assert.equal(detach.title, 'virsh nodedev-detach pci_0000_3b_02_0');
+  assert.deepEqual(detach.steps.map((s) => s.display), ['modprobe vfio-pci', 'virsh -c qemu:///system nodedev-detach pci_0000_3b_02_0']);
+  assert.deepEqual(planNodedev(demo, '0000:3b:02.2', 'reattach').steps.map((s) => s.display), ['virsh -c qemu:///system nodedev-reattach pci_0000_3b_02_2']);
+  assert.equal(libvirtOnHost(demo), true);
+  assert.equal(libvirtUnavailable(demo.system), undefined);
+  const without = (system: Partial<HostSnapshot['system']>): HostSnapshot => ({ ...demo, system: { ...demo.system, ...system } });
+  for (const [s, why] of [
+    [without({ libvirtVersion: undefined }), /virsh was not found.*libvirt-clients/],
+    [without({ libvirtSocket: false }), /no libvirt daemon socket/],
+    [without({ libvirtSocket: undefined }), /no libvirt daemon socket/],
+  ] as const) {
+    assert.equal(libvirtOnHost(s), false);
+    assert.throws(() => planNodedev(s, '0000:3b:02.0', 'detach'), (e) => e instanceof ActionRefused && why.test(e.message));
+    assert.throws(() => planNodedev(s, '0000:3b:02.0', 'reattach'), ActionRefused);
+  }
 });
 
 test('bind to vfio-pci: override, unbind, probe; restore reverses it', () => {

@@ -1,0 +1,103 @@
+/**
+ * "Detach from Host (virsh nodedev-detach)" / "Reattach" against a real libvirt daemon: the SR-IOV lab VM
+ * with this machine's own Debian userland (root file system over 9p, chrooted into by every ssh session,
+ * see labVm.ts hostRoot) runs this machine's libvirtd on the VM's kernel, so virsh acts on real sysfs,
+ * real IOMMU groups and real VFs. VFs come from the extension's Set number of VFs plan, and the nodedev
+ * plans run through runPlan over ssh, as the editor runs them.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
+import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
+import type { HostSnapshot } from '../../../src/core/host/model';
+import { runPlan } from '../../../src/core/host/runPlan';
+import { ActionRefused, libvirtOnHost, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
+import { LAB_PF, startLabVm, type LabVm } from './labVm';
+import { requireTool } from './sshd';
+
+const VF = '0000:00:01.2';
+let vm: LabVm;
+let spec: HostSpec;
+let opts: DiscoveryOptions;
+before(async () => {
+  // The guest runs this machine's binaries: without them there is nothing to test, and that is a failure.
+  requireTool('/usr/sbin/libvirtd', 'libvirt-daemon-system');
+  requireTool('/usr/bin/virsh', 'libvirt-clients');
+  requireTool('/usr/sbin/nvme', 'nvme-cli');
+  vm = await startLabVm({ hostRoot: true, memoryMiB: 1024 });
+  spec = parseHostSpec(vm.hostSpec);
+  opts = { sshOptions: vm.clientOptions, connectTimeoutSeconds: 10, runTimeoutSeconds: 120 };
+});
+after(() => vm?.stop());
+
+const dev = (s: HostSnapshot, bdf: string) => s.devices.find((d) => d.bdf === bdf);
+
+async function apply(plan: ActionPlan): Promise<HostSnapshot> {
+  const r = await runPlan(spec, plan, opts);
+  assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
+  return discover(spec, opts);
+}
+
+/**
+ * QEMU's NVMe VFs are secondary controllers that start offline: nvme probes them and drops them ("Device
+ * not ready"). Give the VF queue and interrupt resources, bring it online (NVMe Virtualization Management,
+ * nvme-cli) and probe it again, so it really lives on nvme and "back on nvme" after reattach means something.
+ */
+function onlineNvmeVf(vf: string, secondaryController: number): void {
+  const script = `set -e
+for i in $(seq 50); do [ -e /sys/bus/pci/devices/${vf}/driver ] || break; sleep 0.2; done
+pf=/dev/$(ls /sys/bus/pci/devices/${LAB_PF}/nvme)
+nvme virt-mgmt "$pf" -c ${secondaryController} -r 0 -a 8 -n 2 >/dev/null
+nvme virt-mgmt "$pf" -c ${secondaryController} -r 1 -a 8 -n 1 >/dev/null
+nvme virt-mgmt "$pf" -c ${secondaryController} -a 9 >/dev/null
+echo ${vf} > /sys/bus/pci/drivers_probe
+for i in $(seq 50); do [ "$(cat /sys/bus/pci/devices/${vf}/nvme/*/state 2>/dev/null)" = live ] && exit 0; sleep 0.2; done
+exit 1`;
+  const r = vm.exec(script);
+  assert.equal(r.status, 0, `bringing ${vf} online on nvme: ${r.output}`);
+}
+
+/** The kernel's own word on the binding (not discovery's): the driver symlink's target. */
+function sysfsDriver(bdf: string): string {
+  const r = vm.exec(`readlink /sys/bus/pci/devices/${bdf}/driver || true`);
+  assert.equal(r.status, 0, r.output);
+  return r.output.trim().split('/').pop() ?? '';
+}
+
+test('virsh without a running daemon: discovery says so and the nodedev actions are not offered', async () => {
+  const s = await discover(spec, opts);
+  assert.deepEqual(s.warnings, []);
+  assert.match(s.system.libvirtVersion ?? '', /^\d+\.\d+/, 'virsh --version from the Debian userland');
+  assert.equal(s.system.libvirtSocket, false);
+  assert.equal(libvirtOnHost(s), false);
+  assert.throws(() => planNodedev(s, LAB_PF, 'detach'), (e) => e instanceof ActionRefused && /no libvirt daemon socket/.test(e.message));
+});
+
+test('with libvirtd: nodedev-detach puts a VF on vfio-pci, nodedev-reattach gives it back to nvme', async () => {
+  // VFs first: without udevd in the guest, libvirt's node-device driver only knows devices present at its start.
+  let s = await apply(planSetNumVfs(await discover(spec, opts), LAB_PF, 2));
+  assert.deepEqual(dev(s, LAB_PF)?.virtfns, ['0000:00:01.1', VF]);
+  onlineNvmeVf(VF, 2); // VF 2 is secondary controller 2 (nvme list-secondary)
+  const started = vm.exec('setsid /usr/sbin/libvirtd -d && virsh -c qemu:///system nodedev-list --cap pci');
+  assert.equal(started.status, 0, `libvirtd: ${started.output}`);
+  assert.match(started.output, /^pci_0000_00_01_2$/m, 'libvirt sees the VF');
+
+  s = await discover(spec, opts);
+  assert.equal(s.system.libvirtSocket, true);
+  assert.ok(libvirtOnHost(s), 'libvirt is on the host now');
+  assert.throws(() => planNodedev(s, '0000:00:02.0', 'detach'), /ssh session/, 'the NIC carrying the session is never detached');
+  assert.equal(sysfsDriver(VF), 'nvme');
+
+  const detach = planNodedev(s, VF, 'detach');
+  assert.deepEqual(detach.steps.map((st) => st.display), ['modprobe vfio-pci', 'virsh -c qemu:///system nodedev-detach pci_0000_00_01_2']);
+  s = await apply(detach);
+  assert.equal(sysfsDriver(VF), 'vfio-pci');
+  assert.equal(dev(s, VF)?.driver, 'vfio-pci', 'discovery agrees');
+  const group = dev(s, VF)?.iommuGroup;
+  assert.ok(group !== undefined && vm.exec(`test -c /dev/vfio/${group}`).status === 0, `/dev/vfio/${group} exists: the group is ready for QEMU`);
+
+  s = await apply(planNodedev(s, VF, 'reattach'));
+  assert.equal(sysfsDriver(VF), 'nvme');
+  assert.equal(dev(s, VF)?.driver, 'nvme', 'libvirt reprobed the native driver');
+  assert.equal(dev(s, VF)?.driverOverride, undefined, 'libvirt cleared its driver_override');
+});
