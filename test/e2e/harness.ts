@@ -8,6 +8,8 @@
  *   test('...', async () => { await ed.openFile('bad.xml'); await ed.waitForSquiggle('error'); ... });
  *
  * Helpers: openFile, editorText/typeText/insertText/goToLine/save, runCommand/paletteCommands,
+ * startCommand/answerQuickInput/quickPickRows (commands that ask), codeLensTitles/clickCodeLens,
+ * notificationAction,
  * notifications/waitForNotification/statusBarTexts, waitForSquiggle/readDiagnostics/waitForDiagnostic/quickFix,
  * openViewContainer/view/treeItems/treeItem/expandTreeItem/contextMenu/contextMenuTitles/inlineAction/
  * viewTitleAction, clipboardText/waitForClipboard, updateSettings, extensionLog/waitForExtensionLog,
@@ -328,6 +330,64 @@ export class Editor {
     await row.first().waitFor();
     await row.first().click();
     await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Starts a palette command whose own quick picks/input boxes follow at once (runCommand waits for the palette
+   * to close, which such a command keeps open): picks the row with exactly that title and presses Enter.
+   */
+  async startCommand(title: string): Promise<void> {
+    await this.quickInput('F1', title, '>');
+    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({
+      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+    });
+    await row.first().waitFor();
+    await row.first().click();
+  }
+
+  /**
+   * Waits for the quick pick / input box whose title matches, optionally fills its input (a quick pick filters
+   * on it), and accepts with Enter (the first matching row of a quick pick).
+   */
+  async answerQuickInput(title: RegExp | string, text?: string): Promise<void> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    if (text !== undefined) await input.fill(text);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** The rows a quick pick with this title offers (labels and descriptions as shown). */
+  async quickPickRows(title: RegExp | string): Promise<string[]> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    return (await rows.allInnerTexts()).map(normalizeSpace);
+  }
+
+  /** The titles of the code lenses the active editor shows (waits until there is at least one). */
+  async codeLensTitles(): Promise<string[]> {
+    const links = this.page.locator('.editor-group-container.active .monaco-editor .codelens-decoration a');
+    await links.first().waitFor();
+    return (await links.allInnerTexts()).map(normalizeSpace);
+  }
+
+  /** Clicks a code lens of the active editor by its title; `nth` picks among lenses with the same title. */
+  async clickCodeLens(title: string | RegExp, nth = 0): Promise<void> {
+    const link = this.page
+      .locator('.editor-group-container.active .monaco-editor .codelens-decoration a')
+      .filter({ hasText: typeof title === 'string' ? new RegExp(`^${escapeRegExp(title)}$`) : title })
+      .nth(nth);
+    await link.waitFor();
+    await link.click();
+  }
+
+  /** Clicks a button (e.g. "Insert…") of the notification toast whose message matches. */
+  async notificationAction(match: RegExp | string, button: string): Promise<void> {
+    const toast = this.page.locator('.notification-toast', {
+      has: this.page.locator('.notification-list-item-message', { hasText: match }),
+    }).first();
+    await toast.waitFor();
+    await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).first().click();
   }
 
   /** The commands the palette offers for a filter text (titles as shown). */

@@ -104,7 +104,25 @@ function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<vo
   };
 }
 
-async function prepare(uri: unknown, index: unknown): Promise<{ doc: vscode.TextDocument; script: LaunchScript; inv: number } | undefined> {
+/** What a command does when the file has no QEMU invocation yet. */
+type Absent = 'template' | 'offer';
+
+/** Only blank lines and comments (a shebang is one): a script being started, where a template needs no asking. */
+function isBlankScript(text: string): boolean {
+  return text.split(/\r?\n/).every((l) => /^\s*(?:#.*)?$/.test(l));
+}
+
+const TEMPLATE_ACTION = 'Insert Launch-Script Template…';
+/** Passed as the invocation index when the user already accepted the template (so it is not asked twice). */
+const TEMPLATE_ACCEPTED = 'template-accepted';
+
+/**
+ * The document, its parsed script and the invocation a command edits. Without an invocation, the adding commands
+ * (`absent: 'template'`) write a launch-script template around their device; a blank script gets it at once, any
+ * other shell file is asked first since the template is appended to it. The other commands (`'offer'`) have
+ * nothing to act on: they offer the template through "Add network device…".
+ */
+async function prepare(uri: unknown, index: unknown, absent: Absent): Promise<{ doc: vscode.TextDocument; script: LaunchScript; inv: number } | undefined> {
   const doc = await targetDocument(uri);
   if (!doc) return undefined;
   if (tooBig(doc)) {
@@ -112,6 +130,21 @@ async function prepare(uri: unknown, index: unknown): Promise<{ doc: vscode.Text
     return undefined;
   }
   const script = parseLaunchScript(doc.getText());
+  if (script.invocations.length === 0) {
+    if (absent === 'offer') {
+      const choice = await vscode.window.showInformationMessage('KVM Networking: this file has no QEMU command.', TEMPLATE_ACTION);
+      if (choice === TEMPLATE_ACTION) await vscode.commands.executeCommand(ScriptCommands.addNetworkDevice, doc.uri, TEMPLATE_ACCEPTED);
+      return undefined;
+    }
+    if (index !== TEMPLATE_ACCEPTED && !isBlankScript(doc.getText())) {
+      const choice = await vscode.window.showInformationMessage(
+        'KVM Networking: this file has no QEMU command. Append a launch-script template with the new device?',
+        TEMPLATE_ACTION,
+      );
+      if (choice !== TEMPLATE_ACTION) return undefined;
+    }
+    return { doc, script, inv: 0 };
+  }
   const inv = await targetInvocation(doc, script, index);
   return inv === undefined ? undefined : { doc, script, inv };
 }
@@ -128,7 +161,7 @@ function userBackendIds(inv: QemuInvocation | undefined): string[] {
 
 /** The invocation to edit and one of its network devices, chosen by the user; undefined when cancelled or none. */
 async function pickNetworkDevice(uri: unknown, index: unknown, title: string) {
-  const t = await prepare(uri, index);
+  const t = await prepare(uri, index, 'offer');
   if (!t) return undefined;
   const invocation = t.script.invocations[t.inv];
   const devices = invocation ? listNetworkDevices(invocation) : [];
@@ -144,7 +177,7 @@ function registerCommands(log: Log): vscode.Disposable[] {
   const c = ScriptCommands;
   return [
     vscode.commands.registerCommand(c.addNetworkDevice, guarded(log, 'Add network device', async (uri, index) => {
-      const t = await prepare(uri, index);
+      const t = await prepare(uri, index, 'template');
       if (!t) return;
       const spec = await askNetworkSpec();
       if (!spec) return;
@@ -175,7 +208,7 @@ function registerCommands(log: Log): vscode.Disposable[] {
       await applyScriptEdit(doc, convertLegacyNet(doc.getText()), log, 'no convertible -net nic / -net backend pair in this script.');
     })),
     vscode.commands.registerCommand(c.addPortForward, guarded(log, 'Add port forward', async (uri, index) => {
-      const t = await prepare(uri, index);
+      const t = await prepare(uri, index, 'offer');
       if (!t) return;
       const ids = userBackendIds(t.script.invocations[t.inv]);
       let netdevId: string | undefined;
@@ -191,7 +224,7 @@ function registerCommands(log: Log): vscode.Disposable[] {
     })),
     vscode.commands.registerCommand(c.addPciPassthrough, guarded(log, 'Add PCI passthrough', async (arg, index) => {
       const fromExplorer = bdfArgument(arg);
-      const t = await prepare(arg instanceof vscode.Uri ? arg : undefined, index);
+      const t = await prepare(arg instanceof vscode.Uri ? arg : undefined, index, 'template');
       if (!t) return;
       const bdf = fromExplorer ?? (await askBdf());
       if (!bdf) return;
@@ -215,6 +248,11 @@ class InvocationLenses implements vscode.CodeLensProvider {
     const text = doc.getText();
     const script = parseLaunchScript(text);
     const lenses: vscode.CodeLens[] = [];
+    // A shell script just being started (nothing but comments): the template, one click away.
+    if (script.invocations.length === 0 && isBlankScript(text)) {
+      const top = new vscode.Range(0, 0, 0, 0);
+      return [new vscode.CodeLens(top, { title: 'Insert QEMU launch-script template…', command: ScriptCommands.addNetworkDevice, arguments: [doc.uri] })];
+    }
     script.invocations.forEach((inv, i) => {
       const range = toVsRange({ start: doc.positionAt(inv.program.start), end: doc.positionAt(inv.program.end) });
       const args = [doc.uri, i];
