@@ -22,6 +22,16 @@ test('element names allowed at the cursor', () => {
   assert.equal(text.slice(source.replace.start, source.replace.end), 'so');
 });
 
+test('without a schema set, the table\'s cardinality and choice: no second <mac>, no <address> after <interface>s in <forward>', () => {
+  const nic = labels(domain("    <interface type='bridge'>\n      <source bridge='br0'/>\n      <mac address='52:54:00:aa:bb:cc'/>\n      <|\n    </interface>"));
+  assert.ok(!nic.includes('mac') && !nic.includes('source') && nic.includes('model'), nic.join());
+  assert.deepEqual(labels(domain("    <interface type='network'/>\n    <|")).sort(), ['hostdev', 'interface'], 'devices repeat');
+  const forward = (inner: string) => labels(`<network>\n  <forward mode='hostdev'>\n${inner}\n  </forward>\n</network>`);
+  const pool = forward("    <interface dev='eth1'/>\n    <|");
+  assert.ok(pool.includes('interface') && pool.includes('pf') && !pool.includes('address'), pool.join());
+  assert.ok(forward('    <|').includes('address'), 'must not: nothing chosen yet');
+});
+
 test('children that only a type allows: <backend>/<portForward> on user NICs only', () => {
   assert.ok(labels(domain("    <interface type='user'>\n      <|")).includes('portForward'));
   assert.ok(!labels(domain("    <interface type='bridge'>\n      <|")).includes('portForward'));

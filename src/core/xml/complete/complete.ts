@@ -25,6 +25,13 @@ function allowedChildren(spec: ElementSpec | undefined, ownerType: string | unde
   return [...(spec?.children ?? []), ...extra];
 }
 
+/** The table's children that may still be added next to `present` (no schema set: its own cardinality and choice). */
+function stillAllowed(spec: ElementSpec | undefined, names: readonly string[], present: readonly { name: string }[]): string[] {
+  const there = new Set(present.map((c) => c.name));
+  const chosen = spec?.oneOf?.find((n) => there.has(n));
+  return names.filter((n) => (!there.has(n) || spec?.repeatable?.includes(n)) && !(chosen !== undefined && n !== chosen && spec?.oneOf?.includes(n)));
+}
+
 /** Curated names first, in the table's order (the networking items people want most), then the schema's. */
 function preferred(curated: readonly string[], schema: readonly string[] | undefined): string[] {
   if (!schema) return [...curated];
@@ -51,7 +58,8 @@ export function completeXml(text: string, offset: number, schemaDir?: string): X
     const parent = elementSpec(cursor.parentPath);
     // A fragment file (<interface> or <hostdev> root) or an empty file: offer the roots.
     const curated = cursor.parentPath.length === 0 ? ['domain', 'network', 'interface', 'hostdev'] : allowedChildren(parent, cursor.ownerType);
-    const names = model ? preferred(curated, model.childNames(cursor.steps)) : curated;
+    const present = cursor.steps[cursor.steps.length - 1]?.children ?? [];
+    const names = model ? preferred(curated, model.childNames(cursor.steps)) : stillAllowed(parent, curated, present);
     return names.map((name) => ({
       label: name,
       kind: 'element',

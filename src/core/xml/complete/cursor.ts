@@ -1,5 +1,5 @@
 import { attrValue, parseXml, type Span, type XmlElement } from '../document';
-import { summarizeChildren, type PathStep } from './schemaModel';
+import { summarizeChildren, type ChildSummary, type PathStep } from './schemaModel';
 
 /** Where the cursor is, lexically, in a possibly unfinished document. */
 export type XmlCursor =
@@ -52,6 +52,44 @@ function tagAttributes(tag: string): Map<string, string> {
   return out;
 }
 
+/**
+ * Names of the sibling elements after the tag being typed (which ends at `from`, or runs on to its
+ * own content and end tag when `inside` is 1), up to the parent's end tag: a lexical scan, as the
+ * text there is not a document yet. Tolerant: stops at anything it cannot follow.
+ */
+function followingSiblings(text: string, from: number, inside: number): ChildSummary[] {
+  const out: ChildSummary[] = [];
+  let depth = inside;
+  for (let i = text.indexOf('<', from); i >= 0; i = text.indexOf('<', i + 1)) {
+    if (text.startsWith('<!--', i)) {
+      i = text.indexOf('-->', i);
+    } else if (text.startsWith('<![CDATA[', i)) {
+      i = text.indexOf(']]>', i);
+    } else if (text[i + 1] === '?' || text[i + 1] === '!') {
+      i = text.indexOf('>', i);
+    } else if (text[i + 1] === '/') {
+      if (--depth < 0) break;
+      i = text.indexOf('>', i);
+    } else {
+      const m = /^<([\w.:-]+)(?:\s+[\w.:-]+\s*=\s*(?:"[^"<]*"|'[^'<]*'))*\s*(\/?)>/.exec(text.slice(i, i + 4096));
+      if (!m) break;
+      if (depth === 0) out.push({ name: m[1]! });
+      if (m[2] !== '/') depth++;
+      i += m[0].length - 1;
+    }
+    if (i < 0) break;
+  }
+  return out;
+}
+
+/** The tag at the cursor, `<` at `lt`: where it ends, and whether content follows it (0 = it closes itself or is unfinished). */
+function tagExtent(text: string, lt: number, nameEnd: number): { end: number; inside: number } {
+  const gt = text.indexOf('>', nameEnd);
+  const next = text.indexOf('<', nameEnd);
+  if (gt < 0 || (next >= 0 && next < gt)) return { end: nameEnd, inside: 0 };
+  return { end: gt + 1, inside: text[gt - 1] === '/' || nameEnd === lt + 1 ? 0 : 1 };
+}
+
 export function cursorAt(text: string, offset: number): XmlCursor | undefined {
   const before = text.slice(0, offset);
   if (before.lastIndexOf('<!--') > before.lastIndexOf('-->')) return undefined;
@@ -69,6 +107,12 @@ export function cursorAt(text: string, offset: number): XmlCursor | undefined {
 
   const nameOnly = /^<([\w.:-]*)$/.exec(head);
   if (nameOnly) {
+    // The siblings after the cursor count too: an element that may occur once and is already there is not offered.
+    const last = parentSteps[parentSteps.length - 1];
+    if (last) {
+      const tag = tagExtent(text, lt, nameEnd);
+      parentSteps[parentSteps.length - 1] = { ...last, children: [...(last.children ?? []), ...followingSiblings(text, tag.end, tag.inside)] };
+    }
     return { kind: 'element-name', parentPath, steps: parentSteps, typed: nameOnly[1]!, replace: { start: lt + 1, end: nameEnd }, ownerType: ownerTypeOf(ancestors) };
   }
   const name = /^<([\w.:-]+)/.exec(head)?.[1];

@@ -2,8 +2,9 @@
  * Completion model derived from libvirt's RelaxNG schemas, through the schema index the
  * validator already builds (defines/refs, choice, interleave, optional… flattened into
  * per-element "variants"). The element at the cursor is resolved by its path from the root;
- * at each step the variants are narrowed to those that fit the element's current attributes,
- * so a choice keyed by type='bridge' offers only the bridge branch's attributes and children.
+ * at each step the variants are narrowed to those that fit the element's current attributes and
+ * children, so a choice keyed by type='bridge' offers only the bridge branch's attributes and
+ * children, and a child that may occur once is not offered again.
  */
 import { attrValue, childElements, type XmlElement } from '../document';
 import { schemaIndexFor, valueMatches, type SchemaIndex, type Variant } from '../schema/schemaIndex';
@@ -79,6 +80,7 @@ export class SchemaCompletionModel {
           else if (!alts.some((a) => valueMatches(a, value))) score += alts.length === 1 && alts[0]!.kind === 'value' ? 3 : 1;
         }
         for (const c of children) if (!this.childFits(v, c)) score += 1;
+        for (const [name, n] of counts(children)) if (n > 1 && v.children.has(name) && !v.repeatable.has(name)) score += 1;
         if (score < bestScore) [best, bestScore] = [[v], score];
         else if (score === bestScore) best.push(v);
       }
@@ -90,12 +92,13 @@ export class SchemaCompletionModel {
   }
 
   /**
-   * False when the variant holds this child only with other fixed text (<os><type>exe vs hvm). A child the
-   * variant lacks says nothing: the index splits repeated choices (<devices>' zeroOrMore) into one variant each.
+   * False when the variant has no place for this child (the other branch of a choice: <forward> holds
+   * <interface>s or <address>es), or holds it only with other fixed text (<os><type>exe vs hvm).
    */
   private childFits(v: Variant, c: ChildSummary): boolean {
     const defs = v.children.get(c.name);
-    if (!defs || c.text === undefined) return true;
+    if (!defs) return v.anyChild || c.name.includes(':');
+    if (c.text === undefined) return true;
     return defs.some((d) => this.index.variants(d).some((cv) => !cv.text || cv.text.some((a) => a.kind !== 'value' || valueMatches(a, c.text!))));
   }
 
@@ -113,13 +116,19 @@ export class SchemaCompletionModel {
     }
   }
 
-  /** Child element names allowed in the last element of `path` (sorted), undefined when unknown. */
+  /**
+   * Child element names that may be added to the last element of `path` (sorted), undefined when unknown:
+   * those of the schema branches its present children fit, less those already there that may occur once.
+   */
   childNames(path: readonly PathStep[]): string[] | undefined {
     if (path.length === 0) return [...SCHEMA_ROOTS];
     const variants = this.variantsAt(path);
     if (!variants) return undefined;
+    const present = counts(path[path.length - 1]!.children ?? []);
     const names = new Map<string, XmlElement[]>();
-    for (const v of variants) for (const [n, defs] of v.children) names.set(n, [...(names.get(n) ?? []), ...defs]);
+    for (const v of variants) {
+      for (const [n, defs] of v.children) if (!present.has(n) || v.repeatable.has(n)) names.set(n, [...(names.get(n) ?? []), ...defs]);
+    }
     // <element name="privateData"><notAllowed/></element>: declared (for other grammars to override), never valid.
     // ns="…dnsmasq…": a foreign-namespace element (dnsmasq:options) that needs a prefix the model cannot choose.
     const usable = (d: XmlElement) => !childElements(d).some((c) => c.name === 'notAllowed') && !attrValue(d, 'ns');
@@ -156,6 +165,12 @@ export class SchemaCompletionModel {
     }
     return [...out];
   }
+}
+
+function counts(children: readonly ChildSummary[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const c of children) out.set(c.name, (out.get(c.name) ?? 0) + 1);
+  return out;
 }
 
 const models = new Map<string, SchemaCompletionModel>();

@@ -20,6 +20,10 @@ export interface ElementSpec {
   readonly children?: readonly string[];
   /** Children only offered for these owner `type` values (e.g. <backend> on user NICs). */
   readonly childrenForTypes?: Readonly<Record<string, readonly string[]>>;
+  /** Children that may occur more than once (the others at most once); used when no schema set answers. */
+  readonly repeatable?: readonly string[];
+  /** Children of which only one kind may be used (the schema's choice), when no schema set answers. */
+  readonly oneOf?: readonly string[];
 }
 
 const YES_NO = { yes: 'Enabled.', no: 'Disabled.' };
@@ -78,7 +82,7 @@ export const HOSTDEV_MODES: Record<string, string> = {
 
 export const ELEMENTS: Record<string, ElementSpec> = {
   domain: { doc: 'A guest (virtual machine) definition.', children: ['devices'] },
-  devices: { doc: 'The guest\'s hardware: network cards are <interface>, assigned host devices <hostdev>.', children: ['interface', 'hostdev'] },
+  devices: { doc: 'The guest\'s hardware: network cards are <interface>, assigned host devices <hostdev>.', children: ['interface', 'hostdev'], repeatable: ['interface', 'hostdev'] },
   interface: {
     doc: 'A guest network card: `type` chooses how it connects to the host, <source> says to what, <model> what the guest sees.',
     attributes: {
@@ -88,6 +92,7 @@ export const ELEMENTS: Record<string, ElementSpec> = {
     },
     children: ['source', 'mac', 'model', 'driver', 'target', 'address', 'vlan', 'virtualport', 'link', 'mtu', 'boot', 'rom', 'bandwidth', 'filterref', 'alias'],
     childrenForTypes: { user: ['backend', 'portForward', 'ip'] },
+    repeatable: ['portForward', 'ip'],
   },
   'interface/source': {
     doc: 'What the NIC connects to; its attributes depend on the interface type.',
@@ -135,12 +140,13 @@ export const ELEMENTS: Record<string, ElementSpec> = {
     doc: 'Forward host ports to the guest (passt backend only), the modern form of QEMU\'s hostfwd=tcp::5555-:22.',
     attributes: { proto: { doc: 'Protocol.', values: { tcp: 'TCP ports.', udp: 'UDP ports.' } }, address: { doc: 'Host address to listen on (default: all).' }, dev: { doc: 'Host interface to listen on.' } },
     children: ['range'],
+    repeatable: ['range'],
   },
   'portForward/range': {
     doc: 'One forwarded port or port range.',
     attributes: { start: { doc: 'First host port.' }, end: { doc: 'Last host port (a range).' }, to: { doc: 'Guest port the first host port maps to.' }, exclude: { doc: 'Exclude this range from a wider one.', values: YES_NO } },
   },
-  'interface/vlan': { doc: 'VLAN tagging done on the host side (SR-IOV VFs, Open vSwitch).', attributes: { trunk: { doc: 'Several tags: a trunk port.', values: { yes: 'Trunk.' } } }, children: ['tag'] },
+  'interface/vlan': { doc: 'VLAN tagging done on the host side (SR-IOV VFs, Open vSwitch).', attributes: { trunk: { doc: 'Several tags: a trunk port.', values: { yes: 'Trunk.' } } }, children: ['tag'], repeatable: ['tag'] },
   'vlan/tag': { doc: 'A VLAN id.', attributes: { id: { doc: 'VLAN id, 0–4095.' }, nativeMode: { doc: 'How the native VLAN is carried.', values: { tagged: 'Tagged.', untagged: 'Untagged.' } } } },
   'interface/virtualport': {
     doc: 'Port profile of the host switch.',
@@ -166,6 +172,7 @@ export const ELEMENTS: Record<string, ElementSpec> = {
   network: {
     doc: 'A libvirt virtual network that <interface type=\'network\'> refers to.',
     children: ['name', 'uuid', 'forward', 'bridge', 'mac', 'ip', 'dns', 'domain', 'portgroup', 'virtualport', 'vlan', 'mtu', 'bandwidth'],
+    repeatable: ['ip', 'portgroup'],
   },
   'network/forward': {
     doc: 'How the network reaches the outside.',
@@ -183,6 +190,8 @@ export const ELEMENTS: Record<string, ElementSpec> = {
       managed: { doc: 'hostdev mode: let libvirt detach VFs from their host driver.', values: YES_NO },
     },
     children: ['interface', 'pf', 'address', 'driver', 'nat'],
+    repeatable: ['interface', 'address'],
+    oneOf: ['interface', 'address'],
   },
   'forward/interface': { doc: 'A host NIC of the macvtap pool.', attributes: { dev: { doc: 'Host NIC name.' } } },
   'forward/pf': { doc: 'The SR-IOV physical function whose VFs form the pool.', attributes: { dev: { doc: 'Host NIC name of the PF (its VFs are enumerated from sysfs).' } } },

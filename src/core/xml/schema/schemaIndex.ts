@@ -20,6 +20,8 @@ export interface Variant {
   readonly anyAttr: boolean;
   /** Child element name → the schema's <element> definitions for it at this place. */
   readonly children: ReadonlyMap<string, readonly XmlElement[]>;
+  /** Child element names that may occur more than once (under zeroOrMore/oneOrMore, or twice in a sequence). */
+  readonly repeatable: ReadonlySet<string>;
   readonly anyChild: boolean;
   /** Attributes this variant cannot do without. */
   readonly required: ReadonlySet<string>;
@@ -41,20 +43,37 @@ interface MVariant {
   attrs: Map<string, ValueAlt[]>;
   anyAttr: boolean;
   children: Map<string, XmlElement[]>;
+  repeatable: Set<string>;
   anyChild: boolean;
   required: Set<string>;
   text: ValueAlt[] | undefined;
 }
 
-const empty = (): MVariant => ({ attrs: new Map(), anyAttr: false, children: new Map(), anyChild: false, required: new Set(), text: undefined });
+const empty = (): MVariant => ({ attrs: new Map(), anyAttr: false, children: new Map(), repeatable: new Set(), anyChild: false, required: new Set(), text: undefined });
 
+/** `a` then `b` (a sequence or interleave): a child both hold may occur twice. */
 function mergeInto(a: MVariant, b: MVariant): MVariant {
+  const out = combine(a, b);
+  for (const k of b.children.keys()) if (a.children.has(k)) out.repeatable.add(k);
+  for (const k of b.required) out.required.add(k);
+  return out;
+}
+
+/** `a` or `b` merged into one coarser variant (the index gets coarser, never wrong about the verdict). */
+function union(a: MVariant, b: MVariant): MVariant {
+  const out = combine(a, b);
+  out.required = new Set([...a.required].filter((k) => b.required.has(k)));
+  return out;
+}
+
+function combine(a: MVariant, b: MVariant): MVariant {
   const out: MVariant = {
     attrs: new Map(a.attrs),
     anyAttr: a.anyAttr || b.anyAttr,
     children: new Map(a.children),
+    repeatable: new Set([...a.repeatable, ...b.repeatable]),
     anyChild: a.anyChild || b.anyChild,
-    required: new Set([...a.required, ...b.required]),
+    required: new Set(a.required),
     text: a.text || b.text ? [...(a.text ?? []), ...(b.text ?? [])] : undefined,
   };
   for (const [k, v] of b.attrs) out.attrs.set(k, [...(out.attrs.get(k) ?? []), ...v]);
@@ -62,8 +81,12 @@ function mergeInto(a: MVariant, b: MVariant): MVariant {
   return out;
 }
 
+function unionAll(vs: MVariant[]): MVariant {
+  return vs.length === 0 ? empty() : vs.slice(1).reduce(union, vs[0]!);
+}
+
 function collapse(vs: MVariant[]): MVariant[] {
-  return vs.length <= MAX_VARIANTS ? vs : [vs.reduce(mergeInto, empty())];
+  return vs.length <= MAX_VARIANTS ? vs : [unionAll(vs)];
 }
 
 function product(lists: MVariant[][]): MVariant[] {
@@ -71,7 +94,7 @@ function product(lists: MVariant[][]): MVariant[] {
   for (const next of lists) {
     if (next.length === 0) continue;
     // Too many combinations: merge this part's branches (the index gets coarser, never wrong about the verdict).
-    const list = acc.length * next.length > MAX_VARIANTS ? [next.reduce(mergeInto, empty())] : next;
+    const list = acc.length * next.length > MAX_VARIANTS ? [unionAll(next)] : next;
     acc = acc.flatMap((a) => list.map((b) => mergeInto(a, b)));
   }
   return acc;
@@ -129,10 +152,14 @@ class Builder {
       case 'choice':
         return collapse(childElements(n).flatMap((c) => this.pattern(c)));
       case 'optional':
-      case 'zeroOrMore':
         return this.content(childElements(n)).map((v) => ({ ...v, required: new Set<string>() }));
+      case 'zeroOrMore':
+      case 'oneOrMore': {
+        // Each repetition may take another branch of a choice inside: the branches are not exclusive here.
+        const v = unionAll(this.content(childElements(n)));
+        return [{ ...v, repeatable: new Set(v.children.keys()), required: n.name === 'zeroOrMore' ? new Set<string>() : v.required }];
+      }
       case 'group':
-      case 'oneOrMore':
       case 'interleave':
       case 'mixed':
         return this.content(childElements(n));
