@@ -4,7 +4,7 @@
 // Packages are fetched once with `apt-get download` into .cache/labvm (gitignored).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { debianKernelDeb } from '../../support/debianKernel';
@@ -22,9 +22,9 @@ export const LAB_PF = '0000:00:01.0';
 
 export interface LabVmOptions {
   /**
-   * Log ssh sessions into this machine's own Debian userland (its root file system shared read-only over
-   * 9p, writable through a tmpfs overlay, chrooted into) on the VM's kernel: the machine's installed tools
-   * (virsh, libvirtd, lspci, ip) then run against the VM's real sysfs, IOMMU groups and VFs.
+   * Log ssh sessions into this machine's own Debian userland (its /usr, /etc and /var shared read-only over
+   * 9p, writable through tmpfs overlays, chrooted into) on the VM's kernel: the machine's installed tools
+   * (virsh, libvirtd, lspci, ip, nvme) then run against the VM's real sysfs, IOMMU groups and VFs.
    */
   readonly hostRoot?: boolean;
   readonly memoryMiB?: number;
@@ -80,19 +80,38 @@ function moduleOrder(kernelDir: string, version: string, names: string[]): strin
 
 /** Guest path the session shell chroots into (hostRoot); the initramfs keeps its own busybox userland. */
 const HOST_ROOT = '/hostroot';
+/** This machine's directories the guest sees (read-only over 9p): the installed system, none of its data (/root, /home, /tmp, /work). */
+const HOST_DIRS = ['usr', 'etc', 'var'];
+/** Merged-/usr top-level links (Debian 12+), recreated in the guest's root. */
+const USR_LINKS = ['bin', 'sbin', 'lib', 'lib32', 'lib64', 'libx32'];
+
+function usrLinks(): Record<string, string> {
+  const links: Record<string, string> = {};
+  for (const name of USR_LINKS) {
+    const p = `/${name}`;
+    if (!existsSync(p)) continue;
+    assert.ok(lstatSync(p).isSymbolicLink(), `lab VM hostRoot needs a merged-/usr Debian (12 or later): ${p} is a directory`);
+    links[name] = readlinkSync(p);
+  }
+  return links;
+}
 
 /**
- * Mounts this machine's root (9p, read-only) under an overlay with a tmpfs upper layer, gives it the
- * guest's /proc, /sys, /dev and fresh /run, /tmp, and the guest kernel's modules (modprobe vfio-pci must
- * find them). Sessions chroot into it through root's login shell; SSH_CONNECTION passes through.
+ * Builds a root on tmpfs from this machine's /usr, /etc and /var (each 9p read-only under an overlay with a
+ * tmpfs upper layer, so daemons can write), the guest's /proc, /sys, /dev, and the guest kernel's modules
+ * (modprobe vfio-pci must find them). Sessions chroot into it through root's login shell; SSH_CONNECTION
+ * passes through.
  */
-function hostRootScript(version: string): string {
-  return `mkdir -p /lower /ovl ${HOST_ROOT}
-mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=524288 hostroot /lower || echo "mount 9p hostroot failed"
-mount -t tmpfs -o size=60% tmpfs /ovl && mkdir -p /ovl/upper /ovl/work
-mount -t overlay overlay -o lowerdir=/lower,upperdir=/ovl/upper,workdir=/ovl/work ${HOST_ROOT} || echo "mount overlay failed"
+function hostRootScript(version: string, links: Record<string, string>): string {
+  return `mkdir -p /ovl ${HOST_ROOT} && mount -t tmpfs -o size=60% tmpfs /ovl && mount -t tmpfs -o mode=755 tmpfs ${HOST_ROOT}
+for d in ${HOST_DIRS.join(' ')}; do
+  mkdir -p /lower/$d /ovl/$d/upper /ovl/$d/work ${HOST_ROOT}/$d
+  mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=524288 host$d /lower/$d || echo "mount 9p host$d failed"
+  mount -t overlay overlay -o lowerdir=/lower/$d,upperdir=/ovl/$d/upper,workdir=/ovl/$d/work ${HOST_ROOT}/$d || echo "overlay $d failed"
+done
+${Object.entries(links).map(([name, target]) => `ln -s ${target} ${HOST_ROOT}/${name}`).join('\n')}
+mkdir -p ${HOST_ROOT}/run ${HOST_ROOT}/root ${HOST_ROOT}/tmp && chmod 1777 ${HOST_ROOT}/tmp && chmod 700 ${HOST_ROOT}/root
 for d in proc sys dev dev/pts; do mkdir -p ${HOST_ROOT}/$d; mount --bind /$d ${HOST_ROOT}/$d; done
-for d in run tmp; do mount -t tmpfs tmpfs ${HOST_ROOT}/$d; done
 mkdir -p ${HOST_ROOT}/lib/modules && cp -a /lib/modules/${version} ${HOST_ROOT}/lib/modules/
 echo labvm > ${HOST_ROOT}/etc/hostname
 cat > /bin/hostsh <<'EOS'
@@ -121,7 +140,7 @@ for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 0.2
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
 ip route add default via 10.0.2.2
-${hostRoot ? hostRootScript(version) : ''}dropbear -R -E -p 22
+${hostRoot ? hostRootScript(version, usrLinks()) : ''}dropbear -R -E -p 22
 echo KVMNET-LAB-READY
 while :; do sleep 3600; done
 `;
@@ -201,7 +220,7 @@ export async function startLabVm(options: LabVmOptions = {}): Promise<LabVm> {
       '-device', 'nvme,serial=deadbeef,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,max_ioqpairs=10,msix_qsize=8',
       '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`,
       '-device', 'virtio-net-pci,netdev=n0',
-      ...(hostRoot ? ['-virtfs', 'local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap'] : []),
+      ...(hostRoot ? HOST_DIRS.flatMap((d) => ['-virtfs', `local,path=/${d},mount_tag=host${d},security_model=none,readonly=on,multidevs=remap`]) : []),
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
