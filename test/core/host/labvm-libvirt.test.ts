@@ -45,14 +45,15 @@ async function apply(plan: ActionPlan): Promise<HostSnapshot> {
  */
 function onlineNvmeVf(vf: string, secondaryController: number): void {
   const script = `set -e
-for i in $(seq 50); do [ -e /sys/bus/pci/devices/${vf}/driver ] || break; sleep 0.2; done
+for i in $(seq 150); do [ -e /sys/bus/pci/devices/${vf}/driver ] || break; sleep 0.2; done
+[ ! -e /sys/bus/pci/devices/${vf}/driver ] || { echo "nvme never dropped the offline VF"; exit 1; }
 pf=/dev/$(ls /sys/bus/pci/devices/${LAB_PF}/nvme)
 nvme virt-mgmt "$pf" -c ${secondaryController} -r 0 -a 8 -n 2 >/dev/null
 nvme virt-mgmt "$pf" -c ${secondaryController} -r 1 -a 8 -n 1 >/dev/null
 nvme virt-mgmt "$pf" -c ${secondaryController} -a 9 >/dev/null
 echo ${vf} > /sys/bus/pci/drivers_probe
-for i in $(seq 50); do [ "$(cat /sys/bus/pci/devices/${vf}/nvme/*/state 2>/dev/null)" = live ] && exit 0; sleep 0.2; done
-exit 1`;
+for i in $(seq 150); do [ "$(cat /sys/bus/pci/devices/${vf}/nvme/*/state 2>/dev/null)" = live ] && exit 0; sleep 0.2; done
+echo "the VF controller never reached live"; exit 1`;
   const r = vm.exec(script);
   assert.equal(r.status, 0, `bringing ${vf} online on nvme: ${r.output}`);
 }
