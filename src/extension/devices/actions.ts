@@ -131,8 +131,12 @@ export async function nodedev(node: DeviceTreeNode | undefined, op: 'detach' | '
   if (ref) await confirmAndRun(ref, () => planNodedev(ref.snapshot, ref.device.bdf, op), log);
 }
 
-/** "ssh-config hosts on request": offers the concrete Host aliases of ~/.ssh/config and adds the picked ones to kvmnet.hosts. */
+/**
+ * "ssh-config hosts on request": offers the concrete Host aliases of ~/.ssh/config (patterns, Match
+ * blocks and unsafe aliases left out) and appends the picked ones to the user's kvmnet.hosts.
+ */
 export async function addSshConfigHosts(): Promise<void> {
+  // $HOME as Node resolves it (ssh itself reads the passwd entry's home: the same directory unless HOME is overridden).
   const file = path.join(os.homedir(), '.ssh', 'config');
   let text: string;
   try {
@@ -145,5 +149,9 @@ export async function addSshConfigHosts(): Promise<void> {
   if (aliases.length === 0) return void vscode.window.showInformationMessage(`No new host aliases in ${file}.`);
   const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: 'Add ssh hosts to the Devices and Host readiness views' });
   if (!picked?.length) return;
-  await vscode.workspace.getConfiguration('kvmnet').update('hosts', [...configured, ...picked], vscode.ConfigurationTarget.Global);
+  // Appended to the user value only: the effective value may include workspace hosts that must stay there.
+  const section = vscode.workspace.getConfiguration('kvmnet');
+  const user = section.inspect<unknown>('hosts')?.globalValue;
+  const userHosts = Array.isArray(user) ? user.filter((h): h is string => typeof h === 'string') : [];
+  await section.update('hosts', [...userHosts, ...picked.filter((p) => !userHosts.includes(p))], vscode.ConfigurationTarget.Global);
 }

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { VFIO_DRIVER } from '../../core/pci/classes';
-import { deviceFacts, deviceFlags, deviceForest, deviceTitle, iommuGroupView } from '../../core/pci/tree';
+import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 
 export type DeviceTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
-  | { readonly kind: 'device'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly device: PciDevice; readonly vfs: readonly PciDevice[] }
-  | { readonly kind: 'group'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly id: number; readonly devices: readonly PciDevice[] }
+  | { readonly kind: 'device'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly device: PciDevice; readonly model: DeviceTreeModel; readonly entry: TreeEntry & { kind: 'device' } }
+  | { readonly kind: 'group'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly model: DeviceTreeModel; readonly entry: TreeEntry & { kind: 'group' } }
   | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
 
 /** Icon priority: what matters most for "can I take this device?" wins. */
@@ -46,7 +46,10 @@ export function deviceTooltip(snapshot: HostSnapshot, d: PciDevice): vscode.Mark
   return md;
 }
 
-/** The "Devices" tree: host → (IOMMU group →) device → VFs, each host discovered lazily on expansion. */
+/**
+ * The "Devices" tree: host → (IOMMU group →) device → VFs, each host discovered lazily on expansion
+ * and each level resolved only when VS Code asks for it (DeviceTreeModel); tooltips are built on hover.
+ */
 export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<DeviceTreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -56,6 +59,8 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
   private readonly pending = new Map<string, number>();
   private readonly heldBack = new Set<string>();
   groupByIommu = false;
+  /** One lazy model per snapshot and view options: a re-render reuses the levels already resolved. */
+  private readonly models = new WeakMap<HostSnapshot, Map<string, DeviceTreeModel>>();
 
   constructor(private readonly log: Log) {
     this.subscription = hostSnapshots.onDidChange((id) => {
@@ -89,26 +94,27 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         return this.hostItem(node.host);
       case 'device': {
         const { device: d, snapshot } = node;
-        const item = new vscode.TreeItem(d.bdf, node.vfs.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        // Collapsible from the VF count alone: the VF rows are built when the PF is expanded.
+        const item = new vscode.TreeItem(d.bdf, node.entry.vfCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `devices:${node.host.id}:${this.groupByIommu ? 'g' : 'd'}:${d.bdf}`;
         // Driver and netdev first: the side bar is narrow and the full name is in the tooltip.
         item.description = [d.driver ?? 'no driver', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '', d.deviceName ?? deviceTitle(d)]
           .filter(Boolean)
           .join(' · ');
-        item.tooltip = deviceTooltip(snapshot, d);
         item.iconPath = deviceIcon(snapshot, d);
         item.contextValue = deviceContext(snapshot, d, node.host);
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(`IOMMU group ${node.id}`, vscode.TreeItemCollapsibleState.Collapsed);
-        item.id = `devices:${node.host.id}:group:${node.id}`;
-        const onVfio = node.devices.filter((d) => d.driver === VFIO_DRIVER).length;
-        const blocking = node.devices.filter((d) => d.driver !== undefined && d.driver !== VFIO_DRIVER && d.driver !== 'pcieport');
-        const viability = onVfio > 0 && blocking.length > 0 ? ' · not viable for vfio' : onVfio === node.devices.length ? ' · all on vfio-pci' : '';
-        item.description = `${node.devices.length} function${node.devices.length === 1 ? '' : 's'}${node.devices.length > 1 ? ' (shared)' : ''}${viability}`;
+        const { id, devices } = node.entry;
+        const item = new vscode.TreeItem(`IOMMU group ${id}`, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `devices:${node.host.id}:group:${id}`;
+        const onVfio = devices.filter((d) => d.driver === VFIO_DRIVER).length;
+        const blocking = devices.filter((d) => d.driver !== undefined && d.driver !== VFIO_DRIVER && d.driver !== 'pcieport');
+        const viability = onVfio > 0 && blocking.length > 0 ? ' · not viable for vfio' : onVfio === devices.length ? ' · all on vfio-pci' : '';
+        item.description = `${devices.length} function${devices.length === 1 ? '' : 's'}${devices.length > 1 ? ' (shared)' : ''}${viability}`;
         item.tooltip = viability.includes('not viable')
-          ? `vfio needs every member of group ${node.id} bound to vfio-pci (or driverless); still on host drivers: ${blocking.map((d) => `${d.bdf} (${d.driver})`).join(', ')}`
+          ? `vfio needs every member of group ${id} bound to vfio-pci (or driverless); still on host drivers: ${blocking.map((d) => `${d.bdf} (${d.driver})`).join(', ')}`
           : undefined;
         item.iconPath = new vscode.ThemeIcon(viability.includes('not viable') ? 'warning' : 'layers');
         item.contextValue = 'iommuGroup';
@@ -124,6 +130,12 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         return item;
       }
     }
+  }
+
+  /** The tooltip lists every fact of a device: built when the row is hovered, not for every row shown. */
+  resolveTreeItem(item: vscode.TreeItem, node: DeviceTreeNode): vscode.TreeItem {
+    if (node.kind === 'device') item.tooltip = deviceTooltip(node.snapshot, node.device);
+    return item;
   }
 
   private hostItem(host: HostEntry): vscode.TreeItem {
@@ -155,8 +167,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         return n;
       });
     }
-    if (node.kind === 'device') return node.vfs.map((vf) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device: vf, vfs: [] }));
-    if (node.kind === 'group') return node.devices.map((device) => ({ kind: 'device', host: node.host, snapshot: node.snapshot, device, vfs: [] }));
+    if (node.kind === 'device' || node.kind === 'group') return this.entryNodes(node.host, node.model, node.model.children(node.entry));
     if (node.kind !== 'host') return [];
     const id = node.host.id;
     this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
@@ -183,18 +194,31 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       return [{ kind: 'message', host, text: message, icon: 'error', detail: `${message}\n\nClick to retry.`, retry: true }];
     }
     const showAll = Config.current().showAllDevices;
-    const children: DeviceTreeNode[] = this.groupByIommu
-      ? iommuGroupView(snapshot, { showAll }).map((g) => ({ kind: 'group', host, snapshot, id: g.id, devices: g.devices }))
-      : deviceForest(snapshot, { showAll }).map((n) => ({ kind: 'device', host, snapshot, device: n.device, vfs: n.vfs }));
+    const model = this.model(snapshot, showAll);
+    const children = this.entryNodes(host, model, model.children());
     if (this.groupByIommu && snapshot.iommuGroups.length === 0) {
       children.push({ kind: 'message', host, text: 'No IOMMU groups: the IOMMU is off (intel_iommu=on / amd_iommu) or absent', icon: 'info' });
     }
-    const shown = this.groupByIommu ? children.length : children.reduce((n, c) => n + (c.kind === 'device' ? 1 + c.vfs.length : 0), 0);
+    const shown = this.groupByIommu ? children.length : children.reduce((n, c) => n + (c.kind === 'device' ? 1 + c.entry.vfCount : 0), 0);
     if (!showAll && !this.groupByIommu && shown < snapshot.devices.length) {
       children.push({ kind: 'message', host, text: `${snapshot.devices.length - shown} other PCI functions hidden`, icon: 'eye-closed', detail: 'Setting kvmnet.devices.showAll shows every function.' });
     }
     if (children.length === 0) children.push({ kind: 'message', host, text: 'No network-related PCI devices', icon: 'info' });
     return children;
+  }
+
+  private model(snapshot: HostSnapshot, showAll: boolean): DeviceTreeModel {
+    const key = `${showAll}:${this.groupByIommu}`;
+    let byOptions = this.models.get(snapshot);
+    if (!byOptions) this.models.set(snapshot, (byOptions = new Map()));
+    let model = byOptions.get(key);
+    if (!model) byOptions.set(key, (model = new DeviceTreeModel(snapshot, { showAll, groupByIommu: this.groupByIommu })));
+    return model;
+  }
+
+  private entryNodes(host: HostEntry, model: DeviceTreeModel, entries: readonly TreeEntry[]): DeviceTreeNode[] {
+    const { snapshot } = model;
+    return entries.map((entry) => (entry.kind === 'device' ? { kind: 'device', host, snapshot, device: entry.device, model, entry } : { kind: 'group', host, snapshot, model, entry }));
   }
 
   dispose(): void {
