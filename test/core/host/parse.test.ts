@@ -61,6 +61,18 @@ test('bad lines become warnings with their line numbers and lose nothing else', 
   for (const [i, line] of [5, 6, 7, 8, 9, 10].entries()) assert.match(s.warnings[i]!, new RegExp(`^line ${line}: `));
 });
 
+test('libvirt facts: virsh version and the daemon socket, present (1), looked-for and absent (0), or malformed', () => {
+  const parse = (...lines: string[]) => parseDiscovery([...MINI, ...lines, 'END'].join('\n'));
+  const on = parse('S\tlibvirt\t9.0.0', 'S\tlibvirt-socket\t1');
+  assert.deepEqual([on.system.libvirtVersion, on.system.libvirtSocket, on.warnings], ['9.0.0', true, []]);
+  const off = parse('S\tlibvirt\t9.0.0', 'S\tlibvirt-socket\t0');
+  assert.equal(off.system.libvirtSocket, false);
+  assert.equal(parse().system.libvirtSocket, undefined, 'not looked for (fixture tree)');
+  const bad = parse('S\tlibvirt-socket\tyes');
+  assert.equal(bad.system.libvirtSocket, undefined);
+  assert.match(bad.warnings.join(), /bad libvirt-socket flag 'yes'/);
+});
+
 test('output cut short (no END) is flagged; a foreign header is flagged', () => {
   assert.match(parseDiscovery(MINI.join('\n')).warnings.at(-1)!, /ended before its END line/);
   assert.match(parseDiscovery('SSH-2.0-OpenSSH\n').warnings[0]!, /^line 1: not discovery output/);
