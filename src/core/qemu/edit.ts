@@ -1,4 +1,5 @@
-import { applyEdits, LineIndex, type TextEdit } from '../text';
+import { isMulticastMac, isValidMac } from '../mac';
+import { LineIndex, type TextEdit } from '../text';
 import {
   generate,
   normalizeBdf,
@@ -185,14 +186,16 @@ export function netdevOptions(inv: QemuInvocation): QemuOption[] {
   return inv.options.filter((o) => o.name === '-netdev');
 }
 
-/** Every id, name and MAC the script uses, so new ones stay unique. */
-export function usedNames(script: LaunchScript): { ids: Set<string>; macs: Set<string> } {
+/** Every id, name, netdev reference and MAC the script uses (outside the `except` options), so new ones stay unique. */
+export function usedNames(script: LaunchScript, except?: ReadonlySet<QemuOption>): { ids: Set<string>; macs: Set<string> } {
   const ids = new Set<string>();
   const macs = new Set<string>();
   for (const inv of script.invocations) {
     for (const o of inv.options) {
+      if (except?.has(o)) continue;
       for (const p of o.props) {
-        if (p.key === 'id' || (o.name === '-net' && p.key === 'name')) ids.add(p.value);
+        // A netdev= reference counts too: a new -netdev must not adopt a -device that names a missing one.
+        if (p.key === 'id' || (o.name === '-net' && p.key === 'name') || (o.name === '-device' && p.key === 'netdev')) ids.add(p.value);
         if (p.key === 'mac' || p.key === 'macaddr') macs.add(p.value.toLowerCase());
       }
     }
@@ -385,38 +388,62 @@ export function removeNetworkDevice(text: string, key: string, ctx: EditContext)
   return result(text, removeSpans(text, device.options.map((o) => o.span)));
 }
 
-/** One edit turning `before` into `after`: the changed middle between their common prefix and suffix. */
-export function diffEdit(before: string, after: string): OffsetEdit | undefined {
-  if (before === after) return undefined;
-  let p = 0;
-  while (p < before.length && p < after.length && before[p] === after[p]) p++;
-  let s = 0;
-  while (s < before.length - p && s < after.length - p && before[before.length - 1 - s] === after[after.length - 1 - s]) s++;
-  return { start: p, end: before.length - s, text: after.slice(p, after.length - s) };
-}
-
-/** The spec fields a device keeps when edited: its id and MAC (so the guest sees the same NIC). */
+/** The spec fields a device keeps when edited: its id and a valid unicast MAC (so the guest sees the same NIC). */
 function keptIdentity(device: NetworkDevice): { id?: string; mac?: string } {
   const id = device.kind === 'netdev' ? device.key.slice('netdev:'.length) : undefined;
   const mac = device.options.map((o) => prop(o, 'mac') ?? prop(o, 'macaddr')).find((p) => p && !p.dynamic)?.value;
-  return { ...(id && /^[A-Za-z][\w.-]*$/.test(id) ? { id } : {}), ...(mac ? { mac } : {}) };
+  const usable = mac !== undefined && isValidMac(mac) && !isMulticastMac(mac);
+  return { ...(id && /^[A-Za-z][\w.-]*$/.test(id) ? { id } : {}), ...(usable ? { mac } : {}) };
 }
 
-/** "Edit network device": the device with this key replaced by `spec`, keeping its id and MAC unless `spec` sets them. */
+/** Rewrites `text` minimally: an edit whose new text equals what it replaces is dropped. */
+function changed(text: string, edits: (OffsetEdit | undefined)[]): OffsetEdit[] {
+  return edits.filter((e): e is OffsetEdit => e !== undefined && text.slice(e.start, e.end) !== e.text);
+}
+
+/**
+ * "Edit network device": the device with this key replaced in place by `spec` (its first option becomes the new
+ * arguments, its other options are removed), keeping its id and MAC unless `spec` sets them. Host steps go before
+ * the invocation and new redirections onto it, each only if absent, so the same edit twice changes nothing.
+ */
 export function editNetworkDevice(text: string, key: string, spec: NetworkSpec, ctx: EditContext): ScriptEdit {
   const script = parseLaunchScript(text);
   const inv = targetInvocation(script, ctx);
   const device = inv ? listNetworkDevices(inv).find((d) => d.key === key) : undefined;
-  if (!device) return NO_EDIT;
-  const removed = applyEdits(text, removeNetworkDevice(text, key, ctx).edits);
+  if (!inv || !device) return NO_EDIT;
+  const { ids, macs } = usedNames(script, new Set(device.options));
   const kept = spec.mode === 'vfio' ? {} : keptIdentity(device);
   // A duplicated id (the linter flags it) stays with the other device; this one gets a fresh id.
-  if (kept.id !== undefined && usedNames(parseLaunchScript(removed)).ids.has(kept.id)) delete kept.id;
-  // Removing the last continued options leaves a one-line command: the device goes back one option per line.
-  const multiline = /\\\r?\n/.test(text.slice(inv!.command.start, inv!.command.end));
-  const added = addNetworkDevice(removed, { ...kept, ...spec } as NetworkSpec, { ...ctx, multiline });
-  const edit = diffEdit(text, applyEdits(removed, added.edits));
-  return edit ? { edits: toTextEdits(text, [edit]), files: added.files } : NO_EDIT;
+  if (kept.id !== undefined && ids.has(kept.id)) delete kept.id;
+  const g = generate({ ...kept, ...spec } as NetworkSpec, { scriptPath: ctx.scriptPath, existingIds: ids, existingMacs: macs });
+  const old = [...device.options].sort((a, b) => a.span.start - b.span.start);
+  const first = old[0]!;
+  // The layout is kept: options on several lines stay one per line, at the indent of the next line.
+  const nextLine = old.find((o) => text.slice(first.span.end, o.span.start).includes('\n'));
+  const own = lineIndent(text, first.span.start);
+  const ownLine = isBlank(text.slice(own.lineStart, first.span.start)) && /\\\r?\n/.test(text.slice(inv.command.start, inv.command.end));
+  const sep = nextLine ? ` \\\n${lineIndent(text, nextLine.span.start).indent}` : ownLine ? ` \\\n${own.indent}` : ' ';
+  const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
+  const redirects = g.redirects.filter((r) => !have.has(r));
+  // Redirections may stand between arguments, but not inside a bash array: there they go to the command's end.
+  const inArray = first.nameWord.viaArray !== undefined;
+  const groups = [...optionGroups(g.args.map(shellQuote)), ...(inArray || redirects.length === 0 ? [] : [redirects.join(' ')])];
+  // Old option k becomes new group k (unchanged ones drop out as no-ops); extra groups join the last pair,
+  // extra old options are removed.
+  const paired = Math.min(old.length, groups.length);
+  const replaced: OffsetEdit[] = old.slice(0, paired).map((o, k) => {
+    const words = k === paired - 1 ? groups.slice(k).join(sep) : groups[k]!;
+    // Keep a separator before anything glued to the old end (`'…'#x`), or the new words would absorb it.
+    const glued = o.span.end < text.length && !/[\s;&|)]/.test(text[o.span.end]!);
+    return { start: o.span.start, end: o.span.end, text: glued ? `${words} ` : words };
+  });
+  const edits = changed(text, [
+    insertPrelude(text, inv, g.prelude),
+    ...replaced,
+    ...removeSpans(text, old.slice(paired).map((o) => o.span)),
+    inArray && redirects.length > 0 ? appendArgs(text, inv, [], redirects) : undefined,
+  ]);
+  return edits.length === 0 ? NO_EDIT : { edits: toTextEdits(text, edits), files: g.files };
 }
 
 /** "Convert legacy -net options": every convertible -net nic/-net backend pair of every invocation. */

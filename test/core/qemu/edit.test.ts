@@ -77,11 +77,27 @@ test('remove a network device: the -netdev and its -device, once', () => {
 test('edit a network device: same id and MAC, new settings, one minimal edit, idempotent', () => {
   const spec: NetworkSpec = { mode: 'user', model: 'e1000', hostfwd: ['tcp:127.0.0.1:0-:443'] };
   const e = editNetworkDevice(LAUNCH, 'netdev:net0', spec, ctx);
-  assert.equal(e.edits.length, 1);
+  assert.deepEqual(e.edits.map((x) => x.range.start.line), [5, 6], 'the -netdev and -device lines, each in place');
   const once = apply(LAUNCH, e);
   assert.match(once, /-netdev user,id=net0,hostfwd=tcp:127\.0\.0\.1:0-:443 \\\n {2}-device e1000,netdev=net0,mac=52:54:00:aa:bb:01\n$/);
   assert.ok(once.startsWith('#!/bin/sh\n# my VM — é\nset -eu\nexec qemu-system-x86_64 \\\n  -m 256 \\\n'));
   assert.deepEqual(editNetworkDevice(once, 'netdev:net0', spec, ctx).edits, []);
+});
+
+test('edit in place: a -nic, a legacy -net nic and a vfio device are replaced where they stand, options after them untouched', () => {
+  const text = '#!/bin/sh\nexec qemu-system-x86_64 \\\n  -nic user,model=e1000 \\\n  -device vfio-pci,host=0000:01:00.0,id=hostdev0 \\\n  -net nic,model=virtio -net user \\\n  -m 256\n';
+  const user: NetworkSpec = { mode: 'user', hostfwd: ['2222:22'] };
+  const nic = apply(text, editNetworkDevice(text, 'nic:user,model=e1000', user, ctx));
+  assert.match(nic, /^#!\/bin\/sh\nexec qemu-system-x86_64 \\\n {2}-netdev user,id=net0,hostfwd=tcp::2222-:22 \\\n {2}-device virtio-net-pci,netdev=net0,mac=52:54:00(:[0-9a-f]{2}){3} \\\n {2}-device vfio-pci,/);
+  assert.ok(nic.endsWith('  -device vfio-pci,host=0000:01:00.0,id=hostdev0 \\\n  -net nic,model=virtio -net user \\\n  -m 256\n'));
+  assert.deepEqual(editNetworkDevice(nic, 'netdev:net0', user, ctx).edits, [], 'the same edit again');
+  const vfio = apply(text, editNetworkDevice(text, 'vfio:vfio-pci,host=0000:01:00.0,id=hostdev0', { mode: 'vfio', bdf: '02:00.0' }, ctx));
+  assert.equal(vfio.replace(/^#.*\n/gm, ''), text.replace('host=0000:01:00.0', 'host=0000:02:00.0').replace(/^#.*\n/gm, ''), 'only the host changed in the command');
+  assert.match(vfio, /\n# PCI passthrough of 0000:02:00\.0 with vfio-pci\. .*\nexec qemu-system-x86_64/s);
+  const legacy = apply(text, editNetworkDevice(text, 'net:nic,model=virtio', { mode: 'tap', bridge: 'br0' }, ctx));
+  // The -net nic started its line in a continued command: the new options take a line each.
+  assert.match(legacy, /id=hostdev0 \\\n {2}-netdev tap,id=net0,ifname=tap-net0,script=no,downscript=no \\\n {2}-device virtio-net-pci,netdev=net0,mac=52:54:00(:[0-9a-f]{2}){3} -net user \\\n {2}-m 256\n$/);
+  assert.match(legacy, /\nip tuntap add dev tap-net0 mode tap .*\nexec qemu-system-x86_64/s);
 });
 
 test('convert legacy -net, keeping $variables live; second run changes nothing', () => {
@@ -175,9 +191,13 @@ test('property: remove / convert / port-forward edits keep bytes outside their r
         const e = editNetworkDevice(text, dev.key, spec, ctx);
         const once = applyEdits(text, e.edits);
         assertOutsideUnchanged(text, e, once);
+        // In place: the edited device now starts where the old one started.
+        const at = Math.min(...dev.options.map((o) => o.span.start));
         const after = listNetworkDevices(parseLaunchScript(once).invocations[0]!);
-        const again = after.find((d) => d.kind === 'netdev' && (dev.kind !== 'netdev' || d.key === dev.key));
-        if (again && dev.kind === 'netdev' && uniqueKeys) assert.deepEqual(editNetworkDevice(once, again.key, spec, ctx).edits, [], `edit twice:\n${once}`);
+        const again = after.find((d) => d.kind === 'netdev' && Math.min(...d.options.map((o) => o.span.start)) === at);
+        if (!uniqueKeys) continue; // a duplicated key edits the first device of that key
+        assert.ok(again, `the edited device stands at offset ${at}:\n${once}`);
+        assert.deepEqual(editNetworkDevice(once, again.key, spec, ctx).edits, [], `edit twice:\n${once}`);
       }
       const c = convertLegacyNet(text);
       const converted = applyEdits(text, c.edits);
@@ -216,5 +236,14 @@ describe('edited scripts pass the QEMU parse check', () => {
     check(apply(text, removeNetworkDevice(text, listNetworkDevices(inv)[0]!.key, ctx)));
     const legacy = 'qemu-system-x86_64 -m 256 \\\n  -net nic,model=e1000 \\\n  -net user,hostfwd=tcp:127.0.0.1:0-:22\n';
     check(apply(legacy, convertLegacyNet(legacy)));
+  });
+  test('devices edited in place: user-mode to tap on the bridge, a -nic to user-mode with a port forward', () => {
+    const tap = apply(LAUNCH, editNetworkDevice(LAUNCH, 'netdev:net0', { mode: 'tap', bridge: 'br0' }, ctx));
+    assert.match(tap, /-m 256 \\\n {2}-netdev tap,id=net0,.* \\\n {2}-device virtio-net-pci,netdev=net0,mac=52:54:00:aa:bb:01\n$/);
+    check(tap);
+    const nic = 'qemu-system-x86_64 -nic user,model=e1000 -m 256\n';
+    const user = apply(nic, editNetworkDevice(nic, 'nic:user,model=e1000', { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx));
+    assert.match(user, /^qemu-system-x86_64 -netdev user,id=net0,hostfwd=tcp:127\.0\.0\.1:0-:22 -device virtio-net-pci,netdev=net0,mac=\S+ -m 256\n$/);
+    check(user);
   });
 });
