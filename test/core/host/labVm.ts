@@ -4,19 +4,17 @@
 // Packages are fetched once with `apt-get download` into .cache/labvm (gitignored).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { debianKernelDeb } from '../../support/debianKernel';
+import { busyboxTree, guestKernel, installModules, LAB_CACHE as CACHE, moduleFiles, packInitramfs, SRIOV_LAB_KERNEL_ARGS, SRIOV_LAB_QEMU_ARGS, writeInit } from '../../support/labGuest';
 import { freePort, which } from './sshd';
 
-const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const CACHE = path.join(repoRoot, '.cache', 'labvm');
 const DEBS = ['dropbear-bin', 'libtomcrypt1', 'libtommath1'];
 /** Loaded at boot; vfio-pci is left to the bind action's `modprobe vfio-pci` (modules.dep is in the image). */
 const BOOT_MODULES = ['virtio_pci', 'virtio_net', 'nvme'];
 const ON_DEMAND_MODULES = ['vfio-pci'];
-/** The host's root file system over 9p, made writable in the guest by an overlay on tmpfs. */
+/** hostRoot: this machine's /usr, /etc, /var over 9p, made writable in the guest by overlays on tmpfs. */
 const HOST_ROOT_MODULES = ['9pnet_virtio', '9p', 'overlay'];
 export const LAB_PF = '0000:00:01.0';
 
@@ -63,19 +61,6 @@ function extracted(deb: string, name: string): string {
     writeFileSync(path.join(dir, '.done'), '');
   }
   return dir;
-}
-
-/** Module files in load order (from `modprobe --show-depends` over the extracted kernel). */
-function moduleOrder(kernelDir: string, version: string, names: string[]): string[] {
-  const modprobe = which('modprobe', 'kmod');
-  const out: string[] = [];
-  for (const n of names) {
-    for (const line of run(modprobe, ['-d', kernelDir, '-S', version, '--show-depends', n]).split('\n')) {
-      const m = /^insmod (\S+)/.exec(line.trim());
-      if (m && !out.includes(m[1]!)) out.push(m[1]!);
-    }
-  }
-  return out;
 }
 
 /** Guest path the session shell chroots into (hostRoot); the initramfs keeps its own busybox userland. */
@@ -148,22 +133,12 @@ while :; do sleep 3600; done
 
 function buildInitrd(work: string, publicKey: string, hostRoot: boolean): { kernel: string; initrd: string } {
   const d = debs();
-  const kernelDir = extracted(debianKernelDeb(path.join(CACHE, 'debs'), 'amd64'), 'kernel');
-  const version = readdirSync(path.join(kernelDir, 'lib/modules'))[0]!;
-  if (!existsSync(path.join(kernelDir, 'lib/modules', version, 'modules.dep'))) run(which('depmod', 'kmod'), ['-b', kernelDir, version]);
+  const k = guestKernel('amd64');
   const root = path.join(work, 'root');
-  const modRoot = path.join(kernelDir, 'lib/modules', version);
-  const boot = moduleOrder(kernelDir, version, hostRoot ? [...BOOT_MODULES, ...HOST_ROOT_MODULES] : BOOT_MODULES);
-  const all = [...new Set([...boot, ...moduleOrder(kernelDir, version, ON_DEMAND_MODULES)])];
-  for (const abs of all) {
-    const rel = path.relative(modRoot, abs);
-    mkdirSync(path.dirname(path.join(root, 'lib/modules', version, rel)), { recursive: true });
-    copyFileSync(abs, path.join(root, 'lib/modules', version, rel));
-  }
-  run(which('depmod', 'kmod'), ['-b', root, version]);
-  // busybox-static and dropbear with the libraries it links (resolved by the host's loader).
-  mkdirSync(path.join(root, 'bin'), { recursive: true });
-  copyFileSync('/bin/busybox', path.join(root, 'bin/busybox'));
+  const boot = moduleFiles(k, hostRoot ? [...BOOT_MODULES, ...HOST_ROOT_MODULES] : BOOT_MODULES);
+  const bootRel = installModules(k, root, [...new Set([...boot, ...moduleFiles(k, ON_DEMAND_MODULES)])]).slice(0, boot.length);
+  busyboxTree(root);
+  // dropbear with the libraries it links (resolved by the host's loader).
   const staged = [extracted(d['dropbear-bin']!, 'dropbear'), extracted(d.libtomcrypt1!, 'libtomcrypt'), extracted(d.libtommath1!, 'libtommath')];
   const dropbear = path.join(staged[0]!, 'usr/sbin/dropbear');
   const libPath = staged.map((s) => path.join(s, 'usr/lib/x86_64-linux-gnu')).join(':');
@@ -182,12 +157,8 @@ function buildInitrd(work: string, publicKey: string, hostRoot: boolean): { kern
   writeFileSync(path.join(root, 'etc/shells'), '/bin/sh\n');
   mkdirSync(path.join(root, 'root/.ssh'), { recursive: true, mode: 0o700 });
   writeFileSync(path.join(root, 'root/.ssh/authorized_keys'), publicKey, { mode: 0o600 });
-  writeFileSync(path.join(root, 'init'), initScript(version, boot.map((m) => path.relative(modRoot, m)), hostRoot));
-  chmodSync(path.join(root, 'init'), 0o755);
-  which('cpio', 'cpio');
-  const initrd = path.join(work, 'initrd.gz');
-  run('sh', ['-c', 'find . | cpio -o -H newc --quiet | gzip -1 > "$1"', 'sh', initrd], { cwd: root });
-  return { kernel: path.join(kernelDir, 'boot', `vmlinuz-${version}`), initrd };
+  writeInit(root, initScript(k.version, bootRel, hostRoot));
+  return { kernel: k.vmlinuz, initrd: packInitramfs(root, path.join(work, 'initrd.gz')) };
 }
 
 async function waitFor(cond: () => boolean, what: string, timeoutMs: number, detail: () => string): Promise<void> {
@@ -201,7 +172,6 @@ async function waitFor(cond: () => boolean, what: string, timeoutMs: number, det
 export async function startLabVm(options: LabVmOptions = {}): Promise<LabVm> {
   const hostRoot = options.hostRoot === true;
   const qemu = which('qemu-system-x86_64', 'qemu-system-x86');
-  assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
   const keygen = which('ssh-keygen', 'openssh-client');
   const ssh = which('ssh', 'openssh-client');
   const work = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-labvm-'));
@@ -212,12 +182,9 @@ export async function startLabVm(options: LabVmOptions = {}): Promise<LabVm> {
   const child: ChildProcess = spawn(
     qemu,
     [
-      '-M', 'q35,kernel-irqchip=split', '-m', String(options.memoryMiB ?? 512), '-nodefaults', '-display', 'none', '-no-reboot',
+      ...SRIOV_LAB_QEMU_ARGS, '-m', String(options.memoryMiB ?? 512),
       '-serial', `file:${serial}`, '-kernel', kernel, '-initrd', initrd,
-      '-append', 'console=ttyS0 quiet intel_iommu=on no_timer_check panic=1',
-      '-device', 'intel-iommu,intremap=on',
-      '-device', 'nvme-subsys,id=subsys0',
-      '-device', 'nvme,serial=deadbeef,subsys=subsys0,sriov_max_vfs=4,sriov_vq_flexible=8,sriov_vi_flexible=4,max_ioqpairs=10,msix_qsize=8',
+      '-append', `${SRIOV_LAB_KERNEL_ARGS} panic=1`,
       '-netdev', `user,id=n0,hostfwd=tcp:127.0.0.1:${port}-:22`,
       '-device', 'virtio-net-pci,netdev=n0',
       ...(hostRoot ? HOST_DIRS.flatMap((d) => ['-virtfs', `local,path=/${d},mount_tag=host${d},security_model=none,readonly=on,multidevs=remap`]) : []),
