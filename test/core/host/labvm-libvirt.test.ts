@@ -89,6 +89,12 @@ test('with libvirtd: nodedev-detach puts a VF on vfio-pci, nodedev-reattach give
   assert.throws(() => planNodedev(s, '0000:00:02.0', 'detach'), /ssh session/, 'the NIC carrying the session is never detached');
   assert.equal(sysfsDriver(VF), 'nvme');
 
+  // Why the plan loads vfio-pci first: libvirt alone refuses while /dev/vfio/vfio is missing.
+  const bare = vm.exec('virsh -c qemu:///system nodedev-detach pci_0000_00_01_2');
+  assert.notEqual(bare.status, 0);
+  assert.match(bare.output, /VFIO device assignment is currently not supported on this system/);
+  assert.equal(sysfsDriver(VF), 'nvme', 'the refused detach left the VF alone');
+
   const detach = planNodedev(s, VF, 'detach');
   assert.deepEqual(detach.steps.map((st) => st.display), ['modprobe vfio-pci', 'virsh -c qemu:///system nodedev-detach pci_0000_00_01_2']);
   s = await apply(detach);
