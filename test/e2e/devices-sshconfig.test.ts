@@ -1,7 +1,7 @@
 /**
  * Real editor: "Add Hosts from ~/.ssh/config…" offers the concrete Host aliases of the user's ssh
- * config (no `Host *` pattern, no Match block, no alias that looks like an option or carries shell
- * metacharacters), appends the picked ones to the user's `kvmnet.hosts`, and the Devices view lists
+ * config and the files it Includes (no `Host *` pattern, no Match block, no alias that looks like an
+ * option or carries shell metacharacters), appends the picked ones to the user's `kvmnet.hosts`, and the Devices view lists
  * them: one reaches a real sshd on 127.0.0.1 and shows this machine's devices, the other cannot be
  * reached and shows its error as a tree item with a retry (no modal). Also: the Devices tree
  * renders only the levels that were expanded. Screenshots in test-results/.
@@ -33,9 +33,13 @@ before(async () => {
   mkdirSync(path.join(home, '.ssh'), { mode: 0o700 });
   const config = path.join(home, '.ssh', 'config');
   const key = (k: string) => path.join(sshd.dir, k);
+  mkdirSync(path.join(home, '.ssh', 'conf.d'));
+  writeFileSync(path.join(home, '.ssh', 'conf.d', 'lab.conf'), 'Host included-box\n  HostName 127.0.0.1\n', { mode: 0o600 });
   writeFileSync(
     config,
     [
+      'Include conf.d/*.conf',
+      '',
       'Host *',
       '  ServerAliveInterval 30',
       '  StrictHostKeyChecking no',
@@ -121,8 +125,8 @@ test('Add Hosts from ~/.ssh/config: concrete, safe aliases only; picked ones lan
   const rows = ed.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
   await rows.first().waitFor();
   const offered = (await rows.locator('.label-name').allInnerTexts()).map((t) => t.trim());
-  assert.deepEqual(offered, ['lab-local', 'dead-box'], 'no pattern, negation, Match block, configured or unsafe alias');
-  for (const alias of offered) {
+  assert.deepEqual(offered, ['included-box', 'lab-local', 'dead-box'], 'Included files too; no pattern, negation, Match block, configured or unsafe alias');
+  for (const alias of ['lab-local', 'dead-box']) {
     const row = rows.filter({ has: ed.page.locator('.label-name', { hasText: new RegExp(`^${alias}$`) }) });
     await row.click();
     await waitUntil(async () => (await row.getAttribute('aria-checked')) === 'true', `${alias} to be checked`);

@@ -1,10 +1,10 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { runPlan } from '../../core/host/runPlan';
-import { sshConfigHosts } from '../../core/host/sshConfig';
+import { sshConfigHostsWithIncludes, type SshConfigFs } from '../../core/host/sshConfig';
 import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, type ActionPlan } from '../../core/pci/actions';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
@@ -132,21 +132,30 @@ export async function nodedev(node: DeviceTreeNode | undefined, op: 'detach' | '
 }
 
 /**
- * "ssh-config hosts on request": offers the concrete Host aliases of ~/.ssh/config (patterns, Match
- * blocks and unsafe aliases left out) and appends the picked ones to the user's kvmnet.hosts.
+ * "ssh-config hosts on request": offers the concrete Host aliases of ~/.ssh/config and its Includes
+ * (patterns, Match blocks and unsafe aliases left out) and appends the picked ones to the user's kvmnet.hosts.
  */
 export async function addSshConfigHosts(): Promise<void> {
   // $HOME as Node resolves it (ssh itself reads the passwd entry's home: the same directory unless HOME is overridden).
-  const file = path.join(os.homedir(), '.ssh', 'config');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch {
-    return void vscode.window.showInformationMessage(`No ${file} to read hosts from.`);
-  }
+  const home = os.homedir();
+  const file = path.join(home, '.ssh', 'config');
+  let mainRead = false;
+  const fs: SshConfigFs = {
+    readFile: async (f) => {
+      try {
+        const text = await readFile(f, 'utf8');
+        if (f === file) mainRead = true;
+        return text;
+      } catch {
+        return undefined;
+      }
+    },
+    readdir: (d) => readdir(d).catch(() => undefined),
+  };
   const configured = new Set(Config.current().hosts);
-  const aliases = sshConfigHosts(text).filter((a) => !configured.has(a));
-  if (aliases.length === 0) return void vscode.window.showInformationMessage(`No new host aliases in ${file}.`);
+  const aliases = (await sshConfigHostsWithIncludes(file, home, fs)).filter((a) => !configured.has(a));
+  if (!mainRead) return void vscode.window.showInformationMessage(`No ${file} to read hosts from.`);
+  if (aliases.length === 0) return void vscode.window.showInformationMessage(`No new host aliases in ${file} or the files it includes.`);
   const picked = await vscode.window.showQuickPick(aliases, { canPickMany: true, title: 'Add ssh hosts to the Devices and Host readiness views' });
   if (!picked?.length) return;
   // Appended to the user value only: the effective value may include workspace hosts that must stay there.
