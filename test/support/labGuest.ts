@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { debianKernelDeb } from './debianKernel';
 
@@ -11,7 +11,7 @@ import { debianKernelDeb } from './debianKernel';
  */
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
-/** Where the lab VMs keep the generic kernel .deb and its unpacked tree (gitignored). */
+/** Where the test VMs keep the kernel .debs and their unpacked trees (gitignored). */
 export const LAB_CACHE = path.join(repoRoot, '.cache', 'labvm');
 
 export interface GuestKernel {
@@ -89,9 +89,20 @@ export function installModules(k: GuestKernel, tree: string, files: readonly str
   return rel;
 }
 
+/** True when the ELF file has no program interpreter (PT_INTERP): it runs without a dynamic loader. */
+function isStaticElf(file: string): boolean {
+  const b = readFileSync(file);
+  const phoff = Number(b.readBigUInt64LE(0x20));
+  const [size, count] = [b.readUInt16LE(0x36), b.readUInt16LE(0x38)];
+  for (let i = 0; i < count; i++) if (b.readUInt32LE(phoff + i * size) === 3) return false;
+  return true;
+}
+
 /** A tree with the static busybox as /bin/busybox, ready for an /init and more files. */
 export function busyboxTree(tree: string): void {
-  assert.ok(existsSync('/bin/busybox'), '/bin/busybox is missing: install the Debian package busybox-static');
+  const need = 'install the Debian package busybox-static';
+  assert.ok(existsSync('/bin/busybox'), `/bin/busybox is missing: ${need}`);
+  assert.ok(isStaticElf('/bin/busybox'), `/bin/busybox is dynamically linked (Debian's busybox): ${need}`);
   mkdirSync(path.join(tree, 'bin'), { recursive: true });
   copyFileSync('/bin/busybox', path.join(tree, 'bin/busybox'));
 }

@@ -1,9 +1,9 @@
 // End to end (recipe §4): a launch script produced by "Add network device… → user-mode with a port forward"
 // boots a tiny guest (Debian's cloud kernel + a busybox initramfs, TCG) and the forwarded port answers from
-// the host. The kernel package is fetched once with `apt-get download` into .cache/qemu-guest (gitignored).
+// the host. The kernel package is fetched once with `apt-get download` (test/support/labGuest.ts, .cache/labvm).
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,61 +11,23 @@ import { test } from 'node:test';
 import { addNetworkDevice } from '../../../src/core/qemu/edit';
 import { applyEdits } from '../../../src/core/text';
 import { requireQemu } from './qemuOracle';
-import { debianKernelDeb } from '../../support/debianKernel';
+import { busyboxTree, guestKernel, installModules, moduleFiles, packInitramfs, writeInit, type GuestKernel } from '../../support/labGuest';
 
-const CACHE = path.join(import.meta.dirname, '../../../.cache/qemu-guest');
 const MODULES = ['virtio_pci', 'virtio_net'];
 
-function run(file: string, args: string[], cwd?: string): string {
-  const r = spawnSync(file, args, { encoding: 'utf8', cwd, maxBuffer: 64 * 1024 * 1024 });
-  assert.equal(r.status, 0, `${file} ${args.join(' ')}: ${r.error?.message ?? ''}${r.stderr}`);
-  return r.stdout;
-}
-
-/** The cloud kernel, extracted once: [vmlinuz, extracted root, version]. */
-function kernel(): { vmlinuz: string; root: string; version: string } {
-  mkdirSync(CACHE, { recursive: true });
-  const root = path.join(CACHE, 'kernel');
-  if (!existsSync(path.join(root, '.done'))) {
-    const deb = debianKernelDeb(CACHE, 'cloud-amd64');
-    rmSync(root, { recursive: true, force: true });
-    run('dpkg', ['-x', deb, root]);
-    const version = readdirSync(path.join(root, 'lib/modules'))[0]!;
-    run('depmod', ['-b', root, version]);
-    writeFileSync(path.join(root, '.done'), '');
-  }
-  const vmlinuz = readdirSync(path.join(root, 'boot')).find((f) => f.startsWith('vmlinuz-'))!;
-  return { vmlinuz: path.join(root, 'boot', vmlinuz), root, version: vmlinuz.slice('vmlinuz-'.length) };
-}
-
 /** busybox initramfs: virtio-net modules in dependency order, 10.0.2.15, httpd on :80, a ready line on the console. */
-function initramfs(work: string, k: { root: string; version: string }): string {
-  const busybox = ['/bin/busybox', '/usr/bin/busybox'].find(existsSync);
-  assert.ok(busybox, 'busybox is required for the guest-boot test: apt-get install busybox-static');
-  assert.match(run('file', ['-L', busybox]), /statically linked/, 'a static busybox is required: apt-get install busybox-static');
+function initramfs(work: string, k: GuestKernel): string {
   const dir = path.join(work, 'initramfs');
-  for (const d of ['bin', 'proc', 'sys', 'dev', 'www', 'modules']) mkdirSync(path.join(dir, d), { recursive: true });
-  copyFileSync(busybox, path.join(dir, 'bin/busybox'));
-  const order: string[] = [];
-  for (const m of MODULES) {
-    for (const line of run('modprobe', ['-d', k.root, '-S', k.version, '--show-depends', m]).split('\n')) {
-      const ko = /^insmod (\S+)/.exec(line.trim())?.[1];
-      if (ko && !order.includes(ko)) order.push(ko);
-    }
-  }
-  const names = order.map((ko, i) => {
-    const name = `${i}-${path.basename(ko).replace(/\.xz$/, '')}`;
-    if (ko.endsWith('.xz')) writeFileSync(path.join(dir, 'modules', name), spawnSync('xz', ['-dc', ko]).stdout);
-    else copyFileSync(ko, path.join(dir, 'modules', name));
-    return name;
-  });
+  for (const d of ['proc', 'sys', 'dev', 'www']) mkdirSync(path.join(dir, d), { recursive: true });
+  busyboxTree(dir);
+  const modules = installModules(k, dir, moduleFiles(k, MODULES));
   writeFileSync(path.join(dir, 'www/index.html'), 'kvmnet guest says hello\n');
-  writeFileSync(
-    path.join(dir, 'init'),
+  writeInit(
+    dir,
     `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
-${names.map((n) => `insmod /modules/${n}`).join('\n')}
+${modules.map((m) => `insmod /lib/modules/${k.version}/${m}`).join('\n')}
 ip link set lo up; ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0; ip route add default via 10.0.2.2
 httpd -p 80 -h /www
@@ -73,13 +35,7 @@ echo KVMNET-GUEST-READY > /dev/ttyS0
 while true; do sleep 3600; done
 `,
   );
-  chmodSync(path.join(dir, 'init'), 0o755);
-  const out = path.join(work, 'initrd.cpio');
-  const list = run('find', ['.'], dir);
-  const r = spawnSync('cpio', ['-o', '-H', 'newc'], { cwd: dir, input: list, maxBuffer: 256 * 1024 * 1024 });
-  assert.equal(r.status, 0, `cpio: ${r.stderr}`);
-  writeFileSync(out, r.stdout);
-  return out;
+  return packInitramfs(dir, path.join(work, 'initrd.gz'));
 }
 
 async function freePort(): Promise<number> {
@@ -103,7 +59,7 @@ async function waitFor(cond: () => boolean | Promise<boolean>, what: string, ms 
 
 test('a script from "Add network device → user-mode with a port forward" boots and the port answers', { timeout: 300_000 }, async () => {
   requireQemu();
-  const k = kernel();
+  const k = guestKernel('cloud-amd64');
   const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-boot-'));
   const log = path.join(work, 'serial.log');
   const initrd = initramfs(work, k);
