@@ -15,7 +15,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 async function loadCore() {
   const entry = `export { parseDiscovery } from './src/core/host/parse';
 export { DISCOVERY_SCRIPT } from './src/core/host/discoveryScript';
-export { DEMO_DISCOVERY } from './src/core/host/demo';`;
+export { DEMO_DISCOVERY } from './src/core/host/demo';
+export { DeviceTreeModel, deviceForest } from './src/core/pci/tree';`;
   const out = await esbuild.build({ stdin: { contents: entry, resolveDir: root, loader: 'ts' }, bundle: true, format: 'esm', platform: 'node', write: false, logLevel: 'silent' });
   return import(`data:text/javascript;base64,${Buffer.from(out.outputFiles[0].text).toString('base64')}`);
 }
@@ -77,6 +78,15 @@ export async function run() {
   measure('SR-IOV lab VM (captured real output)', readFileSync(path.join(root, 'test/core/host/fixtures/labvm-discovery.txt'), 'utf8'), 51);
   const [small, , big] = results;
   results.push({ name: 'devices: cost ratio 4096 vs 1024 functions (4.0 = linear)', ratio: Number((big.ms / small.ms).toFixed(2)) });
+  // Lazy tree (issue 6 item 8): opening the host and one PF in the Devices view vs building the whole forest.
+  const snapshot = core.parseDiscovery(syntheticDiscovery(4096));
+  const lazy = time(() => {
+    const model = new core.DeviceTreeModel(snapshot);
+    const pf = model.children().find((e) => model.children(e).length > 0);
+    if (!pf) throw new Error('bench snapshot has no PF with VFs');
+  }, 51);
+  const eager = time(() => core.deviceForest(snapshot), 51);
+  results.push({ name: 'devices: full 4096-function forest vs lazy host + one PF expanded (higher = laziness pays)', ratio: Number((eager / lazy).toFixed(2)), lazyMs: Number(lazy.toFixed(3)), eagerMs: Number(eager.toFixed(3)) });
   return results;
 }
 
