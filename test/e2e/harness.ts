@@ -11,7 +11,7 @@
  * startCommand/answerQuickInput/quickPickRows (commands that ask), codeLensTitles/clickCodeLens,
  * notificationAction,
  * notifications/waitForNotification/statusBarTexts, waitForSquiggle/readDiagnostics/waitForDiagnostic/quickFix,
- * openViewContainer/view/treeItems/treeItem/expandTreeItem/contextMenu/contextMenuTitles/inlineAction/
+ * openViewContainer/view/treeItems/treeItem/expandTreeItem/contextMenu/contextMenuTitles(On)/inlineAction/
  * viewTitleAction, clipboardText/waitForClipboard, updateSettings, extensionLog/waitForExtensionLog,
  * screenshot(name) → test-results/NAME.png; `page` is the playwright Page for anything else.
  *
@@ -238,7 +238,9 @@ export class Editor {
   async openFile(relPath: string): Promise<void> {
     const base = path.basename(relPath);
     await this.quickInput('Control+P', relPath);
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({ hasText: base }).first();
+    // Enter opens the focused row: wait until that is the file (a file opened before is listed under "recently
+    // opened" before the filter applies, so any row naming it would be seen too early).
+    const row = this.page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: base }).first();
     await row.waitFor();
     await this.page.keyboard.press('Enter');
     await this.page.locator(`.tabs-container .tab.active[data-resource-name="${base}"]`).waitFor();
@@ -659,7 +661,12 @@ export class Editor {
 
   /** The titles of a tree item's context menu (the menu is closed again). */
   async contextMenuTitles(viewTitle: string, itemLabel: string | RegExp): Promise<string[]> {
-    const row = await this.treeItem(viewTitle, itemLabel);
+    return this.contextMenuTitlesOn(await this.treeItem(viewTitle, itemLabel));
+  }
+
+  /** The titles of any element's context menu (tree row, tab, editor line); the menu is closed again. */
+  async contextMenuTitlesOn(target: Locator): Promise<string[]> {
+    const row = target;
     await this.dismissHover();
     await row.click({ button: 'right' });
     const items = this.page.locator('.monaco-menu .action-item a.action-menu-item:visible .action-label');

@@ -52,7 +52,7 @@ before(async () => {
   ed = await startEditor({
     name: 'launch-script-commands',
     examples: false,
-    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'backup.sh': BACKUP, 'new-vm.sh': '#!/bin/sh\n' },
+    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'new-vm.sh': '#!/bin/sh\n' },
   });
 });
 after(() => ed?.close());
@@ -176,4 +176,46 @@ test('a blank script shows an "Insert QEMU launch-script template…" lens; it w
   assert.match(text.slice('#!/bin/sh\n\n'.length), TEMPLATE_BODY);
   await waitUntil(async () => (await ed.codeLensTitles()).includes('Add port forward…'), 'the lenses over the new qemu line');
   await ed.screenshot('launch-script-commands-new-script');
+});
+
+test('with two qemu commands, the palette asks which one unless the cursor is in one', async () => {
+  await ed.openFile('two-guests.sh');
+  await ed.goToLine(1);
+  await ed.startCommand('KVM Networking: Remove Network Device…');
+  assert.deepEqual(await ed.quickPickRows(/^Which QEMU command\?$/), ['Line 4: qemu-system-x86_64', 'Line 7: qemu-system-x86_64']);
+  await ed.answerQuickInput(/^Which QEMU command\?$/, 'Line 4');
+  assert.deepEqual(await ed.quickPickRows(/^Remove network device$/), ['user web0 → virtio-net-pci']);
+  await ed.answerQuickInput(/^Remove network device$/);
+  const first = await waitForText((t) => !t.includes('web0'), 'the first guest\'s device to go');
+  assert.ok(first.includes('-netdev user,id=db0'), first);
+
+  await ed.goToLine(first.split('\n').findIndex((l) => l.includes('id=db0')) + 1, 5);
+  await ed.startCommand('KVM Networking: Remove Network Device…');
+  assert.deepEqual(await ed.quickPickRows(/^Remove network device$/), ['user db0 → virtio-net-pci']);
+  await ed.answerQuickInput(/^Remove network device$/);
+  const both = await waitForText((t) => !t.includes('db0'), 'the second guest\'s device to go');
+  assert.equal(both, '#!/bin/sh\n# Two guests from one script.\nset -eu\nqemu-system-x86_64 -enable-kvm -m 512 -daemonize\nqemu-system-x86_64 -enable-kvm -m 512 -daemonize\n');
+});
+
+test('the editor context menu offers the launch-script commands; "Add PCI Passthrough…" from it adds vfio-pci once', async () => {
+  await ed.openFile('pci.sh');
+  // Right-click on the qemu line (the middle of .view-lines can be scrolled past the end of a short file).
+  const lines = ed.page.locator('.editor-group-container.active .monaco-editor .view-line', { hasText: /qemu-system/ }).first();
+  const titles = await ed.contextMenuTitlesOn(lines);
+  const commands = ['Add Network Device…', 'Edit Network Device…', 'Remove Network Device…', 'Convert Legacy -net Options to -netdev/-device', 'Add Port Forward…', 'Add PCI Passthrough…'];
+  const at = titles.indexOf(commands[0]!);
+  assert.deepEqual(titles.slice(at, at + commands.length), commands, JSON.stringify(titles));
+  await ed.contextMenuOn(lines, 'Add PCI Passthrough…');
+  await ed.answerQuickInput(/^PCI device to pass through$/, '03:00.0');
+  const text = await waitForText((t) => t.includes('vfio-pci'), 'the passthrough device');
+  assert.ok(text.startsWith('#!/bin/sh\n'), text);
+  assert.match(text, /# PCI passthrough of 0000:03:00\.0 with vfio-pci/);
+  assert.ok(text.endsWith(`-device virtio-net-pci,netdev=net0,mac=52:54:00:20:00:02 \\\n  -device vfio-pci,host=0000:03:00.0,id=hostdev0\n`), text);
+  await ed.codeLensTitles();
+  await ed.screenshot('launch-script-commands-pci');
+
+  await ed.contextMenuOn(lines, 'Add PCI Passthrough…');
+  await ed.answerQuickInput(/^PCI device to pass through$/, '0000:03:00.0');
+  await ed.waitForNotification(/0000:03:00\.0 is already passed through/);
+  assert.equal(await ed.editorText(), text);
 });
