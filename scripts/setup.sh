@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   # oracles and host tools the tests drive for real
   libvirt-clients libxml2-utils qemu-system-x86 pciutils openssh-server openssh-client iproute2 kmod sudo
-  # the tiny-guest and lab-VM images
-  busybox-static cpio
+  # the tiny-guest and lab-VM images; the lab VM's libvirtd (virsh nodedev-detach) and nvme-cli (VF online)
+  busybox-static cpio libvirt-daemon-system nvme-cli
   # the real editor: Chromium for playwright-core, code-server's native build deps
   chromium build-essential python3 pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep
 )

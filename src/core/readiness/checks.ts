@@ -293,9 +293,9 @@ export const qemu: Rule = (s) => {
 export const libvirt: Rule = (s) => {
   const title = 'libvirt (optional)';
   const v = s.system.libvirtVersion;
-  const socket = s.system.libvirtSocket ? ' The libvirtd socket exists.' : '';
+  const socket = s.system.libvirtSocket ? ' A libvirt daemon socket (libvirtd or virtqemud) exists.' : '';
   if (v === undefined) {
-    if (socket) return check(CheckId.Libvirt, title, [], 'pass', 'The libvirtd socket exists (virsh was not found to read the version).');
+    if (socket) return check(CheckId.Libvirt, title, [], 'pass', 'A libvirt daemon socket (libvirtd or virtqemud) exists (virsh was not found to read the version).');
     return check(CheckId.Libvirt, title, [], 'unknown', 'libvirt was not found or its version could not be read; only needed for libvirt-managed guests.', [LIBVIRT_FIX]);
   }
   return check(CheckId.Libvirt, title, [], 'pass', `libvirt ${v.slice(0, 120)}.${socket}`);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { VFIO_DRIVER } from '../../core/pci/classes';
+import { libvirtOnHost } from '../../core/pci/actions';
 import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
@@ -33,6 +34,7 @@ function deviceContext(snapshot: HostSnapshot, d: PciDevice, host: HostEntry): s
     f.onVfio ? 'vfio' : 'notvfio',
     f.carriesDefaultRoute || f.carriesSshSession ? 'uplink' : '',
     host.spec?.kind === 'demo' ? 'demo' : 'live',
+    libvirtOnHost(snapshot) ? 'libvirt' : '',
   ]
     .filter(Boolean)
     .join(' ');
