@@ -46,13 +46,19 @@ set -eu
 rsync -a /var/lib/libvirt/images/ /backup/images/
 `;
 
+/** Old-guide -net options: the lens group gets "Convert legacy -net options". */
+const LEGACY = `#!/bin/sh
+# Old guide style.
+qemu-system-x86_64 -m 512 -net nic,model=virtio -net user,hostfwd=tcp::2222-:22
+`;
+
 const MAC = '52:54:00(?::[0-9a-f]{2}){3}';
 
 before(async () => {
   ed = await startEditor({
     name: 'launch-script-commands',
     examples: false,
-    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'new-vm.sh': '#!/bin/sh\n' },
+    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'legacy.sh': LEGACY, 'new-vm.sh': '#!/bin/sh\n' },
   });
 });
 after(() => ed?.close());
@@ -218,4 +224,14 @@ test('the editor context menu offers the launch-script commands; "Add PCI Passth
   await ed.answerQuickInput(/^PCI device to pass through$/, '0000:03:00.0');
   await ed.waitForNotification(/0000:03:00\.0 is already passed through/);
   assert.equal(await ed.editorText(), text);
+});
+
+test('the "Convert legacy -net options" lens converts the -net pair; afterwards it is no longer offered', async () => {
+  await ed.openFile('legacy.sh');
+  await waitUntil(async () => (await ed.codeLensTitles()).includes('Convert legacy -net options'), 'the convert lens');
+  await ed.clickCodeLens('Convert legacy -net options');
+  const text = await waitForText((t) => !t.includes('-net '), 'the conversion');
+  assert.equal(text, LEGACY.replace('-net nic,model=virtio -net user,hostfwd=tcp::2222-:22', '-netdev user,id=net0,hostfwd=tcp::2222-:22 -device virtio-net-pci,netdev=net0'));
+  await waitUntil(async () => !(await ed.codeLensTitles()).includes('Convert legacy -net options'), 'the convert lens to go');
+  assert.deepEqual(await ed.codeLensTitles(), ['Add network device…', 'Edit network device…', 'Remove network device…', 'Add port forward…', 'Add PCI passthrough…']);
 });
