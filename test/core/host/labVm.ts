@@ -8,7 +8,7 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { busyboxTree, guestKernel, installModules, LAB_CACHE as CACHE, moduleFiles, packInitramfs, SRIOV_LAB_KERNEL_ARGS, SRIOV_LAB_QEMU_ARGS, writeInit } from '../../support/labGuest';
-import { freePort, which } from './sshd';
+import { freePort, requireTool, which } from './sshd';
 
 const DEBS = ['dropbear-bin', 'libtomcrypt1', 'libtommath1'];
 /** Loaded at boot; vfio-pci is left to the bind action's `modprobe vfio-pci` (modules.dep is in the image). */
@@ -213,4 +213,49 @@ export async function startLabVm(options: LabVmOptions = {}): Promise<LabVm> {
     throw e;
   }
   return { port, hostSpec: `ssh://root@127.0.0.1:${port}`, clientOptions, exec, stop };
+}
+
+/** The guest runs this machine's libvirtd, virsh and nvme-cli (hostRoot): without them there is nothing to test, and that is a failure. */
+export function requireLibvirtLabTools(): void {
+  requireTool('/usr/sbin/libvirtd', 'libvirt-daemon-system');
+  requireTool('/usr/bin/virsh', 'libvirt-clients');
+  requireTool('/usr/sbin/nvme', 'nvme-cli');
+}
+
+/** The kernel's own word on a device's binding (not discovery's): the driver symlink's target, '' when unbound. */
+export function sysfsDriver(vm: LabVm, bdf: string): string {
+  const r = vm.exec(`readlink /sys/bus/pci/devices/${bdf}/driver || true`);
+  assert.equal(r.status, 0, r.output);
+  return r.output.trim().split('/').pop() ?? '';
+}
+
+/**
+ * QEMU's NVMe VFs are secondary controllers that start offline: nvme probes them and drops them ("Device
+ * not ready"). Give the VF queue and interrupt resources, bring it online (NVMe Virtualization Management,
+ * nvme-cli, needs hostRoot) and probe it again, so it really lives on nvme and "back on nvme" after a
+ * reattach means something. VF n of the lab PF is secondary controller n (nvme list-secondary).
+ */
+export function onlineNvmeVf(vm: LabVm, vf: string, secondaryController: number): void {
+  const script = `set -e
+for i in $(seq 150); do [ -e /sys/bus/pci/devices/${vf}/driver ] || break; sleep 0.2; done
+[ ! -e /sys/bus/pci/devices/${vf}/driver ] || { echo "nvme never dropped the offline VF"; exit 1; }
+pf=/dev/$(ls /sys/bus/pci/devices/${LAB_PF}/nvme)
+nvme virt-mgmt "$pf" -c ${secondaryController} -r 0 -a 8 -n 2 >/dev/null
+nvme virt-mgmt "$pf" -c ${secondaryController} -r 1 -a 8 -n 1 >/dev/null
+nvme virt-mgmt "$pf" -c ${secondaryController} -a 9 >/dev/null
+echo ${vf} > /sys/bus/pci/drivers_probe
+for i in $(seq 150); do [ "$(cat /sys/bus/pci/devices/${vf}/nvme/*/state 2>/dev/null)" = live ] && exit 0; sleep 0.2; done
+echo "the VF controller never reached live"; exit 1`;
+  const r = vm.exec(script);
+  assert.equal(r.status, 0, `bringing ${vf} online on nvme: ${r.output}`);
+}
+
+/**
+ * Starts this machine's libvirtd in a hostRoot lab VM and returns `virsh nodedev-list --cap pci`. Create VFs
+ * before: without udevd in the guest, libvirt's node-device driver only knows devices present at its start.
+ */
+export function startLibvirtd(vm: LabVm): string {
+  const r = vm.exec('setsid /usr/sbin/libvirtd -d && virsh -c qemu:///system nodedev-list --cap pci');
+  assert.equal(r.status, 0, `libvirtd: ${r.output}`);
+  return r.output;
 }

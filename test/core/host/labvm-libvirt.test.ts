@@ -12,18 +12,14 @@ import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
 import type { HostSnapshot } from '../../../src/core/host/model';
 import { runPlan } from '../../../src/core/host/runPlan';
 import { ActionRefused, libvirtOnHost, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
-import { LAB_PF, startLabVm, type LabVm } from './labVm';
-import { requireTool } from './sshd';
+import { LAB_PF, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf, type LabVm } from './labVm';
 
 const VF = '0000:00:01.2';
 let vm: LabVm;
 let spec: HostSpec;
 let opts: DiscoveryOptions;
 before(async () => {
-  // The guest runs this machine's binaries: without them there is nothing to test, and that is a failure.
-  requireTool('/usr/sbin/libvirtd', 'libvirt-daemon-system');
-  requireTool('/usr/bin/virsh', 'libvirt-clients');
-  requireTool('/usr/sbin/nvme', 'nvme-cli');
+  requireLibvirtLabTools();
   vm = await startLabVm({ hostRoot: true, memoryMiB: 1024 });
   spec = parseHostSpec(vm.hostSpec);
   opts = { sshOptions: vm.clientOptions, connectTimeoutSeconds: 10, runTimeoutSeconds: 120 };
@@ -31,38 +27,12 @@ before(async () => {
 after(() => vm?.stop());
 
 const dev = (s: HostSnapshot, bdf: string) => s.devices.find((d) => d.bdf === bdf);
+const sysfsDriver = (bdf: string) => driverOf(vm, bdf);
 
 async function apply(plan: ActionPlan): Promise<HostSnapshot> {
   const r = await runPlan(spec, plan, opts);
   assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
   return discover(spec, opts);
-}
-
-/**
- * QEMU's NVMe VFs are secondary controllers that start offline: nvme probes them and drops them ("Device
- * not ready"). Give the VF queue and interrupt resources, bring it online (NVMe Virtualization Management,
- * nvme-cli) and probe it again, so it really lives on nvme and "back on nvme" after reattach means something.
- */
-function onlineNvmeVf(vf: string, secondaryController: number): void {
-  const script = `set -e
-for i in $(seq 150); do [ -e /sys/bus/pci/devices/${vf}/driver ] || break; sleep 0.2; done
-[ ! -e /sys/bus/pci/devices/${vf}/driver ] || { echo "nvme never dropped the offline VF"; exit 1; }
-pf=/dev/$(ls /sys/bus/pci/devices/${LAB_PF}/nvme)
-nvme virt-mgmt "$pf" -c ${secondaryController} -r 0 -a 8 -n 2 >/dev/null
-nvme virt-mgmt "$pf" -c ${secondaryController} -r 1 -a 8 -n 1 >/dev/null
-nvme virt-mgmt "$pf" -c ${secondaryController} -a 9 >/dev/null
-echo ${vf} > /sys/bus/pci/drivers_probe
-for i in $(seq 150); do [ "$(cat /sys/bus/pci/devices/${vf}/nvme/*/state 2>/dev/null)" = live ] && exit 0; sleep 0.2; done
-echo "the VF controller never reached live"; exit 1`;
-  const r = vm.exec(script);
-  assert.equal(r.status, 0, `bringing ${vf} online on nvme: ${r.output}`);
-}
-
-/** The kernel's own word on the binding (not discovery's): the driver symlink's target. */
-function sysfsDriver(bdf: string): string {
-  const r = vm.exec(`readlink /sys/bus/pci/devices/${bdf}/driver || true`);
-  assert.equal(r.status, 0, r.output);
-  return r.output.trim().split('/').pop() ?? '';
 }
 
 test('virsh without a running daemon: discovery says so and the nodedev actions are not offered', async () => {
@@ -75,13 +45,11 @@ test('virsh without a running daemon: discovery says so and the nodedev actions 
 });
 
 test('with libvirtd: nodedev-detach puts a VF on vfio-pci, nodedev-reattach gives it back to nvme', async () => {
-  // VFs first: without udevd in the guest, libvirt's node-device driver only knows devices present at its start.
+  // VFs first: libvirtd started later sees them (startLibvirtd).
   let s = await apply(planSetNumVfs(await discover(spec, opts), LAB_PF, 2));
   assert.deepEqual(dev(s, LAB_PF)?.virtfns, ['0000:00:01.1', VF]);
-  onlineNvmeVf(VF, 2); // VF 2 is secondary controller 2 (nvme list-secondary)
-  const started = vm.exec('setsid /usr/sbin/libvirtd -d && virsh -c qemu:///system nodedev-list --cap pci');
-  assert.equal(started.status, 0, `libvirtd: ${started.output}`);
-  assert.match(started.output, /^pci_0000_00_01_2$/m, 'libvirt sees the VF');
+  onlineNvmeVf(vm, VF, 2);
+  assert.match(startLibvirtd(vm), /^pci_0000_00_01_2$/m, 'libvirt sees the VF');
 
   s = await discover(spec, opts);
   assert.equal(s.system.libvirtSocket, true);
