@@ -54,6 +54,8 @@ declare module 'mvdan-sh' {
     interface Stmt extends Node {
       Cmd: Node | null;
       Redirs: Redirect[];
+      /** Comments attached to the statement (with KeepComments): before it and trailing on its line. */
+      Comments: Comment[] | null;
     }
     interface Comment extends Node {
       Text: string;

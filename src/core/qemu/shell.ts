@@ -1,4 +1,5 @@
 import sh, { type syntax } from 'mvdan-sh';
+import { pushLiteral, scanSimpleCommand, WordBuilder } from './shellFast';
 
 /**
  * A shell view of a launch script, built on mvdan/sh's bash parser (mvdan-sh): the simple commands with their
@@ -90,41 +91,6 @@ function byteToUtf16(text: string): (byte: number) => number {
   return (byte) => table[Math.max(0, Math.min(byte, b))]!;
 }
 
-class WordBuilder {
-  value = '';
-  map: number[] = [];
-  dynamic: Span[] = [];
-  push(ch: string, at: number): void {
-    this.value += ch;
-    this.map.push(at);
-  }
-  pushRaw(src: string, start: number, end: number, dynamic: boolean): void {
-    const from = this.value.length;
-    for (let i = start; i < end; i++) this.push(src[i]!, i);
-    if (dynamic) this.dynamic.push({ start: from, end: this.value.length });
-  }
-}
-
-/** Unescapes a literal: unquoted, `\x` is x and backslash-newline vanishes; in double quotes only \$ \` \" \\ and newline escape. */
-function pushLiteral(b: WordBuilder, src: string, start: number, end: number, inDouble: boolean): void {
-  for (let i = start; i < end; i++) {
-    const ch = src[i]!;
-    if (ch === '\\' && i + 1 < end) {
-      const next = src[i + 1]!;
-      if (next === '\n') {
-        i++;
-        continue;
-      }
-      if (!inDouble || '$`"\\'.includes(next)) {
-        b.push(next, i + 1);
-        i++;
-        continue;
-      }
-    }
-    b.push(ch, i);
-  }
-}
-
 type Conv = (byte: number) => number;
 
 function paramOf(part: syntax.WordPart): { name: string; all: boolean } | undefined {
@@ -140,26 +106,53 @@ function paramOf(part: syntax.WordPart): { name: string; all: boolean } | undefi
   return { name: part.Param.Value, all };
 }
 
+/** Raw text that may hold commands (command or process substitution): the walk descends into it. */
+const MAY_HOLD_COMMANDS = /\$\(|`|[<>]\(/;
+/** First characters of a word part that may be something other than a literal or a quote. */
+const MAYBE_EXPANSION = new Set(['$', '`', '<', '>', '@', '!', '*', '?', '+']);
+
+/**
+ * The node type of a word part. Every call into the GopherJS parser costs microseconds, so the type is read
+ * from the source where the first character decides it (a quote, or a character no expansion starts with).
+ */
+function partType(src: string, start: number, part: syntax.WordPart): string {
+  const ch = src[start];
+  if (ch === "'") return 'SglQuoted';
+  if (ch === '"') return 'DblQuoted';
+  return ch !== undefined && !MAYBE_EXPANSION.has(ch) ? 'Lit' : sh.syntax.NodeType(part);
+}
+
+/**
+ * Builds a word from its parts. Parts are contiguous (each starts where the previous one ends, the first at
+ * the word's start, the last ends at its end), so only the inner ends are asked of the parser.
+ */
 function buildWord(src: string, conv: Conv, word: syntax.Word): ShellWord {
   const b = new WordBuilder();
-  const addParts = (parts: syntax.WordPart[], inDouble: boolean): void => {
-    for (const part of parts) {
-      const type = sh.syntax.NodeType(part);
-      const s = conv(part.Pos().Offset());
-      const e = conv(part.End().Offset());
-      if (type === 'Lit') pushLiteral(b, src, s, e, inDouble);
-      else if (type === 'SglQuoted') b.pushRaw(src, s + (part.Dollar ? 2 : 1), Math.max(s + 1, e - 1), false);
-      else if (type === 'DblQuoted') addParts(part.Parts ?? [], true);
-      else b.pushRaw(src, s, e, true);
-    }
-  };
-  addParts(word.Parts, false);
   const start = conv(word.Pos().Offset());
   const end = conv(word.End().Offset());
+  const addParts = (parts: syntax.WordPart[], from: number, to: number, inDouble: boolean): void => {
+    let s = from;
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const e = i === parts.length - 1 ? to : conv(part.End().Offset());
+      const type = partType(src, s, part);
+      if (type === 'Lit') pushLiteral(b, src, s, e, inDouble);
+      else if (type === 'SglQuoted') {
+        const open = src[s] === '$' ? 2 : 1;
+        b.pushRaw(src, s + open, Math.max(s + 1, e - 1), false);
+      } else if (type === 'DblQuoted') {
+        const inner = part.Parts ?? [];
+        if (inner.length > 0) addParts(inner, s + (src[s] === '$' ? 2 : 1), e - 1, true);
+      } else b.pushRaw(src, s, e, true);
+      s = e;
+    }
+  };
+  const parts = word.Parts;
+  addParts(parts, start, end, false);
   b.map.push(end);
   let param: ShellWord['param'];
-  const parts = word.Parts;
-  if (parts.length === 1) {
+  // Only a word that starts with an expansion can be exactly one parameter expansion.
+  if (parts.length === 1 && (src[start] === '$' || src.startsWith('"$', start))) {
     const only = parts[0]!;
     const inner = sh.syntax.NodeType(only) === 'DblQuoted' && only.Parts?.length === 1 ? only.Parts[0]! : only;
     param = paramOf(inner);
@@ -230,55 +223,94 @@ export function parseShell(text: string): ShellScript {
   const comments: Span[] = [];
   if (file) {
     const conv = byteToUtf16(src);
-    sh.syntax.Walk(file, (node) => {
+    const span = (n: syntax.Node): Span => ({ start: conv(n.Pos().Offset()), end: conv(n.End().Offset()) });
+    /** Walks a node's children (not the node itself, which the caller has handled). */
+    const descend = (node: syntax.Node): void => {
+      let root = true;
+      sh.syntax.Walk(node, (n) => {
+        if (root) return !(root = false);
+        return visit(n);
+      });
+    };
+    const assign = (a: syntax.Assign): Span | undefined => {
+      const name = a.Name?.Value;
+      if (!name) return undefined;
+      const { start, end } = span(a);
+      if (a.Array) {
+        arrays.push({
+          name,
+          append: a.Append,
+          start,
+          end,
+          close: conv(a.Array.Rparen.Offset()),
+          elems: a.Array.Elems.flatMap((el) => (el.Value ? [buildWord(src, conv, el.Value)] : [])),
+        });
+      } else vars.push({ name, start, end, ...(a.Value ? { value: buildWord(src, conv, a.Value) } : {}) });
+      return { start, end };
+    };
+    /**
+     * A simple command, read without walking its nodes one by one (the walk asks the parser about each node,
+     * which dominated the cost): only the parts that may hold commands or comments are walked.
+     */
+    const call = (stmt: syntax.Stmt, cmd: syntax.CallExpr): void => {
+      const at = span(stmt);
+      const fast = scanSimpleCommand(src, at.start, at.end);
+      if (fast) {
+        arrays.push(...fast.arrays);
+        vars.push(...fast.vars);
+        for (const c of stmt.Comments ?? []) comments.push(span(c));
+        commands.push({ ...at, assigns: fast.assigns, words: fast.words, redirects: fast.redirects });
+        return;
+      }
+      const assigns = cmd.Assigns;
+      // The parser may hang a comment anywhere in the statement on an array assignment (even one after it).
+      const hash = src.slice(at.start, at.end).includes('#');
+      for (const a of assigns) {
+        const aAt = assign(a);
+        if (hash || !aAt || MAY_HOLD_COMMANDS.test(src.slice(aAt.start, aAt.end))) descend(a);
+      }
+      const args = cmd.Args;
+      const words = args.map((w) => buildWord(src, conv, w));
+      words.forEach((w, i) => {
+        if (MAY_HOLD_COMMANDS.test(src.slice(w.start, w.end))) descend(args[i]!);
+      });
+      const redirects = stmt.Redirs.map((r) => {
+        const { start, end } = span(r);
+        const fd = r.N ? Number(r.N.Value) : undefined;
+        const op = redirectOp(src, conv(r.OpPos.Offset()), end);
+        // A here-document's body lies outside the redirection's range and may hold $(…).
+        if (op.startsWith('<<') || MAY_HOLD_COMMANDS.test(src.slice(start, end))) descend(r);
+        return {
+          start,
+          end,
+          op,
+          ...(fd !== undefined && Number.isInteger(fd) ? { fd } : {}),
+          ...(r.Word ? { target: buildWord(src, conv, r.Word) } : {}),
+        };
+      });
+      for (const c of stmt.Comments ?? []) comments.push(span(c));
+      commands.push({ ...at, assigns: assigns.map((a) => a.Name?.Value ?? ''), words, redirects });
+    };
+    const visit = (node: syntax.Node | null): boolean => {
       if (!node) return true;
       const type = sh.syntax.NodeType(node);
       if (type === 'Stmt') {
         const stmt = node as syntax.Stmt;
-        if (stmt.Cmd && sh.syntax.NodeType(stmt.Cmd) === 'CallExpr') {
-          const call = stmt.Cmd as syntax.CallExpr;
-          commands.push({
-            start: conv(stmt.Pos().Offset()),
-            end: conv(stmt.End().Offset()),
-            assigns: call.Assigns.map((a) => a.Name?.Value ?? ''),
-            words: call.Args.map((w) => buildWord(src, conv, w)),
-            redirects: stmt.Redirs.map((r) => {
-              const start = conv(r.Pos().Offset());
-              const end = conv(r.End().Offset());
-              const fd = r.N ? Number(r.N.Value) : undefined;
-              return {
-                start,
-                end,
-                op: redirectOp(src, conv(r.OpPos.Offset()), end),
-                ...(fd !== undefined && Number.isInteger(fd) ? { fd } : {}),
-                ...(r.Word ? { target: buildWord(src, conv, r.Word) } : {}),
-              };
-            }),
-          });
+        const cmd = stmt.Cmd;
+        if (cmd && sh.syntax.NodeType(cmd) === 'CallExpr') {
+          call(stmt, cmd as syntax.CallExpr);
+          return false;
         }
-      } else if (type === 'Assign') {
-        const a = node as syntax.Assign;
-        const name = a.Name?.Value;
-        if (name) {
-          const start = conv(a.Pos().Offset());
-          const end = conv(a.End().Offset());
-          if (a.Array) {
-            arrays.push({
-              name,
-              append: a.Append,
-              start,
-              end,
-              close: conv(a.Array.Rparen.Offset()),
-              elems: a.Array.Elems.flatMap((el) => (el.Value ? [buildWord(src, conv, el.Value)] : [])),
-            });
-          } else vars.push({ name, start, end, ...(a.Value ? { value: buildWord(src, conv, a.Value) } : {}) });
-        }
-      } else if (type === 'Comment') {
-        comments.push({ start: conv(node.Pos().Offset()), end: conv(node.End().Offset()) });
-      }
+      } else if (type === 'Assign') assign(node as syntax.Assign);
+      else if (type === 'Comment') comments.push(span(node));
       return true;
-    });
+    };
+    sh.syntax.Walk(file, visit);
   }
-  commands.sort((a, b) => a.start - b.start);
+  const bySource = (a: Span, b: Span): number => a.start - b.start;
+  arrays.sort(bySource);
+  vars.sort(bySource);
+  comments.sort(bySource);
+  commands.sort(bySource);
   return { text, commands, arrays, vars, comments, errors };
 }
