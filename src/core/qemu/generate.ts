@@ -102,8 +102,20 @@ export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<str
   }
 }
 
+/**
+ * Per id set and prefix, how many of prefix0, prefix1 … were found taken: the linter asks one growing set for a
+ * fresh id per converted -net pair, and rescanning from 0 each time made it quadratic. The answer is checked
+ * against the set every time, so it stays unique even if a caller removed ids (it may then not be the lowest).
+ */
+const takenPrefix = new WeakMap<ReadonlySet<string>, Map<string, number>>();
+
 export function uniqueId(prefix: string, taken: ReadonlySet<string> = new Set()): string {
-  for (let n = 0; ; n++) if (!taken.has(`${prefix}${n}`)) return `${prefix}${n}`;
+  let memo = takenPrefix.get(taken);
+  if (!memo) takenPrefix.set(taken, (memo = new Map()));
+  let n = memo.get(prefix) ?? 0;
+  while (taken.has(`${prefix}${n}`)) n++;
+  memo.set(prefix, n);
+  return `${prefix}${n}`;
 }
 
 /** Checks a host-forward rule step by step as QEMU's slirp_hostfwd does; returns QEMU's reason when it would reject it. */
