@@ -9,7 +9,7 @@
  *
  * Helpers: openFile, editorText/typeText/insertText/goToLine/save, runCommand/paletteCommands,
  * startCommand/answerQuickInput/quickPickRows (commands that ask), codeLensTitles/clickCodeLens,
- * notificationAction,
+ * notificationAction, waitForDialog/answerDialog (modal confirmations),
  * notifications/waitForNotification/statusBarTexts, waitForSquiggle/readDiagnostics/waitForDiagnostic/quickFix,
  * openViewContainer/view/treeItems/treeItem/expandTreeItem/contextMenu/contextMenuTitles(On)/inlineAction/
  * viewTitleAction, clipboardText/waitForClipboard, updateSettings, extensionLog/waitForExtensionLog,
@@ -358,12 +358,21 @@ export class Editor {
     await this.page.keyboard.press('Enter');
   }
 
-  /** The rows a quick pick with this title offers (labels and descriptions as shown). */
+  /** The rows a quick pick with this title offers, top to bottom: "LABEL" or "LABEL DESCRIPTION". */
   async quickPickRows(title: RegExp | string): Promise<string[]> {
     await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor();
-    return (await rows.allInnerTexts()).map(normalizeSpace);
+    const texts = await rows.evaluateAll((nodes) =>
+      (nodes as unknown as DomElement[]).map((el) => ({
+        index: Number(el.getAttribute('data-index') ?? '0'),
+        text: [el.querySelector('.label-name')?.textContent ?? '', el.querySelector('.label-description')?.textContent ?? '']
+          .map((t) => t.replace(/\s+/g, ' ').trim())
+          .filter((t) => t !== '')
+          .join(' '),
+      })),
+    );
+    return texts.sort((a, b) => a.index - b.index).map((r) => r.text);
   }
 
   /** The titles of the code lenses the active editor shows (waits until there is at least one). */
@@ -390,6 +399,20 @@ export class Editor {
     }).first();
     await toast.waitFor();
     await toast.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).first().click();
+  }
+
+  /** Waits for a modal dialog (e.g. a confirmation) and returns its text: message, detail and buttons, line breaks kept. */
+  async waitForDialog(): Promise<string> {
+    const dialog = this.page.locator('.monaco-dialog-box').first();
+    await dialog.waitFor();
+    return (await dialog.innerText()).replace(/\u00a0/g, ' ');
+  }
+
+  /** Clicks a button of the open modal dialog by its label and waits until the dialog closed. */
+  async answerDialog(button: string): Promise<void> {
+    const dialog = this.page.locator('.monaco-dialog-box').first();
+    await dialog.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(button)}$`) }).first().click();
+    await dialog.waitFor({ state: 'detached' });
   }
 
   /** The commands the palette offers for a filter text (titles as shown). */

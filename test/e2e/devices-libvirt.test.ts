@@ -1,0 +1,101 @@
+/**
+ * Real editor: the Devices view's libvirt actions against a real libvirtd. The SR-IOV lab VM runs this
+ * machine's Debian userland (hostRoot, see test/core/host/labVm.ts), so its libvirtd and virsh act on the VM
+ * kernel's real sysfs, IOMMU groups and VFs. A VF's context menu offers "Detach from Host (virsh
+ * nodedev-detach)…" only once a daemon runs; the confirmation shows the exact commands; after it ran the row
+ * and sysfs say vfio-pci; "Reattach to Host…" gives the VF back to nvme. Screenshots in test-results/.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { discover } from '../../src/core/host/discover';
+import { parseHostSpec } from '../../src/core/host/hostSpec';
+import { runPlan } from '../../src/core/host/runPlan';
+import { planSetNumVfs } from '../../src/core/pci/actions';
+import { LAB_PF, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver, type LabVm } from '../core/host/labVm';
+import { startEditor, waitUntil, type Editor } from './harness';
+
+const VIEW = 'Devices';
+const VF = '0000:00:01.2';
+const NODEDEV = 'pci_0000_00_01_2';
+/** The virtio NIC carrying the ssh session. */
+const SESSION_NIC = '0000:00:02.0';
+const DETACH = 'Detach from Host (virsh nodedev-detach)…';
+const REATTACH = 'Reattach to Host (virsh nodedev-reattach)…';
+/** Under TCG on a loaded machine a rediscovery or a virsh call takes seconds. */
+const HOST_TIMEOUT = 90_000;
+
+let ed: Editor;
+let lab: LabVm;
+let labLabel: string;
+before(async () => {
+  requireLibvirtLabTools();
+  lab = await startLabVm({ hostRoot: true, memoryMiB: 1024 });
+  labLabel = `root@127.0.0.1:${lab.port}`;
+  // Two VFs through the extension's own plan, VF 2 brought online on nvme; libvirtd is not running yet.
+  const spec = parseHostSpec(lab.hostSpec);
+  const opts = { sshOptions: lab.clientOptions, connectTimeoutSeconds: 10, runTimeoutSeconds: 120 };
+  const made = await runPlan(spec, planSetNumVfs(await discover(spec, opts), LAB_PF, 2), opts);
+  assert.ok(made.ok, `Set number of VFs: ${made.error ?? ''}`);
+  onlineNvmeVf(lab, VF, 2);
+  ed = await startEditor({
+    name: 'devices-libvirt',
+    examples: false,
+    settings: { 'kvmnet.hosts': [lab.hostSpec], 'kvmnet.ssh.connectTimeout': 10, 'kvmnet.ssh.options': lab.clientOptions },
+  });
+});
+after(async () => {
+  await ed?.close();
+  lab?.stop();
+});
+
+/** Shows the lab VM's PF expanded (a refresh may re-create the rows collapsed) and returns the VF row's description. */
+async function vfDescription(): Promise<string> {
+  await ed.openViewContainer('KVM Networking');
+  await ed.expandTreeItem(VIEW, labLabel);
+  await ed.expandTreeItem(VIEW, LAB_PF);
+  await ed.treeItem(VIEW, VF);
+  return (await ed.treeItems(VIEW)).find((i) => i.label === VF)?.description ?? '';
+}
+
+async function waitForVfDriver(driver: string): Promise<void> {
+  let last = '';
+  await waitUntil(async () => (last = await vfDescription()).startsWith(`${driver} · `), `the ${VF} row to show ${driver} (shows "${last}")`, HOST_TIMEOUT);
+}
+
+test('virsh without a libvirt daemon: the VF menu offers host actions but neither Detach nor Reattach', async () => {
+  assert.match(await vfDescription(), /^nvme · group \d+ · /);
+  const titles = await ed.contextMenuTitles(VIEW, VF);
+  assert.ok(titles.includes('Bind to vfio-pci…'), `host actions are offered: ${titles.join(', ')}`);
+  assert.ok(!titles.includes(DETACH) && !titles.includes(REATTACH), `no nodedev actions without a daemon socket: ${titles.join(', ')}`);
+});
+
+test('libvirtd started: after Refresh Host the VF offers Detach, which shows the exact commands and puts the VF on vfio-pci', async () => {
+  assert.match(startLibvirtd(lab), new RegExp(`^${NODEDEV}$`, 'm'), 'libvirt sees the VF');
+  await ed.inlineAction(VIEW, labLabel, 'Refresh Host');
+  await waitUntil(async () => (await vfDescription(), (await ed.contextMenuTitles(VIEW, VF)).includes(DETACH)), `${DETACH} on ${VF} after the refresh`, HOST_TIMEOUT);
+  const nic = await ed.contextMenuTitles(VIEW, SESSION_NIC);
+  assert.ok(nic.includes(REATTACH) && !nic.includes(DETACH), `the NIC carrying the ssh session is never offered Detach: ${nic.join(', ')}`);
+
+  await ed.contextMenu(VIEW, VF, DETACH);
+  const text = await ed.waitForDialog();
+  assert.match(text, new RegExp(`^virsh nodedev-detach ${NODEDEV}$`, 'm'), text);
+  assert.match(text, /^\s*modprobe vfio-pci$/m, text);
+  assert.match(text, new RegExp(`^\\s*virsh -c qemu:///system nodedev-detach ${NODEDEV}$`, 'm'), text);
+  await ed.screenshot('devices-libvirt-detach-confirm');
+  await ed.answerDialog('Run');
+  await ed.waitForNotification(`virsh nodedev-detach ${NODEDEV}: done.`);
+  await waitForVfDriver('vfio-pci');
+  assert.equal(sysfsDriver(lab, VF), 'vfio-pci', 'sysfs agrees');
+  await ed.screenshot('devices-libvirt-detached');
+});
+
+test('Reattach to Host gives the VF back to nvme', async () => {
+  await ed.contextMenu(VIEW, VF, REATTACH);
+  const text = await ed.waitForDialog();
+  assert.match(text, new RegExp(`^\\s*virsh -c qemu:///system nodedev-reattach ${NODEDEV}$`, 'm'), text);
+  await ed.answerDialog('Run');
+  await ed.waitForNotification(`virsh nodedev-reattach ${NODEDEV}: done.`);
+  await waitForVfDriver('nvme');
+  assert.equal(sysfsDriver(lab, VF), 'nvme', 'sysfs agrees');
+  await ed.screenshot('devices-libvirt-reattached');
+});
