@@ -358,21 +358,12 @@ export class Editor {
     await this.page.keyboard.press('Enter');
   }
 
-  /** The rows a quick pick with this title offers, top to bottom: "LABEL" or "LABEL DESCRIPTION". */
+  /** The rows a quick pick with this title offers (labels and descriptions as shown). */
   async quickPickRows(title: RegExp | string): Promise<string[]> {
     await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor();
-    const texts = await rows.evaluateAll((nodes) =>
-      (nodes as unknown as DomElement[]).map((el) => ({
-        index: Number(el.getAttribute('data-index') ?? '0'),
-        text: [el.querySelector('.label-name')?.textContent ?? '', el.querySelector('.label-description')?.textContent ?? '']
-          .map((t) => t.replace(/\s+/g, ' ').trim())
-          .filter((t) => t !== '')
-          .join(' '),
-      })),
-    );
-    return texts.sort((a, b) => a.index - b.index).map((r) => r.text);
+    return (await rows.allInnerTexts()).map(normalizeSpace);
   }
 
   /** The titles of the code lenses the active editor shows (waits until there is at least one). */
