@@ -130,7 +130,10 @@ test('a file without a QEMU invocation gets a launch-script template', () => {
 
 // Random scripts: random shell around one QEMU invocation in a random layout.
 const noise = fc.constantFrom('# comment é\n', 'echo "hi $USER"\n', 'X=1\n', 'args=(-m 128)\n', '\n', 'if true; then :; fi\n', 'cat <<EOF\nqemu-kvm -net nic\nEOF\n');
-const existingOpt = fc.constantFrom('-m 256', '-netdev user,id=net0', '-device e1000,netdev=net0', "-nic 'user,model=virtio-net-pci'", '-net nic -net user', '-display none', '"${args[@]}"');
+const existingOpt = fc.constantFrom(
+  '-m 256', '-netdev user,id=net0', '-device e1000,netdev=net0', "-nic 'user,model=virtio-net-pci'", '-net nic -net user', '-display none', '"${args[@]}"',
+  '-device vfio-pci,host=0000:01:00.0,id=hostdev0', '-nic tap,ifname=tap9,script=no', '-netdev tap,id=t1,fd=3 -device virtio-net-pci,netdev=t1,mac=52:54:00:00:00:07',
+);
 const script = fc
   .tuple(fc.array(noise, { maxLength: 4 }), fc.constantFrom('qemu-system-x86_64', 'exec qemu-kvm', 'sudo kvm', '$QEMU'), fc.array(existingOpt, { maxLength: 4 }), fc.boolean(), fc.array(noise, { maxLength: 3 }), fc.constantFrom('\n', '', ' 2>&1\n'))
   .map(([pre, prog, opts, multi, post, end]) => `${pre.join('')}${prog} ${opts.join(multi ? ' \\\n    ' : ' ')}${end}${post.join('')}`);
@@ -172,7 +175,7 @@ test('property: adding a device only inserts, keeps every other byte, and is ide
 
 test('property: remove / convert / port-forward edits keep bytes outside their ranges and are idempotent', () => {
   fc.assert(
-    fc.property(script, (text) => {
+    fc.property(script, specs, (text, spec) => {
       const inv = parseLaunchScript(text).invocations[0];
       for (const dev of inv ? listNetworkDevices(inv) : []) {
         const e = removeNetworkDevice(text, dev.key, ctx);
@@ -187,14 +190,18 @@ test('property: remove / convert / port-forward edits keep bytes outside their r
       const devices = inv ? listNetworkDevices(inv) : [];
       const uniqueKeys = new Set(devices.map((d) => d.key)).size === devices.length;
       for (const dev of devices) {
-        const spec: NetworkSpec = { mode: 'user', hostfwd: ['2222:22'] };
         const e = editNetworkDevice(text, dev.key, spec, ctx);
         const once = applyEdits(text, e.edits);
         assertOutsideUnchanged(text, e, once);
-        // In place: the edited device now starts where the old one started.
-        const at = Math.min(...dev.options.map((o) => o.span.start));
+        // In place: the edited device now starts where the old one started (shifted by host lines inserted above).
+        const index = new LineIndex(text);
+        const old = Math.min(...dev.options.map((o) => o.span.start));
+        const at = e.edits
+          .map((x) => ({ s: index.offsetAt(x.range.start), e: index.offsetAt(x.range.end), n: x.newText.length }))
+          .filter((x) => x.e <= old && x.s < old)
+          .reduce((pos, x) => pos + x.n - (x.e - x.s), old);
         const after = listNetworkDevices(parseLaunchScript(once).invocations[0]!);
-        const again = after.find((d) => d.kind === 'netdev' && Math.min(...d.options.map((o) => o.span.start)) === at);
+        const again = after.find((d) => Math.min(...d.options.map((o) => o.span.start)) === at);
         if (!uniqueKeys) continue; // a duplicated key edits the first device of that key
         assert.ok(again, `the edited device stands at offset ${at}:\n${once}`);
         assert.deepEqual(editNetworkDevice(once, again.key, spec, ctx).edits, [], `edit twice:\n${once}`);
