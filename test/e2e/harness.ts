@@ -263,8 +263,13 @@ export class Editor {
   async editorText(): Promise<string> {
     await this.focusEditor();
     const lines = this.page.locator('.editor-group-container.active .monaco-editor .view-lines .view-line');
-    // Copying an empty selection copies "the current line": an empty document is answered from the DOM.
-    if ((await lines.count()) === 1 && normalizeSpace(await lines.first().innerText()) === '') return '';
+    // Copying an empty selection copies "the current line": an empty document is answered from the DOM. One
+    // rendered empty line is an empty document only if it is line 1: an editor scrolled to its last (empty)
+    // line renders just that one too.
+    if ((await lines.count()) === 1 && normalizeSpace(await lines.first().innerText()) === '') {
+      const numbers = (await this.page.locator('.editor-group-container.active .monaco-editor .margin-view-overlays .line-numbers').allInnerTexts()).map(normalizeSpace);
+      if (numbers.length === 0 || (numbers.length === 1 && numbers[0] === '1')) return '';
+    }
     await this.page.evaluate("navigator.clipboard.writeText('\\u0000')");
     await this.page.keyboard.press('Control+A');
     await this.page.keyboard.press('Control+C');
@@ -358,12 +363,21 @@ export class Editor {
     await this.page.keyboard.press('Enter');
   }
 
-  /** The rows a quick pick with this title offers (labels and descriptions as shown). */
+  /** The rows a quick pick with this title offers, top to bottom: "LABEL" or "LABEL DESCRIPTION". */
   async quickPickRows(title: RegExp | string): Promise<string[]> {
     await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
     const rows = this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
     await rows.first().waitFor();
-    return (await rows.allInnerTexts()).map(normalizeSpace);
+    const texts = await rows.evaluateAll((nodes) =>
+      (nodes as unknown as DomElement[]).map((el) => ({
+        index: Number(el.getAttribute('data-index') ?? '0'),
+        text: [el.querySelector('.label-name')?.textContent ?? '', el.querySelector('.label-description')?.textContent ?? '']
+          .map((t) => t.replace(/\s+/g, ' ').trim())
+          .filter((t) => t !== '')
+          .join(' '),
+      })),
+    );
+    return texts.sort((a, b) => a.index - b.index).map((r) => r.text);
   }
 
   /** The titles of the code lenses the active editor shows (waits until there is at least one). */

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { startEditor, waitUntil, type Editor } from './harness';
+import { resultsDir, startEditor, waitUntil, type Editor } from './harness';
 
 // Real editor: the code lenses over each QEMU invocation, "Remove Network Device…" (and its undo), "Add Port
 // Forward…" (idempotent) and the launch-script template offered for shell files without a QEMU command.
@@ -39,6 +41,14 @@ exec qemu-system-x86_64 -m 512 \\
   -device virtio-net-pci,netdev=net0,mac=52:54:00:20:00:01
 `;
 
+/** Two user-mode networks, one a -nic: "Add Port Forward…" asks which. */
+const TWO_NATS = `#!/bin/sh
+qemu-system-x86_64 -m 512 \\
+  -netdev user,id=a \\
+  -device virtio-net-pci,netdev=a,mac=52:54:00:40:00:01 \\
+  -nic user,id=b,model=e1000,mac=52:54:00:40:00:02
+`;
+
 /** A shell script that is not a launch script. */
 const BACKUP = `#!/bin/sh
 # Nightly copy of the VM images.
@@ -55,17 +65,23 @@ qemu-system-x86_64 -m 512 -net nic,model=virtio -net user,hostfwd=tcp::2222-:22
 const MAC = '52:54:00(?::[0-9a-f]{2}){3}';
 
 before(async () => {
+  rmSync(path.join(resultsDir, 'launch-script-commands-wait-failed.png'), { force: true });
   ed = await startEditor({
     name: 'launch-script-commands',
     examples: false,
-    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'legacy.sh': LEGACY, 'new-vm.sh': '#!/bin/sh\n' },
+    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'legacy.sh': LEGACY, 'two-nats.sh': TWO_NATS, 'new-vm.sh': '#!/bin/sh\n' },
   });
 });
 after(() => ed?.close());
 
 async function waitForText(pred: (text: string) => boolean, what: string): Promise<string> {
   let text = '';
-  await waitUntil(async () => pred((text = await ed.editorText())), `${what} (editor had ${JSON.stringify(text)})`);
+  try {
+    await waitUntil(async () => pred((text = await ed.editorText())), `${what} (editor had ${JSON.stringify(text)})`);
+  } catch (e) {
+    await ed.screenshot('launch-script-commands-wait-failed'); // the logs dir is rewritten on close
+    throw e;
+  }
   return text;
 }
 
@@ -234,4 +250,14 @@ test('the "Convert legacy -net options" lens converts the -net pair; afterwards 
   assert.equal(text, LEGACY.replace('-net nic,model=virtio -net user,hostfwd=tcp::2222-:22', '-netdev user,id=net0,hostfwd=tcp::2222-:22 -device virtio-net-pci,netdev=net0'));
   await waitUntil(async () => !(await ed.codeLensTitles()).includes('Convert legacy -net options'), 'the convert lens to go');
   assert.deepEqual(await ed.codeLensTitles(), ['Add network device…', 'Edit network device…', 'Remove network device…', 'Add port forward…', 'Add PCI passthrough…']);
+});
+
+test('"Add Port Forward…" with two user-mode networks (-netdev and -nic) asks which one', async () => {
+  await ed.openFile('two-nats.sh');
+  await ed.startCommand('KVM Networking: Add Port Forward…');
+  assert.deepEqual(await ed.quickPickRows(/^Forward to which user-mode network\?$/), ['a -netdev user,id=a', 'b -nic user,id=b,model=e1000,mac=52:54:00:40:00:02']);
+  await ed.answerQuickInput(/^Forward to which user-mode network\?$/, 'b');
+  await ed.answerQuickInput(/^Add port forward$/, '6000:60');
+  const text = await waitForText((t) => t.includes('hostfwd'), 'the port forward');
+  assert.equal(text, TWO_NATS.replace('mac=52:54:00:40:00:02', 'mac=52:54:00:40:00:02,hostfwd=tcp::6000-:60'));
 });

@@ -155,8 +155,11 @@ function bdfArgument(arg: unknown): string | undefined {
   return typeof bdf === 'string' ? bdf : undefined;
 }
 
-function userBackendIds(inv: QemuInvocation | undefined): string[] {
-  return (inv?.options ?? []).filter((o) => o.name === '-netdev' && optionKind(o) === 'user').map((o) => prop(o, 'id')?.value ?? '');
+/** The user-mode backends a port forward can go to: the same set addPortForward looks in (-netdev, -nic, -net). */
+function userBackends(inv: QemuInvocation | undefined): { label: string; description: string; id: string | undefined }[] {
+  return (inv?.options ?? [])
+    .filter((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user')
+    .map((o) => ({ label: prop(o, 'id')?.value ?? '(no id)', description: `${o.name} ${o.valueWord?.value ?? ''}`, id: prop(o, 'id')?.value }));
 }
 
 /** The invocation to edit and one of its network devices, chosen by the user; undefined when cancelled or none. */
@@ -210,11 +213,14 @@ function registerCommands(log: Log): vscode.Disposable[] {
     vscode.commands.registerCommand(c.addPortForward, guarded(log, 'Add port forward', async (uri, index) => {
       const t = await prepare(uri, index, 'offer');
       if (!t) return;
-      const ids = userBackendIds(t.script.invocations[t.inv]);
+      const backends = userBackends(t.script.invocations[t.inv]);
       let netdevId: string | undefined;
-      if (ids.length > 1) {
-        netdevId = await vscode.window.showQuickPick(ids, { title: 'Forward to which user-mode network?' });
-        if (netdevId === undefined) return;
+      if (backends.length > 1) {
+        const chosen = await vscode.window.showQuickPick(backends, { title: 'Forward to which user-mode network?' });
+        if (!chosen) return;
+        // addPortForward finds the backend by its id; one without an id cannot be told apart from the others.
+        if (chosen.id === undefined) throw new SpecError(`${chosen.description} has no id=: give it one to add a port forward to it`);
+        netdevId = chosen.id;
       }
       const rules = await askPortForwards('Add port forward', '8080:80');
       if (!rules || rules.length === 0) return;
