@@ -253,15 +253,17 @@ export function parseShell(text: string): ShellScript {
      * which dominated the cost): only the parts that may hold commands or comments are walked.
      */
     const call = (stmt: syntax.Stmt, cmd: syntax.CallExpr): void => {
-      const at = span(stmt);
-      const fast = scanSimpleCommand(src, at.start, at.end);
+      const start = conv(stmt.Pos().Offset());
+      const fast = scanSimpleCommand(src, start);
       if (fast) {
         arrays.push(...fast.arrays);
         vars.push(...fast.vars);
         for (const c of stmt.Comments ?? []) comments.push(span(c));
-        commands.push({ ...at, assigns: fast.assigns, words: fast.words, redirects: fast.redirects });
+        const end = fast.end ?? conv(stmt.End().Offset());
+        commands.push({ start, end, assigns: fast.assigns, words: fast.words, redirects: fast.redirects });
         return;
       }
+      const at = { start, end: conv(stmt.End().Offset()) };
       const assigns = cmd.Assigns;
       // The parser may hang a comment anywhere in the statement on an array assignment (even one after it).
       const hash = src.slice(at.start, at.end).includes('#');

@@ -208,37 +208,44 @@ class Scanner {
   }
 }
 
-/** Reads a simple command from src[start, end) as the parser would, or undefined when it needs the parser. */
-export function scanSimpleCommand(src: string, start: number, end: number): FastCommand | undefined {
-  if (src.slice(start, end).includes('\r')) return undefined;
+/**
+ * Reads the simple command starting at `start` as the parser would, or undefined when it needs the parser. `end`
+ * is where the parser ends the statement when the text decides it (before a newline, `|`, `&&` or `)`); it is
+ * absent at a `;`/`&`, which may or may not belong to the statement.
+ */
+export function scanSimpleCommand(src: string, start: number): (FastCommand & { readonly end?: number }) | undefined {
+  const end = src.length;
   const sc = new Scanner(src, start, end);
   const assigns: string[] = [];
   const words: ShellWord[] = [];
   const redirects: ShellRedirect[] = [];
   const arrays: ShellArray[] = [];
   const vars: ShellVar[] = [];
+  let last = start;
+  let stmtEnd: number | undefined;
   try {
-    while (true) {
+    while (stmtEnd === undefined) {
       sc.blanks();
-      if (sc.i >= end) break;
-      const c = src[sc.i]!;
-      if (c === ';' || c === '&') {
-        // The statement's own terminator (`;`, `&`) ends it; `&>` is a redirection.
-        if (c === '&' && src[sc.i + 1] === '>') redirects.push(sc.redirect());
-        else if (sc.i === end - 1) break;
-        else return undefined;
-        continue;
-      }
-      if (c === '<' || c === '>' || (c >= '0' && c <= '9' && /^\d+[<>]/.test(src.slice(sc.i, sc.i + 12)))) {
+      const c = src[sc.i];
+      const next = src[sc.i + 1];
+      if (c === undefined || c === '\n' || c === ')' || (c === '|' && next !== '&') || (c === '&' && next === '&')) stmtEnd = last;
+      // Its own `;`/`&` is part of the statement, unless it is one side of `a && b;` (then the `;` is the whole
+      // list's): the end is left to the parser.
+      else if ((c === ';' && next !== ';' && next !== '&') || (c === '&' && next !== '>')) stmtEnd = -1;
+      // The parser continues a comment that ends in a backslash onto the next line, into the same command.
+      else if (c === '#' || c === ';' || c === '|' || c === '(' || c === '!') return undefined;
+      else if (c === '<' || c === '>' || c === '&' || (c >= '0' && c <= '9' && /^\d+[<>]/.test(src.slice(sc.i, sc.i + 12)))) {
         redirects.push(sc.redirect());
+        last = sc.i;
         continue;
       }
-      if (c === '!' || c === '|' || c === '(' || c === ')' || c === '#' || c === '\n') return undefined;
+      if (stmtEnd !== undefined) break;
       // `{fd}>file` opens a named descriptor: a redirection, not a word.
       if (c === '{' && /^\{\w+\}[<>]/.test(src.slice(sc.i, sc.i + 80))) return undefined;
       const assign = words.length === 0 ? /^([A-Za-z_]\w*)(\+?)=/.exec(src.slice(sc.i, sc.i + 256)) : null;
       if (!assign) {
         words.push(sc.word());
+        last = sc.i;
         continue;
       }
       const name = assign[1]!;
@@ -264,10 +271,12 @@ export function scanSimpleCommand(src: string, start: number, end: number): Fast
         const value = sc.word();
         vars.push({ name, start: aStart, end: value.end, value });
       }
+      last = sc.i;
     }
   } catch (e) {
     if (e instanceof NeedParser) return undefined;
     throw e;
   }
-  return { assigns, words, redirects, arrays, vars };
+  if (last === start || src.slice(start, last).includes('\r')) return undefined;
+  return { assigns, words, redirects, arrays, vars, ...(stmtEnd >= 0 ? { end: stmtEnd } : {}) };
 }
