@@ -115,10 +115,11 @@ const MAYBE_EXPANSION = new Set(['$', '`', '<', '>', '@', '!', '*', '?', '+']);
  * The node type of a word part. Every call into the GopherJS parser costs microseconds, so the type is read
  * from the source where the first character decides it (a quote, or a character no expansion starts with).
  */
-function partType(src: string, start: number, part: syntax.WordPart): string {
+function partType(src: string, start: number, part: syntax.WordPart, inDouble: boolean): string {
   const ch = src[start];
-  if (ch === "'") return 'SglQuoted';
-  if (ch === '"') return 'DblQuoted';
+  // Inside double quotes a quote character is literal text.
+  if (ch === "'" && !inDouble) return 'SglQuoted';
+  if (ch === '"' && !inDouble) return 'DblQuoted';
   return ch !== undefined && !MAYBE_EXPANSION.has(ch) ? 'Lit' : sh.syntax.NodeType(part);
 }
 
@@ -135,7 +136,7 @@ function buildWord(src: string, conv: Conv, word: syntax.Word): ShellWord {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
       const e = i === parts.length - 1 ? to : conv(part.End().Offset());
-      const type = partType(src, s, part);
+      const type = partType(src, s, part, inDouble);
       if (type === 'Lit') pushLiteral(b, src, s, e, inDouble);
       else if (type === 'SglQuoted') {
         const open = src[s] === '$' ? 2 : 1;

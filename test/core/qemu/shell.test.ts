@@ -78,7 +78,7 @@ test('property: same ShellScript on random scripts (quotes, expansions, substitu
 // Random simple commands word by word: what the fast path reads itself, and the edges where it hands over.
 const token = fc.constantFrom(
   'qemu-system-x86_64', 'kvm', '$QEMU', '"${QEMU}"', '${QEMU:-qemu-kvm}', '"${args[@]}"', '${a[*]}', '"$@"', '$1', '$#', '${#x}', '${x[1]}', '${x/a/b}',
-  '-netdev', 'user,id=n0,hostfwd=tcp::2222-:22', "'e1000,netdev=n0'", '"virtio-net-pci,netdev=n0,mac=$MAC"', '"a$X"b', "$'a\\tb'", '$"t"',
+  '-netdev', 'user,id=n0,hostfwd=tcp::2222-:22', `"a'b$X"`, `"$'x"`, `"$"`, `"a$ b"`, `"\\$'y'"`, "'e1000,netdev=n0'", '"virtio-net-pci,netdev=n0,mac=$MAC"', '"a$X"b', "$'a\\tb'", '$"t"',
   'a\\ b', '\\"x', '"a\\"b\\$c\\\\d\\x"', '""', "''", 'é-ü', '~/vm.img', 'a=b', 'A=1', 'B+=2', 'C=', 'arr=(a "b c" $d)', 'arr+=(x)', 'arr=([0]=a)',
   '>/dev/null', '2>&1', '&>log', '>>x', '<in', '3<>/dev/tap5', '>&-', '>|f', '2> err', '<<<here', '{fd}>x', '$', 'x$', "'x'#y", 'a#b', '#c',
   '@(a|b)', '*.img', '[ab]', '{a,b}', 'x\\\n  y', '$(kvm)', '`kvm`', '<(kvm)', '!',
@@ -89,4 +89,13 @@ const simpleScript = fc.tuple(fc.array(fc.tuple(command, joiner), { minLength: 1
 
 test('property: same ShellScript on random simple commands (words, parameters, redirections, assignments)', () => {
   fc.assert(fc.property(simpleScript, (text) => same(text)), { numRuns: 400 });
+});
+
+test('property: same ShellScript on randomly mutated copies of the example launch script (syntax errors included)', () => {
+  const base = readFileSync(path.join(repo, 'examples/launch-vm.sh'), 'utf8');
+  const chars = fc.constantFrom('"', "'", '\\', '$', '(', ')', '#', ';', '&', '|', '<', '>', '\n', ' ', '{', '}', '`', '=', 'é');
+  fc.assert(
+    fc.property(fc.nat(base.length), fc.nat(8), fc.array(chars, { maxLength: 4 }), (at, cut, ins) => same(base.slice(0, at) + ins.join('') + base.slice(Math.min(base.length, at + cut)))),
+    { numRuns: 150 },
+  );
 });
