@@ -125,17 +125,20 @@ function partType(src: string, start: number, part: syntax.WordPart, inDouble: b
 
 /**
  * Builds a word from its parts. Parts are contiguous (each starts where the previous one ends, the first at
- * the word's start, the last ends at its end), so only the inner ends are asked of the parser.
+ * the word's start, the last ends at its end), so only the inner ends are asked of the parser, except around a
+ * backslash-newline, which the parser leaves out of its parts: there every part's range is asked.
  */
 function buildWord(src: string, conv: Conv, word: syntax.Word): ShellWord {
   const b = new WordBuilder();
   const start = conv(word.Pos().Offset());
   const end = conv(word.End().Offset());
+  const exact = src.slice(start, end).includes('\\\n');
   const addParts = (parts: syntax.WordPart[], from: number, to: number, inDouble: boolean): void => {
     let s = from;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
-      const e = i === parts.length - 1 ? to : conv(part.End().Offset());
+      if (exact) s = conv(part.Pos().Offset());
+      const e = i === parts.length - 1 && !exact ? to : conv(part.End().Offset());
       const type = partType(src, s, part, inDouble);
       if (type === 'Lit') pushLiteral(b, src, s, e, inDouble);
       else if (type === 'SglQuoted') {

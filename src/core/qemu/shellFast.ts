@@ -128,6 +128,7 @@ class Scanner {
     while (this.i < this.end) {
       const c = src[this.i]!;
       if (WORD_END.has(c)) break;
+      if (c === '\\' && src[this.i + 1] === '\n') return bail();
       parts++;
       if (c === "'") {
         const close = src.indexOf("'", this.i + 1);
@@ -147,7 +148,8 @@ class Scanner {
         while (this.i < this.end) {
           const d = src[this.i]!;
           if (d === '\\') {
-            if (this.i + 1 >= this.end) return bail();
+            // A backslash-newline inside or right after a word: the parser's word ranges around it are its own.
+            if (this.i + 1 >= this.end || src[this.i + 1] === '\n') return bail();
             this.i += 2;
           } else if (WORD_END.has(d) || d === "'" || d === '"' || d === '$' || d === '`') break;
           else if ('@!*?+'.includes(d) && src[this.i + 1] === '(') return bail();
@@ -180,6 +182,7 @@ class Scanner {
       else {
         const s = this.i;
         while (this.i < this.end && src[this.i] !== '"' && src[this.i] !== '$' && src[this.i] !== '`') {
+          if (src[this.i] === '\\' && src[this.i + 1] === '\n') return bail();
           this.i += src[this.i] === '\\' ? 2 : 1;
         }
         if (this.i > this.end) return bail();

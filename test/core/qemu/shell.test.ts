@@ -78,12 +78,12 @@ test('property: same ShellScript on random scripts (quotes, expansions, substitu
 // Random simple commands word by word: what the fast path reads itself, and the edges where it hands over.
 const token = fc.constantFrom(
   'qemu-system-x86_64', 'kvm', '$QEMU', '"${QEMU}"', '${QEMU:-qemu-kvm}', '"${args[@]}"', '${a[*]}', '"$@"', '$1', '$#', '${#x}', '${x[1]}', '${x/a/b}',
-  '-netdev', 'user,id=n0,hostfwd=tcp::2222-:22', `"a'b$X"`, `"$'x"`, `"$"`, `"a$ b"`, `"\\$'y'"`, "'e1000,netdev=n0'", '"virtio-net-pci,netdev=n0,mac=$MAC"', '"a$X"b', "$'a\\tb'", '$"t"',
+  '-netdev', 'user,id=n0,hostfwd=tcp::2222-:22', `"a'b$X"`, `"$'x"`, `"$"`, `"a$ b"`, `"\\$'y'"`, '"a"\\\n"b"', '"p\\\nq"', "'x'\\\n$Y", "'e1000,netdev=n0'", '"virtio-net-pci,netdev=n0,mac=$MAC"', '"a$X"b', "$'a\\tb'", '$"t"',
   'a\\ b', '\\"x', '"a\\"b\\$c\\\\d\\x"', '""', "''", 'é-ü', '~/vm.img', 'a=b', 'A=1', 'B+=2', 'C=', 'arr=(a "b c" $d)', 'arr+=(x)', 'arr=([0]=a)',
   '>/dev/null', '2>&1', '&>log', '>>x', '<in', '3<>/dev/tap5', '>&-', '>|f', '2> err', '<<<here', '{fd}>x', '$', 'x$', "'x'#y", 'a#b', '#c',
   '@(a|b)', '*.img', '[ab]', '{a,b}', 'x\\\n  y', '$(kvm)', '`kvm`', '<(kvm)', '!',
 );
-const command = fc.tuple(fc.array(token, { minLength: 1, maxLength: 7 }), fc.constantFrom(' ', ' \\\n  ', '\t')).map(([ts, sep]) => ts.join(sep));
+const command = fc.tuple(fc.array(token, { minLength: 1, maxLength: 7 }), fc.constantFrom(' ', ' \\\n  ', '\t', '\\\n ', '\\\n')).map(([ts, sep]) => ts.join(sep));
 const joiner = fc.constantFrom('\n', '; ', ' & ', ' | ', ' && ', ' || ', '\r\n', ';\n');
 const simpleScript = fc.tuple(fc.array(fc.tuple(command, joiner), { minLength: 1, maxLength: 5 })).map(([xs]) => xs.map(([c, j]) => c + j).join(''));
 
