@@ -66,10 +66,10 @@ export interface ShellScript {
   readonly errors: readonly ShellError[];
 }
 
-const MAX_RECOVERIES = 25;
+export const MAX_RECOVERIES = 25;
 
 /** Maps UTF-8 byte offsets (what the Go parser reports) to UTF-16 offsets. */
-function byteToUtf16(text: string): (byte: number) => number {
+export function byteToUtf16(text: string): (byte: number) => number {
   if (!/[^\x00-\x7f]/.test(text)) return (b) => Math.min(b, text.length);
   const table = new Uint32Array(Buffer.byteLength(text) + 1);
   let b = 0;
@@ -93,7 +93,7 @@ function byteToUtf16(text: string): (byte: number) => number {
 
 type Conv = (byte: number) => number;
 
-function paramOf(part: syntax.WordPart): { name: string; all: boolean } | undefined {
+export function paramOf(part: syntax.WordPart): { name: string; all: boolean } | undefined {
   if (sh.syntax.NodeType(part) !== 'ParamExp' || !part.Param) return undefined;
   if (part.Length || part.Excl || part.Slice || part.Repl || part.Exp) return undefined;
   const index = part.Index ? sh.syntax.NodeType(part.Index) : undefined;
@@ -164,12 +164,12 @@ function buildWord(src: string, conv: Conv, word: syntax.Word): ShellWord {
   return { start, end, value: b.value, map: b.map, dynamic: b.dynamic, ...(param ? { param } : {}) };
 }
 
-function redirectOp(src: string, start: number, end: number): string {
+export function redirectOp(src: string, start: number, end: number): string {
   const m = /^\d*([<>&|]+-?)/.exec(src.slice(start, Math.min(end, start + 8)));
   return m?.[1] ?? '';
 }
 
-function blankLine(text: string, line: number): string {
+export function blankLine(text: string, line: number): string {
   let start = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', start);
@@ -181,14 +181,14 @@ function blankLine(text: string, line: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
 }
 
-function errorLocation(e: unknown): { line: number; col: number; message: string } | undefined {
+export function errorLocation(e: unknown): { line: number; col: number; message: string } | undefined {
   const raw = (e as { Error?: () => string } | undefined)?.Error?.() ?? (e instanceof Error ? e.message : String(e));
   const m = /^[^:]*:(\d+):(\d+): (.*)$/s.exec(raw);
   return m ? { line: Number(m[1]), col: Number(m[2]), message: m[3]! } : undefined;
 }
 
 /** Offset of (1-based line, 1-based UTF-8 column) in text. */
-function offsetOfLineCol(text: string, line: number, col: number): number {
+export function offsetOfLineCol(text: string, line: number, col: number): number {
   let start = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', start);
