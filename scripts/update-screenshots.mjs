@@ -13,6 +13,8 @@ const shots = {
   'composer-macvtap.png': 'composer-macvtap.png',
   'readiness-this-machine.png': 'readiness-this-machine.png',
   'explain-selection.png': 'explain-selection.png',
+  'launch-script-commands-lenses.png': 'launch-script-lenses.png',
+  'devices-libvirt-detach-confirm.png': 'devices-libvirt-detach-confirm.png',
 };
 let missing = 0;
 for (const [from, to] of Object.entries(shots)) {
