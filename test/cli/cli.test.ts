@@ -72,3 +72,18 @@ test('the bundled bin (dist/cli.js) honours the same contract', () => {
   const bad = spawnSync(process.execPath, [bin, 'lint', '--bogus'], { encoding: 'utf8' });
   assert.equal(bad.status, 2);
 });
+
+test('lint --list-rules prints every rule (text and JSON) and takes no FILE', async () => {
+  const text = await run(['lint', '--list-rules']);
+  assert.equal(text.code, 0, text.err);
+  const lines = text.out.trimEnd().split('\n');
+  assert.ok(lines.length >= 30, `${lines.length} rules`);
+  for (const l of lines) assert.match(l, /^[a-z0-9-]+\tkvmnet-(schema|xml|qemu)\t\S.*$/, l);
+  assert.ok(lines.some((l) => l.startsWith('pci-address-not-hex\tkvmnet-xml\t')));
+  const json = await run(['lint', '--list-rules', '--format', 'json']);
+  const rules = JSON.parse(json.out) as { code: string; source: string; doc: string }[];
+  assert.deepEqual(rules.map((r) => `${r.code}\t${r.source}\t${r.doc}`), lines);
+  const bad = await run(['lint', '--list-rules', 'a.xml']);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /--list-rules takes no FILE/);
+});

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/findings';
 import { lintText } from '../../core/lint';
+import { allRules } from '../../core/rules';
 import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
@@ -34,7 +35,7 @@ export function toJsonFinding(file: string, f: Finding): JsonFinding {
 export const lintCommand: CommandSpec = {
   name: 'lint',
   summary: 'check libvirt XML files and shell launch scripts',
-  usage: 'kvmnet lint [--format text|json] [--schema-dir DIR] [--xml] FILE…',
+  usage: 'kvmnet lint [--format text|json] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
   help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
 against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
 arguments in shell launch scripts. Other files are accepted and have no findings.
@@ -48,6 +49,9 @@ Options:
   --schema-dir DIR      libvirt schema directory (default: the machine's
                         /usr/share/libvirt/schemas, else the bundled copy)
   --xml                 treat every FILE as libvirt XML whatever its root element
+  --list-rules          print every rule instead of linting: its code, source
+                        and one-line doc (text: CODE<TAB>SOURCE<TAB>DOC per
+                        line; json: an array of {code, source, doc})
 
 Exit status: 0 no error findings, 1 at least one finding of severity error,
 2 usage or I/O error.`,
@@ -55,10 +59,18 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     format: { type: 'string' },
     'schema-dir': { type: 'string' },
     xml: { type: 'boolean' },
+    'list-rules': { type: 'boolean' },
   },
   async run(args, io) {
     const format = stringOption(args, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+    if (flag(args, 'list-rules')) {
+      if (args.positionals.length > 0) throw new UsageError('--list-rules takes no FILE');
+      const rules = allRules().map((r) => ({ code: r.id, source: r.source, doc: r.doc }));
+      if (format === 'json') io.out(`${JSON.stringify(rules, null, 2)}\n`);
+      else for (const r of rules) io.out(`${r.code}\t${r.source}\t${r.doc}\n`);
+      return ExitCode.Ok;
+    }
     if (args.positionals.length === 0) throw new UsageError('no FILE given');
     const schemaDir = stringOption(args, 'schema-dir');
     const all: JsonFinding[] = [];

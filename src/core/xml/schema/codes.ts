@@ -22,3 +22,15 @@ export const SchemaCode = {
 } as const;
 
 export type SchemaCode = (typeof SchemaCode)[keyof typeof SchemaCode];
+
+/** One-line docs of the schema-layer codes (`kvmnet lint --list-rules`); typed so a new code needs its doc. */
+export const SCHEMA_CODE_DOCS: Record<SchemaCode, string> = {
+  [SchemaCode.NotWellFormed]: 'The text is not well-formed XML: one located parse error, no schema findings.',
+  [SchemaCode.InvalidValue]: "An attribute value libvirt's schema does not allow; the message says what is allowed.",
+  [SchemaCode.UnknownAttribute]: "An attribute the element does not have in libvirt's schema.",
+  [SchemaCode.UnexpectedElement]: "An element libvirt's schema does not allow at this place.",
+  [SchemaCode.MissingAttribute]: 'A required attribute is missing.',
+  [SchemaCode.MissingElement]: 'A required child element is missing.',
+  [SchemaCode.Invalid]: "Any other violation of libvirt's RelaxNG schema, on the element libxml2 names.",
+  [SchemaCode.Unavailable]: 'No usable libvirt schema set (bad setting, none installed or bundled): schema checks are off.',
+};
