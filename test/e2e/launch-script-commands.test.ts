@@ -148,12 +148,16 @@ async function userModeDefaults(): Promise<void> {
   await ed.answerQuickInput(/^Guest NIC model$/);
 }
 
-/** The template that "Add network device…" (user-mode defaults) writes, without its shebang. */
-const TEMPLATE_BODY = new RegExp(
-  `^# QEMU launch script \\(KVM Networking\\)\\. Adjust the disk image, memory and CPUs\\.\\nset -eu\\n\\nexec qemu-system-x86_64 \\\\\\n` +
-    ` {2}-enable-kvm -m 1024 -smp 2 \\\\\\n {2}-drive file=disk\\.qcow2,if=virtio \\\\\\n` +
-    ` {2}-netdev user,id=net0,hostfwd=tcp::2222-:22 \\\\\\n {2}-device virtio-net-pci,netdev=net0,mac=${MAC}\\n$`,
-);
+/**
+ * The template that "Add network device…" (user-mode defaults) writes, without its shebang; `set -eu` only when
+ * the script does not already turn both flags on.
+ */
+const templateBody = (withSet: boolean): RegExp =>
+  new RegExp(
+    `^# QEMU launch script \\(KVM Networking\\)\\. Adjust the disk image, memory and CPUs\\.\\n${withSet ? 'set -eu\\n' : ''}\\nexec qemu-system-x86_64 \\\\\\n` +
+      ` {2}-enable-kvm -m 1024 -smp 2 \\\\\\n {2}-drive file=disk\\.qcow2,if=virtio \\\\\\n` +
+      ` {2}-netdev user,id=net0,hostfwd=tcp::2222-:22 \\\\\\n {2}-device virtio-net-pci,netdev=net0,mac=${MAC}\\n$`,
+  );
 
 test('a shell file without a QEMU command is offered a launch-script template, appended after its text', async () => {
   await ed.openFile('backup.sh');
@@ -169,7 +173,7 @@ test('a shell file without a QEMU command is offered a launch-script template, a
   await userModeDefaults();
   const text = await waitForText((t) => t.includes('qemu-system'), 'the template');
   assert.ok(text.startsWith(`${BACKUP}\n`), text);
-  assert.match(text.slice(BACKUP.length + 1), TEMPLATE_BODY);
+  assert.match(text.slice(BACKUP.length + 1), templateBody(false)); // the script already has set -eu
   // The new invocation gets its lenses.
   await waitUntil(async () => (await ed.codeLensTitles()).includes('Add port forward…'), 'the lenses over the new qemu line');
   await ed.screenshot('launch-script-commands-template');
@@ -185,7 +189,7 @@ test('"Add Network Device…" on a non-launch script asks before appending a tem
   await userModeDefaults();
   const text = await waitForText((t) => t.includes('qemu-system'), 'the template');
   assert.ok(text.startsWith(`${BACKUP}\n`), text);
-  assert.match(text.slice(BACKUP.length + 1), TEMPLATE_BODY);
+  assert.match(text.slice(BACKUP.length + 1), templateBody(false)); // the script already has set -eu
 });
 
 test('a blank script shows an "Insert QEMU launch-script template…" lens; it writes the template at once', async () => {
@@ -195,7 +199,7 @@ test('a blank script shows an "Insert QEMU launch-script template…" lens; it w
   await userModeDefaults();
   const text = await waitForText((t) => t.includes('qemu-system'), 'the template');
   assert.ok(text.startsWith('#!/bin/sh\n\n'), text);
-  assert.match(text.slice('#!/bin/sh\n\n'.length), TEMPLATE_BODY);
+  assert.match(text.slice('#!/bin/sh\n\n'.length), templateBody(true));
   await waitUntil(async () => (await ed.codeLensTitles()).includes('Add port forward…'), 'the lenses over the new qemu line');
   await ed.screenshot('launch-script-commands-new-script');
 });

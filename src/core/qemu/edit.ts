@@ -1,3 +1,4 @@
+import sh, { type syntax } from 'mvdan-sh';
 import { isMulticastMac, isValidMac } from '../mac';
 import { LineIndex, type TextEdit } from '../text';
 import {
@@ -305,17 +306,79 @@ function result(text: string, edits: (OffsetEdit | undefined)[], files: readonly
   return real.length === 0 ? NO_EDIT : { edits: toTextEdits(text, real), files };
 }
 
+/** What a template's header says beyond the comment: a shebang (only at the top of a file) and `set -<flags>`. */
+export interface TemplateHeader {
+  readonly shebang: boolean;
+  /** Flags for the template's `set` line; empty: no `set` line. */
+  readonly setFlags: string;
+}
+
+const FULL_HEADER: TemplateHeader = { shebang: true, setFlags: 'eu' };
+
 /** A fresh launch script around generated arguments, for files without a QEMU invocation. */
-export function launchScriptTemplate(args: readonly string[], redirects: readonly string[] = [], prelude: readonly string[] = []): string {
+export function launchScriptTemplate(args: readonly string[], redirects: readonly string[] = [], prelude: readonly string[] = [], header = FULL_HEADER): string {
   const groups = ['-enable-kvm -m 1024 -smp 2', '-drive file=disk.qcow2,if=virtio', ...optionGroups(args.map(shellQuote))];
   if (redirects.length > 0) groups.push(redirects.join(' '));
-  return `#!/bin/sh
-# QEMU launch script (KVM Networking). Adjust the disk image, memory and CPUs.
-set -eu
-
+  return `${header.shebang ? '#!/bin/sh\n' : ''}# QEMU launch script (KVM Networking). Adjust the disk image, memory and CPUs.
+${header.setFlags ? `set -${header.setFlags}\n` : ''}
 ${prelude.map((l) => `${l}\n`).join('')}exec qemu-system-x86_64 \\
 ${groups.map((g) => `  ${g}`).join(' \\\n')}
 `;
+}
+
+const SET_OPTION_FLAGS: Readonly<Record<string, string>> = { errexit: 'e', nounset: 'u' };
+
+/**
+ * The `e`/`u` shell options a script's top-level `set` commands leave on (`set -eu`, `set -euo pipefail`,
+ * `set -o errexit`; `set +e` turns one off again). Only plain top-level commands count: a `set` inside an `if`, a
+ * function or a pipeline may not run, and a script that does not parse counts as setting nothing, so in doubt the
+ * template keeps its `set` line. Shebang flags (`#!/bin/sh -e`) don't count either: `sh script.sh` ignores them.
+ */
+export function topLevelSetFlags(text: string): Set<string> {
+  const on = new Set<string>();
+  let file: syntax.File;
+  try {
+    file = sh.syntax.NewParser().Parse(text, 'script');
+  } catch {
+    return on;
+  }
+  const literal = (w: syntax.Word): string | undefined => {
+    const [part, ...rest] = w.Parts;
+    return part && rest.length === 0 && sh.syntax.NodeType(part) === 'Lit' ? part.Value : undefined;
+  };
+  for (const stmt of file.Stmts) {
+    // A backgrounded `set -e &` runs in a subshell.
+    if (!stmt.Cmd || sh.syntax.NodeType(stmt.Cmd) !== 'CallExpr' || (stmt as { Background?: boolean }).Background) continue;
+    const words = (stmt.Cmd as syntax.CallExpr).Args.map(literal);
+    if (words[0] !== 'set') continue;
+    for (let i = 1; i < words.length; i++) {
+      const w = words[i];
+      // The options end at the first other word (`--`, `-` or a positional parameter).
+      if (w === undefined || !/^[-+][A-Za-z]+$/.test(w)) break;
+      for (const c of w.slice(1)) {
+        const flag = c === 'o' ? SET_OPTION_FLAGS[words[++i] ?? ''] : c;
+        if (flag === 'e' || flag === 'u') {
+          if (w.startsWith('-')) on.add(flag);
+          else on.delete(flag);
+        }
+      }
+    }
+  }
+  return on;
+}
+
+/**
+ * The text "Add network device" adds to a file without a QEMU invocation: the whole template for a blank file;
+ * else the template appended after a blank line, without the shebang (only the first line can be one) and with
+ * only the `set` flags the script does not already turn on.
+ */
+function templateEdit(text: string, g: { args: readonly string[]; redirects: readonly string[]; prelude: readonly string[] }): OffsetEdit {
+  // Whitespace only: the template goes first, so its shebang is the first line.
+  if (text.trim().length === 0) return { start: 0, end: 0, text: launchScriptTemplate(g.args, g.redirects, g.prelude) };
+  const on = topLevelSetFlags(text);
+  const setFlags = [...FULL_HEADER.setFlags].filter((f) => !on.has(f)).join('');
+  const body = launchScriptTemplate(g.args, g.redirects, g.prelude, { shebang: false, setFlags });
+  return { start: text.length, end: text.length, text: `${text.endsWith('\n') ? '' : '\n'}\n${body}` };
 }
 
 /** Whether the invocation already has a network device matching what the user asked for (so adding it again is a no-op). */
@@ -367,12 +430,7 @@ export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditConte
   const inv = targetInvocation(script, ctx);
   if (inv && hasEquivalent(inv, spec)) return NO_EDIT;
   const g = generate(spec, { scriptPath: ctx.scriptPath, existingIds: ids, existingMacs: macs, legacy: ctx.legacy ?? false });
-  if (!inv) {
-    const sep = text.length === 0 || text.endsWith('\n') ? '' : '\n';
-    const body = launchScriptTemplate(g.args, g.redirects, g.prelude);
-    const insert = text.trim().length === 0 ? body : `${sep}\n${body.replace(/^#!.*\n/, '')}`;
-    return result(text, [{ start: text.length, end: text.length, text: insert }], g.files);
-  }
+  if (!inv) return result(text, [templateEdit(text, g)], g.files);
   // A redirection the command already has (an edited macvtap keeps its fd) is not added twice.
   const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
   const redirects = g.redirects.filter((r) => !have.has(r));

@@ -12,6 +12,7 @@ import {
   editNetworkDevice,
   listNetworkDevices,
   removeNetworkDevice,
+  topLevelSetFlags,
   type ScriptEdit,
 } from '../../../src/core/qemu/edit';
 import type { NetworkSpec } from '../../../src/core/qemu/generate';
@@ -128,6 +129,71 @@ test('a file without a QEMU invocation gets a launch-script template', () => {
   assert.equal(parseLaunchScript(appended).invocations.length, 1);
 });
 
+/** What "Add network device" appends to a script without a QEMU command (user-mode, no forwards), from its comment line on. */
+const appendedTemplate = (setLine: string): RegExp =>
+  new RegExp(
+    `^\\n# QEMU launch script \\(KVM Networking\\)\\. Adjust the disk image, memory and CPUs\\.\\n${setLine.replace(/[-+]/g, '\\$&')}\\nexec qemu-system-x86_64 \\\\\\n` +
+      ` {2}-enable-kvm -m 1024 -smp 2 \\\\\\n {2}-drive file=disk\\.qcow2,if=virtio \\\\\\n {2}-netdev user,id=net0 \\\\\\n {2}-device virtio-net-pci,netdev=net0,mac=52:54:00(:[0-9a-f]{2}){3}\\n$`,
+  );
+
+test('a template appended to a script that already sets -e and -u adds no set line and no shebang', () => {
+  for (const existing of ['#!/bin/bash\nset -eu\necho hello\n', '#!/bin/bash\nset -euo pipefail\necho hello\n', 'set -o errexit -o nounset\necho hello', '#!/bin/sh\nset -u\nset -e\n']) {
+    const appended = apply(existing, addNetworkDevice(existing, { mode: 'user' }, ctx));
+    const sep = existing.endsWith('\n') ? '' : '\n';
+    assert.ok(appended.startsWith(existing + sep), appended);
+    assert.match(appended.slice(existing.length + sep.length), appendedTemplate(''), JSON.stringify(existing));
+    assert.equal(parseLaunchScript(appended).invocations.length, 1);
+  }
+});
+
+test('a template appended to a script adds the set flags it does not already turn on', () => {
+  const cases: [string, string][] = [
+    ['#!/bin/sh\necho hello\n', 'set -eu\n'],
+    ['#!/bin/sh\nset -e\necho hello\n', 'set -u\n'],
+    ['#!/bin/sh\nset -o nounset\n', 'set -e\n'],
+    // Turned off again, only conditionally, only in a function, or only as positional parameters: not on.
+    ['#!/bin/sh\nset -eu\nset +u\n', 'set -u\n'],
+    ['#!/bin/sh\nif [ -t 0 ]; then set -eu; fi\n', 'set -eu\n'],
+    ['#!/bin/sh\nstrict() {\n  set -eu\n}\n', 'set -eu\n'],
+    ['#!/bin/sh\nset -- -eu\n', 'set -eu\n'],
+    // A shebang flag is ignored by `sh script.sh`; a script the parser rejects keeps the full set line.
+    ['#!/bin/sh -eu\necho hello\n', 'set -eu\n'],
+    ['#!/bin/sh\nset -eu\nif then (\n', 'set -eu\n'],
+  ];
+  for (const [existing, setLine] of cases) {
+    const appended = apply(existing, addNetworkDevice(existing, { mode: 'user' }, ctx));
+    assert.ok(appended.startsWith(existing), appended);
+    assert.match(appended.slice(existing.length), appendedTemplate(setLine), JSON.stringify(existing));
+  }
+});
+
+test('a whitespace-only file gets the whole template first, so its shebang is the first line', () => {
+  const appended = apply('\n\n', addNetworkDevice('\n\n', { mode: 'user' }, ctx));
+  assert.match(appended, /^#!\/bin\/sh\n# QEMU launch script .*\nset -eu\n\nexec qemu-system-x86_64 [^]*\n\n\n$/);
+});
+
+test('property: a template appended to a script without QEMU keeps its bytes, adds no shebang, and leaves -e and -u on', () => {
+  const line = fc.constantFrom('set -eu\n', 'set -e\n', 'set +e\n', 'set -o nounset\n', 'set -euo pipefail\n', 'echo hi\n', '# c\n', 'if true; then set -u; fi\n', '\n', 'x=1\n');
+  fc.assert(
+    fc.property(fc.constantFrom('', '#!/bin/sh\n', '#!/bin/bash\n'), fc.array(line, { maxLength: 5 }), fc.constantFrom('', 'echo no newline'), (shebang, lines, last) => {
+      const text = shebang + lines.join('') + last;
+      const e = addNetworkDevice(text, { mode: 'user' }, ctx);
+      const once = applyEdits(text, e.edits);
+      if (text.trim().length > 0) {
+        assert.ok(once.startsWith(text), once);
+        assert.ok(!once.slice(text.length).includes('#!'), once);
+      }
+      assert.deepEqual([...topLevelSetFlags(once)].sort(), ['e', 'u'], once);
+      // A flag already on is not set again.
+      const on = topLevelSetFlags(text);
+      const added = /^set -(\w+)$/m.exec(once.slice(text.length))?.[1] ?? '';
+      assert.ok([...added].every((f) => !on.has(f)), once);
+      assert.equal(parseLaunchScript(once).invocations.length, 1);
+    }),
+    { numRuns: 200 },
+  );
+});
+
 // Random scripts: random shell around one QEMU invocation in a random layout.
 const noise = fc.constantFrom('# comment é\n', 'echo "hi $USER"\n', 'X=1\n', 'args=(-m 128)\n', '\n', 'if true; then :; fi\n', 'cat <<EOF\nqemu-kvm -net nic\nEOF\n');
 const existingOpt = fc.constantFrom(
@@ -232,6 +298,12 @@ describe('edited scripts pass the QEMU parse check', () => {
   };
   test('template with user-mode and a port forward', () => {
     const text = apply('', addNetworkDevice('', { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx)).replace(/-enable-kvm |-drive \S+ \\\n/g, '');
+    check(text);
+  });
+  test('template appended to a script that already has set -eu', () => {
+    const existing = '#!/bin/sh\nset -eu\nVM_NAME=demo\n';
+    const text = apply(existing, addNetworkDevice(existing, { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx)).replace(/-enable-kvm |-drive \S+ \\\n/g, '');
+    assert.equal(text.match(/^set -/gm)?.length, 1, text);
     check(text);
   });
   test('added user device, port forward, macvtap device on a veth, removal, conversion', () => {
