@@ -12,8 +12,57 @@ const SELECTOR: vscode.DocumentSelector = [
   { scheme: 'untitled' },
 ];
 
-/** Fixes of the findings currently shown, per document, so code actions offer exactly what the checker computed. */
-type FixIndex = Map<string, { version: number; entries: { diagnostic: vscode.Diagnostic; fixes: readonly Fix[] }[] }>;
+/** A diagnostic as published, with the fixes its checker computed. */
+export interface FixEntry {
+  readonly diagnostic: vscode.Diagnostic;
+  readonly fixes: readonly Fix[];
+}
+
+interface Published {
+  /** Whether the document still has the text the fixes were computed on (else they would edit the wrong bytes). */
+  readonly current: (doc: vscode.TextDocument) => boolean;
+  readonly entries: readonly FixEntry[];
+}
+
+/**
+ * The fixes of the diagnostics currently shown, per diagnostic collection and document, so the one code action
+ * provider below offers exactly what a checker computed: the per-file linter's and the workspace scans'.
+ */
+export class FixIndex {
+  private readonly bySource = new Map<string, Map<string, Published>>();
+
+  /** Replaces what `source` published for `uri`; only entries with fixes are kept. */
+  set(source: string, uri: vscode.Uri, current: Published['current'], entries: readonly FixEntry[]): void {
+    const withFixes = entries.filter((e) => e.fixes.length > 0);
+    let docs = this.bySource.get(source);
+    if (withFixes.length === 0) {
+      docs?.delete(uri.toString());
+      return;
+    }
+    if (!docs) this.bySource.set(source, (docs = new Map()));
+    docs.set(uri.toString(), { current, entries: withFixes });
+  }
+
+  /** Forgets what `source` published for `uri`, or for every document. */
+  delete(source: string, uri?: vscode.Uri): void {
+    if (uri) this.bySource.get(source)?.delete(uri.toString());
+    else this.bySource.delete(source);
+  }
+
+  /** The fixes published for this diagnostic of `doc`, if the document is unchanged since. */
+  fixesFor(doc: vscode.TextDocument, diagnostic: vscode.Diagnostic): readonly Fix[] {
+    for (const docs of this.bySource.values()) {
+      const published = docs.get(doc.uri.toString());
+      const match = published?.entries.find((e) => sameDiagnostic(e.diagnostic, diagnostic));
+      if (match && published!.current(doc)) return match.fixes;
+    }
+    return [];
+  }
+}
+
+/** The process-wide index; registerDiagnostics offers its fixes as quick fixes. */
+export const fixIndex = new FixIndex();
+const SOURCE = 'kvmnet';
 
 function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {
   return a.range.isEqual(b.range) && a.message === b.message && String(a.code) === String(b.code);
@@ -23,10 +72,12 @@ function isForcedXml(doc: vscode.TextDocument, globs: string[]): boolean {
   return globs.some((pattern) => vscode.languages.match({ pattern }, doc) > 0);
 }
 
-/** Lints libvirt XML and launch scripts as the user types; owns the diagnostic collection and its quick fixes. */
+/**
+ * Lints libvirt XML and launch scripts as the user types; owns the per-file diagnostic collection and the one
+ * code action provider that offers the fixes of every collection publishing into fixIndex (workspace scans too).
+ */
 export function registerDiagnostics(log: Log): vscode.Disposable {
-  const collection = vscode.languages.createDiagnosticCollection('kvmnet');
-  const fixIndex: FixIndex = new Map();
+  const collection = vscode.languages.createDiagnosticCollection(SOURCE);
   const timers = new Map<string, NodeJS.Timeout>();
   const skippedNoticeShown = new Set<string>();
 
@@ -55,7 +106,8 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
 
   function publish(doc: vscode.TextDocument, findings: readonly Finding[]): void {
     const entries = findings.map((f) => ({ diagnostic: toDiagnostic(f), fixes: f.fixes ?? [] }));
-    fixIndex.set(doc.uri.toString(), { version: doc.version, entries });
+    const version = doc.version;
+    fixIndex.set(SOURCE, doc.uri, (d) => d.version === version, entries);
     collection.set(doc.uri, entries.map((e) => e.diagnostic));
   }
 
@@ -76,18 +128,15 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.delete(key);
-    fixIndex.delete(key);
+    fixIndex.delete(SOURCE, doc.uri);
     collection.delete(doc.uri);
   }
 
   const codeActions: vscode.CodeActionProvider = {
     provideCodeActions(doc, _range, context) {
-      const entry = fixIndex.get(doc.uri.toString());
-      if (!entry || entry.version !== doc.version) return [];
       const actions: vscode.CodeAction[] = [];
       for (const diagnostic of context.diagnostics) {
-        const match = entry.entries.find((e) => sameDiagnostic(e.diagnostic, diagnostic));
-        for (const fix of match?.fixes ?? []) {
+        for (const fix of fixIndex.fixesFor(doc, diagnostic)) {
           const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
           action.diagnostics = [diagnostic];
           action.isPreferred = fix.isPreferred ?? false;
@@ -102,6 +151,7 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   vscode.workspace.textDocuments.forEach(schedule);
   return vscode.Disposable.from(
     collection,
+    { dispose: () => fixIndex.delete(SOURCE) },
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
     vscode.workspace.onDidCloseTextDocument(forget),

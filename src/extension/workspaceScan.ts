@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Finding } from '../core/findings';
 import { MAX_LINT_BYTES } from '../core/limits';
 import { toDiagnostic } from './convert';
+import { fixIndex } from './diagnostics';
 import type { Log } from './log';
 
 const DEBOUNCE_MS = 1000;
@@ -25,29 +26,39 @@ export interface WorkspaceScan<T> {
   readonly check: (files: readonly { file: string; uri: vscode.Uri; parsed: T }[]) => Map<string, Finding[]>;
 }
 
+/** A file as last read: its stamp (document version or mtime and size), text, and parse (undefined: not ours). */
+interface Loaded<T> {
+  readonly stamp: string;
+  readonly text: string;
+  readonly parsed: T | undefined;
+}
+
 /**
  * Runs a cross-file check over the workspace, debounced, on file and editor changes, and publishes its findings
- * to its own collection. Parsed files are cached by document version (open) or mtime and size (on disk).
+ * to its own collection; their fixes are offered as quick fixes through diagnostics.ts's fixIndex. Parsed files
+ * are cached by document version (open) or mtime and size (on disk).
  */
 export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(scan.name);
-  const cache = new Map<string, { stamp: string; parsed: T | undefined }>();
+  const cache = new Map<string, Loaded<T>>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
-  async function load(uri: vscode.Uri): Promise<T | undefined> {
+  async function load(uri: vscode.Uri): Promise<Loaded<T>> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const stat = open ? undefined : await vscode.workspace.fs.stat(uri);
     const stamp = open ? `v${open.version}` : `m${stat!.mtime}:${stat!.size}`;
     const hit = cache.get(uri.toString());
-    if (hit?.stamp === stamp) return hit.parsed;
-    let parsed: T | undefined;
+    if (hit?.stamp === stamp) return hit;
+    let loaded: Loaded<T> = { stamp, text: '', parsed: undefined };
     if (open || stat!.size <= MAX_LINT_BYTES) {
       const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      parsed = scan.parse(text, uri);
+      const parsed = scan.parse(text, uri);
+      // The text is kept only for our files (their fixes are checked against it); it is the string the parse holds.
+      if (parsed !== undefined) loaded = { stamp, text, parsed };
     }
-    cache.set(uri.toString(), { stamp, parsed });
-    return parsed;
+    cache.set(uri.toString(), loaded);
+    return loaded;
   }
 
   async function run(): Promise<void> {
@@ -60,18 +71,25 @@ export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vsco
           if (scan.candidate(uri)) seen.set(uri.toString(), uri);
         }
       }
-      const files: { file: string; uri: vscode.Uri; parsed: T }[] = [];
+      const files: { file: string; uri: vscode.Uri; parsed: T; text: string }[] = [];
       for (const uri of seen.values()) {
         try {
-          const parsed = await load(uri);
-          if (parsed !== undefined) files.push({ file: vscode.workspace.asRelativePath(uri), uri, parsed });
+          const { parsed, text } = await load(uri);
+          if (parsed !== undefined) files.push({ file: vscode.workspace.asRelativePath(uri), uri, parsed, text });
         } catch (e) {
           log.debug(`Skipping ${uri.fsPath} for ${scan.what}: ${String(e)}`);
         }
       }
       const byFile = scan.check(files);
       collection.clear();
-      for (const f of files) collection.set(f.uri, (byFile.get(f.file) ?? []).map(toDiagnostic));
+      fixIndex.delete(scan.name);
+      for (const f of files) {
+        const entries = (byFile.get(f.file) ?? []).map((finding) => ({ diagnostic: toDiagnostic(finding), fixes: finding.fixes ?? [] }));
+        collection.set(f.uri, entries.map((e) => e.diagnostic));
+        // The fixes hold for the text they were computed on, whether it came from an open editor or from disk.
+        const text = f.text;
+        fixIndex.set(scan.name, f.uri, (doc) => doc.getText() === text, entries);
+      }
     } catch (e) {
       log.error(`Workspace scan for ${scan.what} failed: ${(e as Error).stack ?? String(e)}`);
     } finally {
@@ -91,6 +109,7 @@ export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vsco
   schedule();
   return vscode.Disposable.from(
     collection,
+    { dispose: () => fixIndex.delete(scan.name) },
     watcher,
     watcher.onDidCreate(ifCandidate),
     watcher.onDidChange(ifCandidate),

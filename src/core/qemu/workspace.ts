@@ -5,7 +5,7 @@ import { isValidMac, QEMU_DEFAULT_MAC } from '../mac';
 import { appendProp, toTextEdits, usedNames } from './edit';
 import { stableMac } from './generate';
 import { macProp } from './lint';
-import type { LaunchScript } from './model';
+import { prop, type LaunchScript } from './model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from './nics';
 import type { Span } from './shell';
 
@@ -21,6 +21,8 @@ export interface ScriptFile {
 interface MacUse {
   readonly mac: string;
   readonly span: Span;
+  /** Names the NIC for a stable generated MAC, as the per-file lint does (netdev or id, else its position). */
+  readonly key: string;
   /** Set for a NIC without mac= that QEMU gives a default MAC. */
   readonly implicit?: GuestNic;
 }
@@ -31,10 +33,13 @@ function macUses(script: LaunchScript): MacUse[] {
   for (const inv of script.invocations) {
     for (const o of inv.options) {
       const p = macProp(o);
-      if (p && !p.dynamic && isValidMac(p.value)) out.push({ mac: p.value.toLowerCase(), span: p.valueRange });
+      if (p && !p.dynamic && isValidMac(p.value)) {
+        const key = prop(o, 'netdev')?.value ?? prop(o, 'id')?.value ?? `nic@${p.range.start}`;
+        out.push({ mac: p.value.toLowerCase(), span: p.valueRange, key });
+      }
     }
     // User-mode NICs are private to their VM: their default MAC collides with nobody.
-    for (const nic of guestNics(inv)) if (nic.implicit && nic.shared === true && nic.mac) out.push({ mac: nic.mac, span: nicAnchor(nic), implicit: nic });
+    for (const nic of guestNics(inv)) if (nic.implicit && nic.shared === true && nic.mac) out.push({ mac: nic.mac, span: nicAnchor(nic), key: nic.key, implicit: nic });
   }
   return out;
 }
@@ -49,30 +54,35 @@ function message(u: MacUse, others: readonly string[]): string {
 /**
  * MACs shared between launch scripts (two guests with one MAC on a network break ARP/DHCP): for each file, a
  * warning on every MAC another file also uses — QEMU's default MACs (explicit 52:54:00:12:34:56, or the default
- * a NIC on a shared network gets without mac=) as MacQemuDefault, others as MacDuplicateWorkspace. A NIC without
- * mac= gets a fix that adds a generated one. Duplicates inside one script are lintLaunchScript's job. Keys are
+ * a NIC on a shared network gets without mac=) as MacQemuDefault, others as MacDuplicateWorkspace. Each gets a fix
+ * with a generated MAC (stable for the script and NIC, used nowhere in the workspace nor by another fix): a NIC
+ * without mac= gets one added, an explicit MAC is replaced. Duplicates inside one script are lintLaunchScript's job. Keys are
  * the `file` values.
  */
 export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<string, Finding[]> {
   const uses = files.map((f) => ({ f, macs: macUses(f.script) }));
   const owners = new Map<string, Set<string>>();
   for (const { f, macs } of uses) for (const u of macs) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
+  const taken = new Set(owners.keys());
   const out = new Map<string, Finding[]>();
   for (const { f, macs } of uses) {
     const findings: Finding[] = [];
     let index: LineIndex | undefined;
-    let taken: Set<string> | undefined;
+    let namesTaken = false;
     for (const u of macs) {
       const others = [...owners.get(u.mac)!].filter((o) => o !== f.file);
       if (others.length === 0) continue;
       index ??= new LineIndex(f.text);
-      let fixes: Fix[] | undefined;
+      if (!namesTaken) for (const m of usedNames(f.script).macs) taken.add(m); // dynamic or malformed ones too
+      namesTaken = true;
+      const mac = stableMac(f.path ?? f.file, u.key, taken);
+      taken.add(mac);
+      let fix: Fix;
       if (u.implicit) {
-        taken ??= usedNames(f.script).macs;
-        const mac = stableMac(f.path ?? f.file, u.implicit.key, taken);
-        taken.add(mac);
         const item = `${macKey(u.implicit)}=${mac}`;
-        fixes = [{ title: `Add ${item}`, edits: toTextEdits(f.text, [appendProp(u.implicit.option, item)]), isPreferred: true }];
+        fix = { title: `Add ${item}`, edits: toTextEdits(f.text, [appendProp(u.implicit.option, item)]), isPreferred: true };
+      } else {
+        fix = { title: `Use a generated MAC (${mac})`, edits: [{ range: index.rangeOf(u.span.start, u.span.end), newText: mac }], isPreferred: true };
       }
       findings.push({
         range: index.rangeOf(u.span.start, u.span.end),
@@ -80,7 +90,7 @@ export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<st
         code: (u.implicit || u.mac === QEMU_DEFAULT_MAC ? QemuCode.MacQemuDefault : QemuCode.MacDuplicateWorkspace).id,
         message: message(u, others),
         source: 'kvmnet-qemu',
-        ...(fixes ? { fixes } : {}),
+        fixes: [fix],
       });
     }
     out.set(f.file, findings);

@@ -91,6 +91,25 @@ test('must not: default MACs of user-mode NICs (private), one implicit tap NIC a
   assert.deepEqual([...r.values()].flat(), []);
 });
 
+test('a shared explicit MAC gets a fix replacing it with a generated MAC used nowhere else; applied in one file, both findings go', () => {
+  const a = nic('52:54:00:AA:BB:CC');
+  const files = [{ ...file('a.sh', a), path: '/vm/a.sh' }, file('b.sh', nic('52:54:00:aa:bb:cc')), file('c.sh', nic('52:54:00:12:34:56')), file('d.sh', nic('52:54:00:12:34:56'))];
+  const r = duplicateMacsAcrossScripts(files);
+  const fixes = [...r.values()].flat().map((f) => f.fixes ?? []);
+  assert.ok(fixes.every((fs) => fs.length === 1 && fs[0]!.isPreferred), 'one preferred fix each (explicit default MACs too)');
+  const fix = r.get('a.sh')![0]!.fixes![0]!;
+  assert.match(fix.title, /^Use a generated MAC \(52:54:00(:[0-9a-f]{2}){3}\)$/);
+  const fixed = applyEdits(a, fix.edits);
+  const mac = /mac=(\S+)\n$/.exec(fixed)![1]!;
+  assert.equal(fixed, a.replace('52:54:00:AA:BB:CC', mac), 'only the MAC value changes');
+  const generated = fixes.flat().map((f) => /\((.*)\)$/.exec(f.title)![1]);
+  assert.equal(new Set([...generated, '52:54:00:aa:bb:cc', '52:54:00:12:34:56']).size, generated.length + 2, 'generated MACs are unique and new');
+  // Stable: the same workspace gives the same MAC.
+  assert.deepEqual(duplicateMacsAcrossScripts(files).get('a.sh')![0]!.fixes, [fix]);
+  const after = duplicateMacsAcrossScripts([file('a.sh', fixed), file('b.sh', nic('52:54:00:aa:bb:cc'))]);
+  assert.deepEqual([...after.values()].flat(), []);
+});
+
 describe('the workspace fix for a default MAC passes the QEMU parse check', () => {
   let ns: ReturnType<typeof createNetns>;
   const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-ws-'));
@@ -106,6 +125,14 @@ describe('the workspace fix for a default MAC passes the QEMU parse check', () =
     const a = implicitTap('tap0');
     const f = duplicateMacsAcrossScripts([file('a.sh', a), file('b.sh', implicitTap('tap1'))]).get('a.sh')![0]!;
     const fixed = applyEdits(a, f.fixes![0]!.edits);
+    const res = runScriptChecked(fixed, ns.name, work);
+    assert.ok(res.ok, `QEMU rejected:\n${fixed}\n${res.stderr}`);
+  });
+  test('tap NIC whose explicit shared MAC was replaced', () => {
+    const a = nic('52:54:00:12:34:56').replace('ifname=tap0,script=no', 'ifname=tap0,script=no,downscript=no');
+    const f = duplicateMacsAcrossScripts([file('a.sh', a), file('b.sh', nic('52:54:00:12:34:56'))]).get('a.sh')![0]!;
+    const fixed = applyEdits(a, f.fixes![0]!.edits);
+    assert.notEqual(fixed, a);
     const res = runScriptChecked(fixed, ns.name, work);
     assert.ok(res.ok, `QEMU rejected:\n${fixed}\n${res.stderr}`);
   });

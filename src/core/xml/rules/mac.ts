@@ -1,4 +1,5 @@
 import type { Finding } from '../../findings';
+import { stableMac } from '../../qemu/generate';
 import { XmlCode } from '../codes';
 import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
@@ -58,24 +59,31 @@ export interface WorkspaceFile {
 
 /**
  * MACs shared between files (e.g. two domain XMLs of one workspace): for each file,
- * a warning on every MAC another file also uses. Duplicates inside one file are
+ * a warning on every MAC another file also uses, with a fix that gives this NIC a
+ * generated locally administered 52:54:00 MAC, stable for the file and NIC and used
+ * nowhere in the workspace (nor by another fix). Duplicates inside one file are
  * checkMacs' job. Keys of the result are the `file` values given.
  */
 export function duplicateMacsAcrossFiles(files: readonly WorkspaceFile[]): Map<string, Finding[]> {
+  const uses = files.map((f) => ({ f, macs: nicMacs(f.doc) }));
   const owners = new Map<string, Set<string>>();
-  for (const f of files) for (const u of nicMacs(f.doc)) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
+  for (const { f, macs } of uses) for (const u of macs) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
+  const taken = new Set(owners.keys());
   const out = new Map<string, Finding[]>();
-  for (const f of files) {
+  for (const { f, macs } of uses) {
     const findings: Finding[] = [];
-    for (const u of nicMacs(f.doc)) {
+    for (const [nth, u] of macs.entries()) {
       const others = [...(owners.get(u.mac) ?? [])].filter((o) => o !== f.file);
       if (others.length === 0) continue;
+      const mac = stableMac(f.file, `interface${nth}`, taken);
+      taken.add(mac);
       findings.push({
         range: f.doc.rangeOf(u.attr.valueSpan),
         severity: 'warning',
         code: XmlCode.MacDuplicateWorkspace.id,
         message: `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`,
         source: 'kvmnet-xml',
+        fixes: [{ title: `Use a generated MAC (${mac})`, edits: [{ range: f.doc.rangeOf(u.attr.valueSpan), newText: mac }], isPreferred: true }],
       });
     }
     out.set(f.file, findings);
