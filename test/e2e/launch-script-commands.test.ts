@@ -49,6 +49,9 @@ qemu-system-x86_64 -m 512 \\
   -nic user,id=b,model=e1000,mac=52:54:00:40:00:02
 `;
 
+/** Two user-mode networks, the -nic without an id: told apart by its line. */
+const NAT_NO_ID = TWO_NATS.replace('-nic user,id=b,', '-nic user,');
+
 /** A shell script that is not a launch script. */
 const BACKUP = `#!/bin/sh
 # Nightly copy of the VM images.
@@ -69,7 +72,7 @@ before(async () => {
   ed = await startEditor({
     name: 'launch-script-commands',
     examples: false,
-    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'legacy.sh': LEGACY, 'two-nats.sh': TWO_NATS, 'new-vm.sh': '#!/bin/sh\n' },
+    workspaceFiles: { 'two-guests.sh': TWO_GUESTS, 'two-nics.sh': TWO_NICS, 'nat.sh': NAT, 'pci.sh': NAT.replace('52:54:00:20:00:01', '52:54:00:20:00:02'), 'backup.sh': BACKUP, 'legacy.sh': LEGACY, 'two-nats.sh': TWO_NATS, 'nat-no-id.sh': NAT_NO_ID, 'new-vm.sh': '#!/bin/sh\n' },
   });
 });
 after(() => ed?.close());
@@ -264,4 +267,14 @@ test('"Add Port Forward…" with two user-mode networks (-netdev and -nic) asks 
   await ed.answerQuickInput(/^Add port forward$/, '6000:60');
   const text = await waitForText((t) => t.includes('hostfwd'), 'the port forward');
   assert.equal(text, TWO_NATS.replace('mac=52:54:00:40:00:02', 'mac=52:54:00:40:00:02,hostfwd=tcp::6000-:60'));
+});
+
+test('"Add Port Forward…" onto a -nic user without an id: offered by its line, the forward goes into it', async () => {
+  await ed.openFile('nat-no-id.sh');
+  await ed.startCommand('KVM Networking: Add Port Forward…');
+  assert.deepEqual(await ed.quickPickRows(/^Forward to which user-mode network\?$/), ['a -netdev user,id=a', '(no id, line 5) -nic user,model=e1000,mac=52:54:00:40:00:02']);
+  await ed.answerQuickInput(/^Forward to which user-mode network\?$/, 'line 5');
+  await ed.answerQuickInput(/^Add port forward$/, '7000:70');
+  const text = await waitForText((t) => t.includes('hostfwd'), 'the port forward');
+  assert.equal(text, NAT_NO_ID.replace('mac=52:54:00:40:00:02', 'mac=52:54:00:40:00:02,hostfwd=tcp::7000-:70'));
 });

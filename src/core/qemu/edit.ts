@@ -510,18 +510,42 @@ export function convertLegacyNet(text: string): ScriptEdit {
   return result(text, script.invocations.flatMap((inv) => convertLegacyEdits(text, script, inv) ?? []));
 }
 
-function userBackends(inv: QemuInvocation): QemuOption[] {
-  return inv.options.filter((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user');
+/**
+ * The user-mode backends of an invocation a port forward can go to (-netdev, -nic and -net user), each source
+ * option once: an array expanded twice into the command yields the same option twice, and editing either is the
+ * same edit.
+ */
+export function userNetworks(inv: QemuInvocation): QemuOption[] {
+  const seen = new Set<number>();
+  return inv.options.filter((o) => {
+    if (!(o.name === '-netdev' || o.name === '-nic' || o.name === '-net') || optionKind(o) !== 'user' || !o.valueWord || seen.has(o.span.start)) return false;
+    seen.add(o.span.start);
+    return true;
+  });
 }
 
-/** "Add port forward": a hostfwd item on the user-mode backend (the one with `netdevId`, or the only one). */
-export function addPortForward(text: string, rule: string, ctx: EditContext & { netdevId?: string }): ScriptEdit {
+/** Which user-mode network a port forward goes to; without either, the invocation's only one. */
+export interface PortForwardTarget {
+  /** Its `id=`. */
+  readonly netdevId?: string;
+  /** Where its option starts in the text (QemuOption.span.start): also tells apart a `-nic user` or `-net user` without an id. */
+  readonly optionStart?: number;
+}
+
+/** "Add port forward": a hostfwd item on the chosen user-mode backend (see PortForwardTarget). */
+export function addPortForward(text: string, rule: string, ctx: EditContext & PortForwardTarget): ScriptEdit {
   const full = normalizeHostfwd(rule);
   const script = parseLaunchScript(text);
   const inv = targetInvocation(script, ctx);
-  const candidates = inv ? userBackends(inv).filter((o) => ctx.netdevId === undefined || prop(o, 'id')?.value === ctx.netdevId) : [];
-  if (candidates.length === 0) throw new SpecError('this script has no user-mode network to forward a port on; add one first');
-  if (candidates.length > 1) throw new SpecError(`several user-mode networks (${candidates.map((o) => prop(o, 'id')?.value ?? '?').join(', ')}): choose one`);
+  const all = inv ? userNetworks(inv) : [];
+  if (all.length === 0) throw new SpecError('this script has no user-mode network to forward a port on; add one first');
+  const candidates = all.filter(
+    (o) => (ctx.netdevId === undefined || prop(o, 'id')?.value === ctx.netdevId) && (ctx.optionStart === undefined || o.span.start === ctx.optionStart),
+  );
+  if (candidates.length === 0) throw new SpecError('the chosen user-mode network is not in the script (any more); run the command again');
+  if (candidates.length > 1) {
+    throw new SpecError(`several user-mode networks (${candidates.map((o) => prop(o, 'id')?.value ?? `${o.name} ${o.valueWord!.value}`).join('; ')}): choose one`);
+  }
   const target = candidates[0]!;
   if (target.props.some((p) => p.key === 'hostfwd' && p.value === full)) return NO_EDIT;
   return result(text, [appendProp(target, `hostfwd=${full}`)]);

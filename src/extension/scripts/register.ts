@@ -8,9 +8,9 @@ import {
   convertLegacyNet,
   editNetworkDevice,
   listNetworkDevices,
-  optionKind,
   prop,
   removeNetworkDevice,
+  userNetworks,
   type ScriptEdit,
 } from '../../core/qemu/edit';
 import { SpecError } from '../../core/qemu/generate';
@@ -155,11 +155,13 @@ function bdfArgument(arg: unknown): string | undefined {
   return typeof bdf === 'string' ? bdf : undefined;
 }
 
-/** The user-mode backends a port forward can go to: the same set addPortForward looks in (-netdev, -nic, -net). */
-function userBackends(inv: QemuInvocation | undefined): { label: string; description: string; id: string | undefined }[] {
-  return (inv?.options ?? [])
-    .filter((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user')
-    .map((o) => ({ label: prop(o, 'id')?.value ?? '(no id)', description: `${o.name} ${o.valueWord?.value ?? ''}`, id: prop(o, 'id')?.value }));
+/** The user-mode networks a port forward can go to, as pick items; each found again by where its option starts. */
+function userNetworkItems(doc: vscode.TextDocument, inv: QemuInvocation | undefined): { label: string; description: string; optionStart: number }[] {
+  return (inv ? userNetworks(inv) : []).map((o) => ({
+    label: prop(o, 'id')?.value ?? `(no id, line ${doc.positionAt(o.span.start).line + 1})`,
+    description: `${o.name} ${o.valueWord?.value ?? ''}`,
+    optionStart: o.span.start,
+  }));
 }
 
 /** The invocation to edit and one of its network devices, chosen by the user; undefined when cancelled or none. */
@@ -213,19 +215,19 @@ function registerCommands(log: Log): vscode.Disposable[] {
     vscode.commands.registerCommand(c.addPortForward, guarded(log, 'Add port forward', async (uri, index) => {
       const t = await prepare(uri, index, 'offer');
       if (!t) return;
-      const backends = userBackends(t.script.invocations[t.inv]);
-      let netdevId: string | undefined;
+      // The choice is a position in the text as parsed: if the text changes meanwhile, ask again rather than guess.
+      const backends = userNetworkItems(t.doc, t.script.invocations[t.inv]);
+      let optionStart: number | undefined;
       if (backends.length > 1) {
         const chosen = await vscode.window.showQuickPick(backends, { title: 'Forward to which user-mode network?' });
         if (!chosen) return;
-        // addPortForward finds the backend by its id; one without an id cannot be told apart from the others.
-        if (chosen.id === undefined) throw new SpecError(`${chosen.description} has no id=: give it one to add a port forward to it`);
-        netdevId = chosen.id;
+        optionStart = chosen.optionStart;
       }
       const rules = await askPortForwards('Add port forward', '8080:80');
       if (!rules || rules.length === 0) return;
       if (rules.length > 1) throw new SpecError('add one port forward at a time');
-      const e = addPortForward(t.doc.getText(), rules[0]!, { scriptPath: t.doc.uri.fsPath, invocation: t.inv, ...(netdevId ? { netdevId } : {}) });
+      if (optionStart !== undefined && t.doc.getText() !== t.script.shell.text) throw new SpecError('the script changed meanwhile; run "Add port forward…" again');
+      const e = addPortForward(t.doc.getText(), rules[0]!, { scriptPath: t.doc.uri.fsPath, invocation: t.inv, ...(optionStart !== undefined ? { optionStart } : {}) });
       await applyScriptEdit(t.doc, e, log, 'this port forward is already there.');
     })),
     vscode.commands.registerCommand(c.addPciPassthrough, guarded(log, 'Add PCI passthrough', async (arg, index) => {
@@ -267,7 +269,7 @@ class InvocationLenses implements vscode.CodeLensProvider {
         lenses.push(new vscode.CodeLens(range, { title: 'Edit network device…', command: ScriptCommands.editNetworkDevice, arguments: args }));
         lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
       }
-      if (inv.options.some((o) => (o.name === '-netdev' || o.name === '-nic' || o.name === '-net') && optionKind(o) === 'user')) {
+      if (userNetworks(inv).length > 0) {
         lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: ScriptCommands.addPortForward, arguments: args }));
       }
       lenses.push(new vscode.CodeLens(range, { title: 'Add PCI passthrough…', command: ScriptCommands.addPciPassthrough, arguments: args }));

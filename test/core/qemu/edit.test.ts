@@ -13,6 +13,7 @@ import {
   listNetworkDevices,
   removeNetworkDevice,
   topLevelSetFlags,
+  userNetworks,
   type ScriptEdit,
 } from '../../../src/core/qemu/edit';
 import type { NetworkSpec } from '../../../src/core/qemu/generate';
@@ -56,6 +57,42 @@ test('port forward goes into the user netdev, once', () => {
   assert.match(once, /hostfwd=tcp:127\.0\.0\.1:0-:22,hostfwd=tcp::8080-:80 \\/);
   assert.deepEqual(addPortForward(once, '8080:80', ctx).edits, []);
   assert.throws(() => addPortForward('qemu-system-x86_64 -m 1\n', '1:2', ctx), /no user-mode network/);
+});
+
+/** Three user-mode networks, two without an id: only their position tells them apart. */
+const THREE_NATS = `#!/bin/sh
+exec qemu-system-x86_64 -m 256 \\
+  -netdev user,id=a -device virtio-net-pci,netdev=a,mac=52:54:00:40:00:01 \\
+  -nic user,model=e1000,mac=52:54:00:40:00:02 \\
+  -net nic,model=virtio,macaddr=52:54:00:40:00:03 -net user
+`;
+
+const userNetStarts = (text: string): number[] => userNetworks(parseLaunchScript(text).invocations[0]!).map((o) => o.span.start);
+
+test('port forward onto a user-mode network without an id, chosen by where its option starts; idempotent', () => {
+  const starts = userNetStarts(THREE_NATS);
+  const nic = starts[1]!;
+  const net = starts[2]!;
+  assert.equal(THREE_NATS.slice(nic, nic + 9), '-nic user');
+  assert.equal(THREE_NATS.slice(net, net + 9), '-net user');
+  const onNic = apply(THREE_NATS, addPortForward(THREE_NATS, '2222:22', { ...ctx, optionStart: nic }));
+  assert.equal(onNic, THREE_NATS.replace('mac=52:54:00:40:00:02', 'mac=52:54:00:40:00:02,hostfwd=tcp::2222-:22'));
+  assert.deepEqual(addPortForward(onNic, '2222:22', { ...ctx, optionStart: nic }).edits, [], 'the same forward again');
+  const onNet = apply(onNic, addPortForward(onNic, '5555:55', { ...ctx, optionStart: userNetStarts(onNic)[2]! }));
+  assert.equal(onNet, onNic.replace(/-net user\n$/, '-net user,hostfwd=tcp::5555-:55\n'));
+  // The id still chooses too.
+  assert.match(apply(THREE_NATS, addPortForward(THREE_NATS, '1:2', { ...ctx, netdevId: 'a' })), /-netdev user,id=a,hostfwd=tcp::1-:2 /);
+});
+
+test('port forward: several user-mode networks and no choice, or a position that is no user-mode network, are errors', () => {
+  assert.throws(() => addPortForward(THREE_NATS, '1:2', ctx), /several user-mode networks \(a; -nic user,model=e1000,mac=52:54:00:40:00:02; -net user\): choose one/);
+  const device = THREE_NATS.indexOf('-device');
+  assert.throws(() => addPortForward(THREE_NATS, '1:2', { ...ctx, optionStart: device }), /not in the script/);
+  assert.throws(() => addPortForward(THREE_NATS, '1:2', { ...ctx, optionStart: userNetStarts(THREE_NATS)[1]! + 1 }), /not in the script/);
+  assert.throws(() => addPortForward(THREE_NATS, '1:2', { ...ctx, netdevId: 'nope' }), /not in the script/);
+  // One -nic from an array expanded twice is one network, not two.
+  const twice = 'args=(-nic user)\nqemu-system-x86_64 -m 1 "${args[@]}" "${args[@]}"\n';
+  assert.equal(apply(twice, addPortForward(twice, '1:2', ctx)), 'args=(-nic user,hostfwd=tcp::1-:2)\nqemu-system-x86_64 -m 1 "${args[@]}" "${args[@]}"\n');
 });
 
 test('PCI passthrough: vfio-pci with the host steps as comments, once', () => {
@@ -272,6 +309,12 @@ test('property: remove / convert / port-forward edits keep bytes outside their r
         assert.ok(again, `the edited device stands at offset ${at}:\n${once}`);
         assert.deepEqual(editNetworkDevice(once, again.key, spec, ctx).edits, [], `edit twice:\n${once}`);
       }
+      for (const o of inv ? userNetworks(inv) : []) {
+        const e = addPortForward(text, '7000:70', { ...ctx, optionStart: o.span.start });
+        const once = applyEdits(text, e.edits);
+        assertOutsideUnchanged(text, e, once);
+        assert.deepEqual(addPortForward(once, '7000:70', { ...ctx, optionStart: o.span.start }).edits, [], `forward twice:\n${once}`);
+      }
       const c = convertLegacyNet(text);
       const converted = applyEdits(text, c.edits);
       assertOutsideUnchanged(text, c, converted);
@@ -315,6 +358,12 @@ describe('edited scripts pass the QEMU parse check', () => {
     check(apply(text, removeNetworkDevice(text, listNetworkDevices(inv)[0]!.key, ctx)));
     const legacy = 'qemu-system-x86_64 -m 256 \\\n  -net nic,model=e1000 \\\n  -net user,hostfwd=tcp:127.0.0.1:0-:22\n';
     check(apply(legacy, convertLegacyNet(legacy)));
+  });
+  test('port forwards on user-mode networks without an id (-nic user, -net user)', () => {
+    let text = THREE_NATS;
+    for (const k of [1, 2]) text = apply(text, addPortForward(text, `tcp:127.0.0.1:0-:${k}`, { ...ctx, optionStart: userNetStarts(text)[k]! }));
+    assert.match(text, /-nic user,model=e1000,mac=52:54:00:40:00:02,hostfwd=tcp:127\.0\.0\.1:0-:1 \\\n.* -net user,hostfwd=tcp:127\.0\.0\.1:0-:2\n$/);
+    check(text);
   });
   test('devices edited in place: user-mode to tap on the bridge, a -nic to user-mode with a port forward', () => {
     const tap = apply(LAUNCH, editNetworkDevice(LAUNCH, 'netdev:net0', { mode: 'tap', bridge: 'br0' }, ctx));
