@@ -5,6 +5,7 @@
  */
 import type { Finding } from '../../findings';
 import type { Position } from '../../text';
+import { XmlCode } from '../codes';
 import { parseXml } from '../document';
 import { checkLibvirtSemantics } from '../rules';
 import type { SchemaSet } from './schemaSet';
@@ -22,7 +23,7 @@ export async function analyzeLibvirtXml(text: string, set: SchemaSet): Promise<F
     semantic = checkLibvirtSemantics(parseXml(text), text);
   } catch (e) {
     const message = `libvirt XML rules failed: ${e instanceof Error ? e.message : String(e)}`;
-    semantic = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'xml-rules-failed', message, source: 'kvmnet-xml' }];
+    semantic = [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: XmlCode.RulesFailed.id, message, source: 'kvmnet-xml' }];
   }
   // Where a semantic rule's error covers a schema finding (same attribute), the rule's message and quick fix win.
   const schema = outcome.findings.filter((f) => !semantic.some((r) => r.severity === 'error' && covers(r, f)));
