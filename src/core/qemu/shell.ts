@@ -66,7 +66,7 @@ export interface ShellScript {
   readonly errors: readonly ShellError[];
 }
 
-export const MAX_RECOVERIES = 25;
+const MAX_RECOVERIES = 25;
 
 /** Maps UTF-8 byte offsets (what the Go parser reports) to UTF-16 offsets. */
 export function byteToUtf16(text: string): (byte: number) => number {
@@ -169,7 +169,7 @@ export function redirectOp(src: string, start: number, end: number): string {
   return m?.[1] ?? '';
 }
 
-export function blankLine(text: string, line: number): string {
+function blankLine(text: string, line: number): string {
   let start = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', start);
@@ -181,14 +181,14 @@ export function blankLine(text: string, line: number): string {
   return text.slice(0, start) + ' '.repeat(end - start) + text.slice(end);
 }
 
-export function errorLocation(e: unknown): { line: number; col: number; message: string } | undefined {
+function errorLocation(e: unknown): { line: number; col: number; message: string } | undefined {
   const raw = (e as { Error?: () => string } | undefined)?.Error?.() ?? (e instanceof Error ? e.message : String(e));
   const m = /^[^:]*:(\d+):(\d+): (.*)$/s.exec(raw);
   return m ? { line: Number(m[1]), col: Number(m[2]), message: m[3]! } : undefined;
 }
 
 /** Offset of (1-based line, 1-based UTF-8 column) in text. */
-export function offsetOfLineCol(text: string, line: number, col: number): number {
+function offsetOfLineCol(text: string, line: number, col: number): number {
   let start = 0;
   for (let l = 1; l < line; l++) {
     const nl = text.indexOf('\n', start);
@@ -199,10 +199,10 @@ export function offsetOfLineCol(text: string, line: number, col: number): number
 }
 
 /**
- * Parses a shell script. Never throws: on a syntax error the offending line is blanked (same length, so offsets
- * stay exact) and the parse retried, so the rest of the script is still read.
+ * mvdan-sh's parse with error recovery: each syntax error's line is blanked (offsets stay exact) and the parse
+ * retried. `src` is the text that parsed; `file` is undefined when recovery gave up.
  */
-export function parseShell(text: string): ShellScript {
+export function parseWithRecovery(text: string): { file: syntax.File | undefined; src: string; errors: ShellError[] } {
   const errors: ShellError[] = [];
   let src = text;
   let file: syntax.File | undefined;
@@ -221,6 +221,15 @@ export function parseShell(text: string): ShellScript {
       src = next;
     }
   }
+  return { file, src, errors };
+}
+
+/**
+ * Parses a shell script. Never throws: on a syntax error the offending line is blanked (same length, so offsets
+ * stay exact) and the parse retried, so the rest of the script is still read.
+ */
+export function parseShell(text: string): ShellScript {
+  const { file, src, errors } = parseWithRecovery(text);
   const commands: ShellCommand[] = [];
   const arrays: ShellArray[] = [];
   const vars: ShellVar[] = [];

@@ -1,9 +1,9 @@
 // Reference: the straightforward parseShell (a full sh.syntax.Walk, NodeType and positions asked per node) that
 // src/core/qemu/shell.ts replaced with a faster walk; the differential test checks both give the same ShellScript.
 import sh, { type syntax } from 'mvdan-sh';
-import type { ShellCommand, ShellArray, ShellVar, ShellError, ShellScript, ShellWord, Span } from '../../../src/core/qemu/shell';
+import type { ShellCommand, ShellArray, ShellVar, ShellScript, ShellWord, Span } from '../../../src/core/qemu/shell';
 // Position, error-recovery and word-building helpers are shared with the real parser: only the walk differs.
-import { blankLine, byteToUtf16, errorLocation, MAX_RECOVERIES, offsetOfLineCol, paramOf, redirectOp } from '../../../src/core/qemu/shell';
+import { byteToUtf16, paramOf, parseWithRecovery, redirectOp } from '../../../src/core/qemu/shell';
 import { pushLiteral, WordBuilder } from '../../../src/core/qemu/shellFast';
 
 type Conv = (byte: number) => number;
@@ -36,24 +36,7 @@ function buildWord(src: string, conv: Conv, word: syntax.Word): ShellWord {
 }
 
 export function parseShellReference(text: string): ShellScript {
-  const errors: ShellError[] = [];
-  let src = text;
-  let file: syntax.File | undefined;
-  for (let attempt = 0; attempt <= MAX_RECOVERIES && !file; attempt++) {
-    try {
-      file = sh.syntax.NewParser(sh.syntax.KeepComments(true)).Parse(src, 'script');
-    } catch (e) {
-      const loc = errorLocation(e);
-      if (!loc) {
-        errors.push({ offset: 0, message: String(e) });
-        break;
-      }
-      errors.push({ offset: offsetOfLineCol(text, loc.line, loc.col), message: loc.message });
-      const next = blankLine(src, loc.line);
-      if (next === src) break;
-      src = next;
-    }
-  }
+  const { file, src, errors } = parseWithRecovery(text);
   const commands: ShellCommand[] = [];
   const arrays: ShellArray[] = [];
   const vars: ShellVar[] = [];
