@@ -1,8 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import {
   addNetworkDevice,
@@ -20,7 +17,7 @@ import type { NetworkSpec } from '../../../src/core/qemu/generate';
 import { lintLaunchScript } from '../../../src/core/qemu/lint';
 import { parseLaunchScript } from '../../../src/core/qemu/model';
 import { applyEdits, LineIndex } from '../../../src/core/text';
-import { createNetns, requireQemu, runScriptChecked } from './qemuOracle';
+import { runScriptChecked, useQemuSandbox } from './qemuOracle';
 
 const ctx = { scriptPath: '/vm/launch-vm.sh' };
 const apply = (text: string, e: ScriptEdit): string => applyEdits(text, e.edits);
@@ -325,18 +322,10 @@ test('property: remove / convert / port-forward edits keep bytes outside their r
 });
 
 describe('edited scripts pass the QEMU parse check', () => {
-  let ns: ReturnType<typeof createNetns>;
-  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-edit-'));
-  before(() => {
-    requireQemu();
-    ns = createNetns('edit');
-  });
-  after(() => {
-    ns?.delete();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const box = useQemuSandbox('edit');
+  const work = box.work;
   const check = (text: string): void => {
-    const r = runScriptChecked(text, ns.name, work);
+    const r = runScriptChecked(text, box.ns.name, work);
     assert.ok(r.ok, `QEMU rejected:\n${text}\n${r.stderr}`);
   };
   test('template with user-mode and a port forward', () => {

@@ -2,14 +2,11 @@
 // the script is confirmed by running the script against the real QEMU; every quick-fix result must pass the
 // QEMU parse check. Scripts run inside a network namespace created for this file (ports bound stay in it).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { QemuCode, type QemuCodeKey } from '../../../src/core/qemu/codes';
 import { lintLaunchScript } from '../../../src/core/qemu/lint';
 import { applyEdits } from '../../../src/core/text';
-import { createNetns, requireQemu, runScriptChecked } from './qemuOracle';
+import { runScriptChecked, useQemuSandbox } from './qemuOracle';
 
 const Q = 'qemu-system-x86_64';
 
@@ -176,23 +173,15 @@ describe('each rule triggers on its bad script and not on its good one', () => {
 });
 
 describe('QEMU confirms the rejections and accepts every quick fix', () => {
-  let ns: ReturnType<typeof createNetns>;
-  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-lint-'));
-  before(() => {
-    requireQemu();
-    ns = createNetns('lint');
-  });
-  after(() => {
-    ns?.delete();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const box = useQemuSandbox('lint');
+  const work = box.work;
   for (const c of cases) {
     if (c.qemuRejects) {
       test(`QEMU rejects: ${c.rule} ${c.qemuRejects}`, () => {
-        const r = runScriptChecked(c.bad, ns.name, work);
+        const r = runScriptChecked(c.bad, box.ns.name, work);
         assert.equal(r.ok, false, `QEMU accepted the ${c.rule} script`);
         assert.match(r.stderr, c.qemuRejects!);
-        const good = runScriptChecked(c.good, ns.name, work);
+        const good = runScriptChecked(c.good, box.ns.name, work);
         assert.ok(good.ok || /no such host device|TUNGETIFF/.test(good.stderr), `good script: ${good.stderr}`);
       });
     }
@@ -203,7 +192,7 @@ describe('QEMU confirms the rejections and accepts every quick fix', () => {
         assert.ok(fix, `${c.rule} offers a fix`);
         const fixed = applyEdits(c.bad, fix.edits);
         assert.ok(!lintLaunchScript(fixed).some((f) => f.code === QemuCode[c.rule].id && f.range.start.line === finding.range.start.line), `fix removes the finding:\n${fixed}`);
-        const r = runScriptChecked(fixed, ns.name, work);
+        const r = runScriptChecked(fixed, box.ns.name, work);
         if (c.fixAccepted === true) assert.ok(r.ok, `QEMU rejected the fixed script:\n${fixed}\n${r.stderr}`);
         else {
           assert.match(r.stderr, c.fixAccepted!);

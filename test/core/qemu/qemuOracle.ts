@@ -1,8 +1,10 @@
 // The real QEMU as an argument oracle (recipe §3): parse the arguments, create the backends, quit over QMP.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { shellQuote } from '../../../src/core/qemu/generate';
 
 export const QEMU = 'qemu-system-x86_64';
@@ -67,6 +69,30 @@ export function createNetns(tag: string): { name: string; delete(): void } {
   inNs('link', 'set', 'veth0', 'up');
   inNs('link', 'set', 'veth1', 'up');
   return { name, delete: () => spawnSync('ip', ['netns', 'delete', name]) };
+}
+
+/**
+ * For a describe() block of QEMU parse checks: requires QEMU, makes a network namespace and a scratch directory
+ * before its tests and removes both after. Read `ns` inside tests (it exists from `before` on).
+ */
+export function useQemuSandbox(tag: string): { readonly ns: { name: string }; readonly work: string } {
+  const work = mkdtempSync(path.join(tmpdir(), `kvmnet-${tag}-`));
+  let netns: ReturnType<typeof createNetns> | undefined;
+  before(() => {
+    requireQemu();
+    netns = createNetns(tag);
+  });
+  after(() => {
+    netns?.delete();
+    rmSync(work, { recursive: true, force: true });
+  });
+  return {
+    work,
+    get ns() {
+      assert.ok(netns, 'the sandbox namespace exists only inside its describe() tests');
+      return netns;
+    },
+  };
 }
 
 /**

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { QemuCode } from '../../../src/core/qemu/codes';
 import { lintLaunchScript } from '../../../src/core/qemu/lint';
 import { parseLaunchScript } from '../../../src/core/qemu/model';
 import { duplicateMacsAcrossScripts } from '../../../src/core/qemu/workspace';
 import { applyEdits } from '../../../src/core/text';
-import { createNetns, requireQemu, runScriptChecked } from './qemuOracle';
+import { runScriptChecked, useQemuSandbox } from './qemuOracle';
 
 const Q = 'qemu-system-x86_64';
 const file = (name: string, text: string) => ({ file: name, text, script: parseLaunchScript(text) });
@@ -111,21 +108,13 @@ test('a shared explicit MAC gets a fix replacing it with a generated MAC used no
 });
 
 describe('the workspace fix for a default MAC passes the QEMU parse check', () => {
-  let ns: ReturnType<typeof createNetns>;
-  const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-ws-'));
-  before(() => {
-    requireQemu();
-    ns = createNetns('ws');
-  });
-  after(() => {
-    ns?.delete();
-    rmSync(work, { recursive: true, force: true });
-  });
+  const box = useQemuSandbox('ws');
+  const work = box.work;
   test('tap NIC with the generated MAC', () => {
     const a = implicitTap('tap0');
     const f = duplicateMacsAcrossScripts([file('a.sh', a), file('b.sh', implicitTap('tap1'))]).get('a.sh')![0]!;
     const fixed = applyEdits(a, f.fixes![0]!.edits);
-    const res = runScriptChecked(fixed, ns.name, work);
+    const res = runScriptChecked(fixed, box.ns.name, work);
     assert.ok(res.ok, `QEMU rejected:\n${fixed}\n${res.stderr}`);
   });
   test('tap NIC whose explicit shared MAC was replaced', () => {
@@ -133,7 +122,7 @@ describe('the workspace fix for a default MAC passes the QEMU parse check', () =
     const f = duplicateMacsAcrossScripts([file('a.sh', a), file('b.sh', nic('52:54:00:12:34:56'))]).get('a.sh')![0]!;
     const fixed = applyEdits(a, f.fixes![0]!.edits);
     assert.notEqual(fixed, a);
-    const res = runScriptChecked(fixed, ns.name, work);
+    const res = runScriptChecked(fixed, box.ns.name, work);
     assert.ok(res.ok, `QEMU rejected:\n${fixed}\n${res.stderr}`);
   });
 });
