@@ -8,6 +8,11 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { busyboxTree, guestKernel, installModules, LAB_CACHE as CACHE, moduleFiles, packInitramfs, SRIOV_LAB_KERNEL_ARGS, SRIOV_LAB_QEMU_ARGS, writeInit } from '../../support/labGuest';
+import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
+import type { HostSpec } from '../../../src/core/host/hostSpec';
+import type { HostSnapshot } from '../../../src/core/host/model';
+import { runPlan } from '../../../src/core/host/runPlan';
+import type { ActionPlan } from '../../../src/core/pci/actions';
 import { freePort, requireTool, which } from './sshd';
 
 const DEBS = ['dropbear-bin', 'libtomcrypt1', 'libtommath1'];
@@ -258,4 +263,11 @@ export function startLibvirtd(vm: LabVm): string {
   const r = vm.exec('setsid /usr/sbin/libvirtd -d && virsh -c qemu:///system nodedev-list --cap pci');
   assert.equal(r.status, 0, `libvirtd: ${r.output}`);
   return r.output;
+}
+
+/** Runs an action plan on the lab VM as the editor does (runPlan over ssh), asserts it succeeded, rediscovers. */
+export async function applyPlan(spec: HostSpec, plan: ActionPlan, opts: DiscoveryOptions): Promise<HostSnapshot> {
+  const r = await runPlan(spec, plan, opts);
+  assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
+  return discover(spec, opts);
 }

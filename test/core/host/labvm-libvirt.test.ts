@@ -10,9 +10,8 @@ import { after, before, test } from 'node:test';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
 import type { HostSnapshot } from '../../../src/core/host/model';
-import { runPlan } from '../../../src/core/host/runPlan';
 import { ActionRefused, libvirtOnHost, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
-import { LAB_PF, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf, type LabVm } from './labVm';
+import { applyPlan, LAB_PF, type LabVm, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf } from './labVm';
 
 const VF = '0000:00:01.2';
 let vm: LabVm;
@@ -29,11 +28,7 @@ after(() => vm?.stop());
 const dev = (s: HostSnapshot, bdf: string) => s.devices.find((d) => d.bdf === bdf);
 const sysfsDriver = (bdf: string) => driverOf(vm, bdf);
 
-async function apply(plan: ActionPlan): Promise<HostSnapshot> {
-  const r = await runPlan(spec, plan, opts);
-  assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
-  return discover(spec, opts);
-}
+const apply = (plan: ActionPlan): Promise<HostSnapshot> => applyPlan(spec, plan, opts);
 
 test('virsh without a running daemon: discovery says so and the nodedev actions are not offered', async () => {
   const s = await discover(spec, opts);

@@ -9,10 +9,9 @@ import { after, before, test } from 'node:test';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
 import type { HostSnapshot } from '../../../src/core/host/model';
-import { runPlan } from '../../../src/core/host/runPlan';
 import { ActionRefused, planBindVfio, planRestoreDriver, planSetNumVfs } from '../../../src/core/pci/actions';
 import { deviceFacts, groupMates } from '../../../src/core/pci/tree';
-import { LAB_PF, startLabVm, type LabVm } from './labVm';
+import { applyPlan, LAB_PF, type LabVm, startLabVm } from './labVm';
 
 let vm: LabVm;
 let spec: HostSpec;
@@ -26,11 +25,7 @@ after(() => vm?.stop());
 
 const dev = (s: HostSnapshot, bdf: string) => s.devices.find((d) => d.bdf === bdf);
 
-async function apply(plan: ReturnType<typeof planSetNumVfs>): Promise<HostSnapshot> {
-  const r = await runPlan(spec, plan, opts);
-  assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
-  return discover(spec, opts);
-}
+const apply = (plan: ReturnType<typeof planSetNumVfs>): Promise<HostSnapshot> => applyPlan(spec, plan, opts);
 
 test('discovery over ssh shows the SR-IOV PF, the IOMMU and the shared ICH9 group, from sysfs alone', async () => {
   const s = await discover(spec, opts);
