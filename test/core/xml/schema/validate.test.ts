@@ -125,7 +125,7 @@ test('a bad schema setting is one information finding, never an exception', asyn
   assert.equal(fs[0]!.severity, 'info');
 });
 
-test(`a large <devices> (over ${CHUNK_ABOVE} devices: validated in chunks of ${DEVICE_CHUNK}) has virt-xml-validate's verdict and exact locations`, async () => {
+test(`a large <devices> (over ${CHUNK_ABOVE} devices: errors explained in chunks of ${DEVICE_CHUNK}) has virt-xml-validate's verdict and exact locations`, async () => {
   const nic = (i: number, slot = (i % 31) + 1): string =>
     `    <interface type='bridge'>\n      <source bridge='br0'/>\n      <model type='virtio'/>\n      <address type='pci' domain='0x0000' bus='0x${(1 + (i >> 5)).toString(16).padStart(2, '0')}' slot='0x${slot.toString(16).padStart(2, '0')}' function='0x0'/>\n    </interface>`;
   const nics = Array.from({ length: CHUNK_ABOVE + DEVICE_CHUNK + 10 }, (_, i) => nic(i));
