@@ -12,7 +12,7 @@ import {
   type NetworkSpec,
 } from './generate';
 import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from './model';
-import type { ShellWord, Span } from './shell';
+import { byteToUtf16, type ShellWord, type Span } from './shell';
 
 /**
  * The script editor core: minimal, idempotent text edits that add, remove and convert network devices in a
@@ -34,9 +34,14 @@ export interface ScriptEdit {
 
 export const NO_EDIT: ScriptEdit = { edits: [], files: [] };
 
+/**
+ * Every edit's text leaves here, so this is where new lines take the document's dominant line ending: a CRLF
+ * script stays CRLF instead of ending up with mixed endings.
+ */
 export function toTextEdits(text: string, edits: readonly OffsetEdit[]): TextEdit[] {
   const index = new LineIndex(text);
-  return edits.map((e) => ({ range: index.rangeOf(e.start, e.end), newText: e.text }));
+  const crlf = (text.match(/\r\n/g)?.length ?? 0) > (text.match(/(?<!\r)\n/g)?.length ?? 0);
+  return edits.map((e) => ({ range: index.rangeOf(e.start, e.end), newText: crlf ? e.text.replace(/(?<!\r)\n/g, '\r\n') : e.text }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -326,6 +331,44 @@ ${groups.map((g) => `  ${g}`).join(' \\\n')}
 `;
 }
 
+/** A plain top-level command: its words (undefined where not a plain literal), where it starts, whether it is the last statement. */
+interface TopLevelCommand {
+  readonly words: readonly (string | undefined)[];
+  readonly start: number;
+  readonly last: boolean;
+}
+
+/** The script's top-level statements that are plain commands (no `if`, function, pipeline or `&&` list); none when it does not parse. */
+function topLevelCommands(text: string): TopLevelCommand[] {
+  let file: syntax.File;
+  try {
+    file = sh.syntax.NewParser().Parse(text, 'script');
+  } catch {
+    return [];
+  }
+  const conv = byteToUtf16(text);
+  const literal = (w: syntax.Word): string | undefined => {
+    const [part, ...rest] = w.Parts;
+    return part && rest.length === 0 && sh.syntax.NodeType(part) === 'Lit' ? part.Value : undefined;
+  };
+  return file.Stmts.flatMap((stmt, i) => {
+    // A backgrounded `set -e &` or `exit &` runs in a subshell.
+    if (!stmt.Cmd || sh.syntax.NodeType(stmt.Cmd) !== 'CallExpr' || (stmt as { Background?: boolean }).Background) return [];
+    const words = (stmt.Cmd as syntax.CallExpr).Args.map(literal);
+    return [{ words, start: conv(stmt.Pos().Offset()), last: i === file.Stmts.length - 1 }];
+  });
+}
+
+/**
+ * Where the script stops for good if it ends with a top-level `exit` or `exec` of another program (not a bare
+ * `exec`, which only sets redirections): code appended after it would never run.
+ */
+function finalExit(text: string): number | undefined {
+  const cmd = topLevelCommands(text).find((c) => c.last);
+  if (!cmd || !(cmd.words[0] === 'exit' || (cmd.words[0] === 'exec' && cmd.words.length > 1))) return undefined;
+  return cmd.start;
+}
+
 const SET_OPTION_FLAGS: Readonly<Record<string, string>> = { errexit: 'e', nounset: 'u' };
 
 /**
@@ -336,20 +379,7 @@ const SET_OPTION_FLAGS: Readonly<Record<string, string>> = { errexit: 'e', nouns
  */
 export function topLevelSetFlags(text: string): Set<string> {
   const on = new Set<string>();
-  let file: syntax.File;
-  try {
-    file = sh.syntax.NewParser().Parse(text, 'script');
-  } catch {
-    return on;
-  }
-  const literal = (w: syntax.Word): string | undefined => {
-    const [part, ...rest] = w.Parts;
-    return part && rest.length === 0 && sh.syntax.NodeType(part) === 'Lit' ? part.Value : undefined;
-  };
-  for (const stmt of file.Stmts) {
-    // A backgrounded `set -e &` runs in a subshell.
-    if (!stmt.Cmd || sh.syntax.NodeType(stmt.Cmd) !== 'CallExpr' || (stmt as { Background?: boolean }).Background) continue;
-    const words = (stmt.Cmd as syntax.CallExpr).Args.map(literal);
+  for (const { words } of topLevelCommands(text)) {
     if (words[0] !== 'set') continue;
     for (let i = 1; i < words.length; i++) {
       const w = words[i];
@@ -369,8 +399,9 @@ export function topLevelSetFlags(text: string): Set<string> {
 
 /**
  * The text "Add network device" adds to a file without a QEMU invocation: the whole template for a blank file;
- * else the template appended after a blank line, without the shebang (only the first line can be one) and with
- * only the `set` flags the script does not already turn on.
+ * else the template appended after a blank line (or inserted before a final top-level `exit`/`exec`, which would
+ * keep it from running), without the shebang (only the first line can be one) and with only the `set` flags the
+ * script does not already turn on.
  */
 function templateEdit(text: string, g: { args: readonly string[]; redirects: readonly string[]; prelude: readonly string[] }): OffsetEdit {
   // Whitespace only: the template goes first, so its shebang is the first line.
@@ -378,6 +409,14 @@ function templateEdit(text: string, g: { args: readonly string[]; redirects: rea
   const on = topLevelSetFlags(text);
   const setFlags = [...FULL_HEADER.setFlags].filter((f) => !on.has(f)).join('');
   const body = launchScriptTemplate(g.args, g.redirects, g.prelude, { shebang: false, setFlags });
+  const exit = finalExit(text);
+  if (exit !== undefined) {
+    // Before the final `exit`/`exec`: at the start of its line, or right before it when other commands share its line.
+    const { lineStart } = lineIndent(text, exit);
+    const own = isBlank(text.slice(lineStart, exit));
+    const at = own ? lineStart : exit;
+    return { start: at, end: at, text: `\n${body}\n` };
+  }
   return { start: text.length, end: text.length, text: `${text.endsWith('\n') ? '' : '\n'}\n${body}` };
 }
 

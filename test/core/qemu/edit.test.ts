@@ -201,6 +201,62 @@ test('a template appended to a script adds the set flags it does not already tur
   }
 });
 
+test('a template goes before a final top-level exit or exec of another program, keeping every byte', () => {
+  const cases: [string, string][] = [
+    ['#!/bin/sh\necho é\n', 'exit 0\n'],
+    ['#!/bin/sh\nset -eu\necho hi\n', '  exit "$rc"'],
+    ['#!/bin/bash\n', 'exec /usr/bin/other-vm --x\n'],
+  ];
+  for (const [head, exit] of cases) {
+    const existing = head + exit;
+    const appended = apply(existing, addNetworkDevice(existing, { mode: 'user' }, ctx));
+    assert.ok(appended.startsWith(head) && appended.endsWith(exit), appended);
+    assert.match(appended.slice(head.length, appended.length - exit.length), /^\n# QEMU launch script .*\nexec qemu-system-x86_64 [^]*\n\n$/s, JSON.stringify(existing));
+    assert.equal(parseLaunchScript(appended).invocations.length, 1);
+  }
+  // Sharing its line with another command: the template goes right before it, on lines of its own.
+  const shared = '#!/bin/sh\necho hi; exit 1';
+  const out = apply(shared, addNetworkDevice(shared, { mode: 'user' }, ctx));
+  assert.match(out, /^#!\/bin\/sh\necho hi; \n# QEMU launch script [^]*\n\nexit 1$/);
+});
+
+test('a template is still appended when the exit is not the top-level last command', () => {
+  for (const existing of [
+    '#!/bin/sh\nif [ -z "$X" ]; then exit 1; fi\n',
+    '#!/bin/sh\nfail() {\n  exit 1\n}\n',
+    '#!/bin/sh\nexit 0\necho unreachable\n',
+    '#!/bin/sh\nexec >/tmp/log 2>&1\n',
+    '#!/bin/sh\ntrue || exit 1\n',
+    '#!/bin/sh\nexit 0 &\n',
+  ]) {
+    const appended = apply(existing, addNetworkDevice(existing, { mode: 'user' }, ctx));
+    assert.ok(appended.startsWith(existing), appended);
+    assert.match(appended.slice(existing.length), /^\n# QEMU launch script /, JSON.stringify(existing));
+  }
+});
+
+test('CRLF scripts get CRLF in inserted text; LF scripts keep LF', () => {
+  const crlf = (s: string): string => s.replace(/\n/g, '\r\n');
+  const lone = (s: string): boolean => /(?<!\r)\n/.test(s);
+  // Template before a final exit, device arguments and host-step comments on a multi-line invocation.
+  const script = crlf('#!/bin/sh\necho hi\nexit 0\n');
+  const t = apply(script, addNetworkDevice(script, { mode: 'user' }, ctx));
+  assert.ok(!lone(t) && t.endsWith('\r\n\r\nexit 0\r\n'), JSON.stringify(t));
+  const launch = crlf(LAUNCH);
+  for (const spec of [{ mode: 'user', hostfwd: ['8080:80'] }, { mode: 'macvtap', link: 'eth0' }, { mode: 'vfio', bdf: '0000:03:00.0' }] as NetworkSpec[]) {
+    const once = apply(launch, addNetworkDevice(launch, spec, ctx));
+    assert.ok(once.length > launch.length && !lone(once), JSON.stringify(once));
+    assert.deepEqual(addNetworkDevice(once, spec, ctx).edits, [], 'idempotent on CRLF');
+  }
+  const edited = apply(launch, editNetworkDevice(launch, 'netdev:net0', { mode: 'tap', ifname: 'tap0' }, ctx));
+  assert.ok(!lone(edited), JSON.stringify(edited));
+  // LF (and a file with more LF than CRLF lines) stays LF.
+  const lf = apply(LAUNCH, addNetworkDevice(LAUNCH, { mode: 'macvtap', link: 'eth0' }, ctx));
+  assert.ok(!lf.includes('\r'), lf);
+  const mostlyLf = '#!/bin/sh\r\necho a\necho b\n';
+  assert.ok(!apply(mostlyLf, addNetworkDevice(mostlyLf, { mode: 'user' }, ctx)).slice(mostlyLf.length).includes('\r'));
+});
+
 test('a whitespace-only file gets the whole template first, so its shebang is the first line', () => {
   const appended = apply('\n\n', addNetworkDevice('\n\n', { mode: 'user' }, ctx));
   assert.match(appended, /^#!\/bin\/sh\n# QEMU launch script .*\nset -eu\n\nexec qemu-system-x86_64 [^]*\n\n\n$/);
@@ -209,18 +265,21 @@ test('a whitespace-only file gets the whole template first, so its shebang is th
 test('property: a template appended to a script without QEMU keeps its bytes, adds no shebang, and leaves -e and -u on', () => {
   const line = fc.constantFrom('set -eu\n', 'set -e\n', 'set +e\n', 'set -o nounset\n', 'set -euo pipefail\n', 'echo hi\n', '# c\n', 'if true; then set -u; fi\n', '\n', 'x=1\n');
   fc.assert(
-    fc.property(fc.constantFrom('', '#!/bin/sh\n', '#!/bin/bash\n'), fc.array(line, { maxLength: 5 }), fc.constantFrom('', 'echo no newline'), (shebang, lines, last) => {
-      const text = shebang + lines.join('') + last;
+    fc.property(fc.constantFrom('', '#!/bin/sh\n', '#!/bin/bash\n'), fc.array(line, { maxLength: 5 }), fc.constantFrom('', 'echo no newline', 'exit 0\n', 'exit'), fc.boolean(), (shebang, lines, last, crlf) => {
+      const lf = shebang + lines.join('') + last;
+      const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
       const e = addNetworkDevice(text, { mode: 'user' }, ctx);
       const once = applyEdits(text, e.edits);
-      if (text.trim().length > 0) {
-        assert.ok(once.startsWith(text), once);
-        assert.ok(!once.slice(text.length).includes('#!'), once);
-      }
+      // Every byte kept: the template is one insertion, at the end or just before a final `exit`.
+      const at = text.trim().length === 0 ? 0 : last.startsWith('exit') ? text.length - (crlf ? last.replace(/\n/g, '\r\n') : last).length : text.length;
+      const inserted = once.slice(at, at + once.length - text.length);
+      assert.equal(once.slice(0, at) + once.slice(at + inserted.length), text, once);
+      if (text.trim().length > 0) assert.ok(!inserted.includes('#!'), once);
+      if (crlf && text.includes('\r\n')) assert.ok(!/(?<!\r)\n/.test(once), JSON.stringify(once));
       assert.deepEqual([...topLevelSetFlags(once)].sort(), ['e', 'u'], once);
       // A flag already on is not set again.
       const on = topLevelSetFlags(text);
-      const added = /^set -(\w+)$/m.exec(once.slice(text.length))?.[1] ?? '';
+      const added = /^set -(\w+)\r?$/m.exec(inserted)?.[1] ?? '';
       assert.ok([...added].every((f) => !on.has(f)), once);
       assert.equal(parseLaunchScript(once).invocations.length, 1);
     }),
@@ -259,15 +318,18 @@ function assertOutsideUnchanged(before: string, e: ScriptEdit, after: string): v
   assert.equal(after.slice(out), before.slice(cursor));
 }
 
-test('property: adding a device only inserts, keeps every other byte, and is idempotent', () => {
+test('property: adding a device only inserts, keeps every other byte, is idempotent, and keeps CRLF scripts CRLF', () => {
   fc.assert(
-    fc.property(script, specs, (text, spec) => {
+    fc.property(script, specs, fc.boolean(), (lf, spec, crlf) => {
+      const text = crlf ? lf.replace(/\n/g, '\r\n') : lf;
       const e = addNetworkDevice(text, spec, ctx);
       assert.ok(e.edits.every((x) => x.range.start.line === x.range.end.line && x.range.start.character === x.range.end.character), 'insertions only');
       const once = applyEdits(text, e.edits);
       assertOutsideUnchanged(text, e, once);
       assert.deepEqual(addNetworkDevice(once, spec, ctx).edits, [], `second run on:\n${once}`);
       assert.equal(parseLaunchScript(once).invocations.length, Math.max(1, parseLaunchScript(text).invocations.length));
+      if (crlf && text.includes('\n')) assert.ok(!/(?<!\r)\n/.test(once), JSON.stringify(once));
+      else if (!crlf) assert.ok(!once.includes('\r'), once);
     }),
     { numRuns: 200 },
   );
@@ -336,6 +398,12 @@ describe('edited scripts pass the QEMU parse check', () => {
     const existing = '#!/bin/sh\nset -eu\nVM_NAME=demo\n';
     const text = apply(existing, addNetworkDevice(existing, { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx)).replace(/-enable-kvm |-drive \S+ \\\n/g, '');
     assert.equal(text.match(/^set -/gm)?.length, 1, text);
+    check(text);
+  });
+  test('template inserted before a final exit runs QEMU (the exit status 3 would fail the check otherwise)', () => {
+    const existing = '#!/bin/sh\nVM_NAME=demo\nexit 3\n';
+    const text = apply(existing, addNetworkDevice(existing, { mode: 'user', hostfwd: ['tcp:127.0.0.1:0-:22'] }, ctx)).replace(/-enable-kvm |-drive \S+ \\\n/g, '');
+    assert.ok(text.endsWith('\nexit 3\n'), text);
     check(text);
   });
   test('added user device, port forward, macvtap device on a veth, removal, conversion', () => {
