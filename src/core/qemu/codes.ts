@@ -22,6 +22,7 @@ export const QemuCode = {
   VhostNonVirtio: { id: 'qemu-vhost-non-virtio', doc: 'vhost=on only accelerates virtio-net devices; with another NIC model it does nothing.' },
   TapScriptMissing: { id: 'qemu-tap-script-missing', doc: 'tap script=/downscript= names a file that does not exist; QEMU fails to start the network.' },
   FdNotOpen: { id: 'qemu-fd-not-open', doc: 'tap fd=N without an N<> redirection (or earlier exec N<>): QEMU fails, the descriptor is not open.' },
+  CrlfLineEndings: { id: 'qemu-crlf-line-endings', doc: 'A launch script with Windows (CRLF) line endings: sh/bash keep the \\r in each line, so a backslash no longer continues the QEMU command and arguments get a stray \\r.' },
   EmulatedNic: { id: 'qemu-emulated-nic', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio-net-pci is much faster if the guest has virtio drivers.' },
 } as const;
 

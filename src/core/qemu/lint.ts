@@ -313,6 +313,22 @@ function checkContinuationComments(c: Collector, script: LaunchScript): void {
 }
 
 /** Lint of the QEMU network arguments in a shell launch script. Never throws. */
+/** CRLF breaks the script before QEMU sees it; one finding on the first such line, the fix drops every \r. */
+function checkLineEndings(c: Collector): void {
+  const first = c.text.indexOf('\r\n');
+  if (first < 0) return;
+  const edits: OffsetEdit[] = [];
+  for (let i = first; i >= 0; i = c.text.indexOf('\r\n', i + 2)) edits.push({ start: i, end: i + 1, text: '' });
+  const lineStart = c.text.lastIndexOf('\n', first) + 1;
+  c.add(
+    'CrlfLineEndings',
+    'error',
+    { start: lineStart, end: first },
+    `This launch script has Windows (CRLF) line endings (${edits.length} line${edits.length === 1 ? '' : 's'}): the shell keeps the \\r, so a trailing backslash no longer continues the QEMU command and the last argument of each line ends in \\r. Convert it to LF.`,
+    [{ title: 'Convert the script to LF line endings', edits, preferred: true }],
+  );
+}
+
 export function lintLaunchScript(text: string, options: LaunchLintOptions = {}): Finding[] {
   const c = new Collector(text);
   const script = parseLaunchScript(text);
@@ -333,5 +349,6 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   }
   checkMacs(c, script, scriptPath);
   checkContinuationComments(c, script);
+  if (script.invocations.length > 0) checkLineEndings(c);
   return c.findings;
 }

@@ -134,6 +134,15 @@ const cases: Case[] = [
     qemuRejects: /FD 7/,
   },
   {
+    // bash ends the QEMU command at the CR-escaping backslash, so QEMU starts without the next lines' options and
+    // the next line runs as a command of its own.
+    rule: 'CrlfLineEndings',
+    bad: `#!/bin/sh\r\n${Q} -netdev user,id=n0 \\\r\n  -device virtio-net-pci,netdev=n0\r\n`,
+    good: `#!/bin/sh\n${Q} -netdev user,id=n0 \\\n  -device virtio-net-pci,netdev=n0\n`,
+    qemuRejects: /-device: (command )?not found|\$'\\r'/,
+    fixAccepted: true,
+  },
+  {
     rule: 'EmulatedNic',
     bad: `${Q} -netdev user,id=n0 -device rtl8139,netdev=n0\n`,
     good: `${Q} -netdev user,id=n0 -device virtio-net-pci,netdev=n0\n`,
