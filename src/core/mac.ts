@@ -15,3 +15,34 @@ export function isValidMac(mac: string): boolean {
 export function isMulticastMac(mac: string): boolean {
   return (parseInt(mac.slice(0, 2), 16) & 1) === 1;
 }
+
+/** One MAC use of a file that other files of the workspace also have. */
+export interface SharedMacUse<U> {
+  readonly use: U;
+  /** Its index among the file's uses (a stable handle for generated MACs). */
+  readonly nth: number;
+  /** The other files using the same MAC, in the given order. */
+  readonly others: readonly string[];
+}
+
+/**
+ * The cross-file half of the workspace duplicate-MAC rules (libvirt XML and launch scripts): per file (keys:
+ * `file`) its uses whose MAC another file also uses; `taken` holds every MAC used, to generate fresh ones.
+ */
+export function macsSharedAcrossFiles<U extends { readonly mac: string }>(
+  files: readonly { readonly file: string; readonly uses: readonly U[] }[],
+): { shared: Map<string, SharedMacUse<U>[]>; taken: Set<string> } {
+  const owners = new Map<string, Set<string>>();
+  for (const f of files) for (const u of f.uses) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
+  const shared = new Map<string, SharedMacUse<U>[]>();
+  for (const f of files) {
+    shared.set(
+      f.file,
+      f.uses.flatMap((use, nth) => {
+        const others = [...owners.get(use.mac)!].filter((o) => o !== f.file);
+        return others.length > 0 ? [{ use, nth, others }] : [];
+      }),
+    );
+  }
+  return { shared, taken: new Set(owners.keys()) };
+}

@@ -1,7 +1,7 @@
 import type { Finding, Fix } from '../findings';
 import { LineIndex } from '../text';
 import { QemuCode } from './codes';
-import { isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../mac';
 import { appendProp, toTextEdits, usedNames } from './edit';
 import { stableMac } from './generate';
 import { macProp } from './lint';
@@ -60,18 +60,13 @@ function message(u: MacUse, others: readonly string[]): string {
  * the `file` values.
  */
 export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<string, Finding[]> {
-  const uses = files.map((f) => ({ f, macs: macUses(f.script) }));
-  const owners = new Map<string, Set<string>>();
-  for (const { f, macs } of uses) for (const u of macs) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
-  const taken = new Set(owners.keys());
+  const { shared, taken } = macsSharedAcrossFiles(files.map((f) => ({ file: f.file, uses: macUses(f.script) })));
   const out = new Map<string, Finding[]>();
-  for (const { f, macs } of uses) {
+  for (const f of files) {
     const findings: Finding[] = [];
     let index: LineIndex | undefined;
     let namesTaken = false;
-    for (const u of macs) {
-      const others = [...owners.get(u.mac)!].filter((o) => o !== f.file);
-      if (others.length === 0) continue;
+    for (const { use: u, others } of shared.get(f.file)!) {
       index ??= new LineIndex(f.text);
       if (!namesTaken) for (const m of usedNames(f.script).macs) taken.add(m); // dynamic or malformed ones too
       namesTaken = true;

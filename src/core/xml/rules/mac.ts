@@ -3,7 +3,7 @@ import { stableMac } from '../../qemu/generate';
 import { XmlCode } from '../codes';
 import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
-import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../../mac';
+import { isMulticastMac, isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../../mac';
 
 
 export interface MacUse {
@@ -65,16 +65,11 @@ export interface WorkspaceFile {
  * checkMacs' job. Keys of the result are the `file` values given.
  */
 export function duplicateMacsAcrossFiles(files: readonly WorkspaceFile[]): Map<string, Finding[]> {
-  const uses = files.map((f) => ({ f, macs: nicMacs(f.doc) }));
-  const owners = new Map<string, Set<string>>();
-  for (const { f, macs } of uses) for (const u of macs) (owners.get(u.mac) ?? owners.set(u.mac, new Set()).get(u.mac)!).add(f.file);
-  const taken = new Set(owners.keys());
+  const { shared, taken } = macsSharedAcrossFiles(files.map((f) => ({ file: f.file, uses: nicMacs(f.doc) })));
   const out = new Map<string, Finding[]>();
-  for (const { f, macs } of uses) {
+  for (const f of files) {
     const findings: Finding[] = [];
-    for (const [nth, u] of macs.entries()) {
-      const others = [...(owners.get(u.mac) ?? [])].filter((o) => o !== f.file);
-      if (others.length === 0) continue;
+    for (const { use: u, nth, others } of shared.get(f.file)!) {
       const mac = stableMac(f.file, `interface${nth}`, taken);
       taken.add(mac);
       findings.push({
