@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { completeXml } from '../../../src/core/xml/complete/complete';
 import { schemaModelFor, summarizeChildren, type PathStep } from '../../../src/core/xml/complete/schemaModel';
 import { attrValue, childElements, parseXml, walkElements, type XmlElement } from '../../../src/core/xml/document';
-import { valueMatches, type ValueAlt } from '../../../src/core/xml/schema/schemaIndex';
+import { reachableGrammars, valueMatches, type ValueAlt } from '../../../src/core/xml/schema/schemaIndex';
 import { corpusMissing, corpusXmlFiles, cutDocumentWithCursor } from './corpus';
 
 // Completion derived from libvirt's installed RelaxNG schemas (the oracle: xmllint --relaxng, i.e. virt-xml-validate).
@@ -207,18 +207,10 @@ test('corpus: at every element of every valid document, its name, attributes and
 /** The RNG definitions reachable from `file`, by name (to build minimal instances of a definition). */
 function defines(file: string): Map<string, XmlElement[]> {
   const out = new Map<string, XmlElement[]>();
-  const pending = [file];
-  const seen = new Set<string>();
-  while (pending.length > 0) {
-    const f = pending.pop()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    const root = parseXml(readFileSync(path.join(DIR, f), 'utf8')).root;
+  for (const root of reachableGrammars(DIR, file)) {
     for (const el of walkElements(root)) {
       const name = attrValue(el, 'name');
       if (el.name === 'define' && name) out.set(name, [...(out.get(name) ?? []), el]);
-      const href = el.name === 'include' ? attrValue(el, 'href') : undefined;
-      if (href) pending.push(href);
     }
   }
   return out;

@@ -244,6 +244,12 @@ export function schemaIndexFor(dir: string, rootFile: string): SchemaIndex {
 
 /** Builds the index from `rootFile` and the grammars it includes (only those: interface.rng's netcf <mac> must not leak into the domain's). */
 export function buildSchemaIndex(dir: string, rootFile: string): SchemaIndex {
+  const b = new Builder(reachableGrammars(dir, rootFile));
+  return { variants: (def) => b.variants(def), defsNamed: (name) => b.byName.get(name) ?? [] };
+}
+
+/** The root elements of `rootFile` and of the grammars it includes or references (same folder), unreadable ones skipped. */
+export function reachableGrammars(dir: string, rootFile: string): XmlElement[] {
   const grammars: XmlElement[] = [];
   const pending = [rootFile];
   const seen = new Set<string>();
@@ -264,8 +270,7 @@ export function buildSchemaIndex(dir: string, rootFile: string): SchemaIndex {
       if (href && !href.includes('/')) pending.push(href);
     }
   }
-  const b = new Builder(grammars);
-  return { variants: (def) => b.variants(def), defsNamed: (name) => b.byName.get(name) ?? [] };
+  return grammars;
 }
 
 // ---- checking values against the index ------------------------------------------------
