@@ -157,6 +157,11 @@ function optionGroups(words: readonly string[]): string[] {
   return groups;
 }
 
+/** Whether something is glued to a word ending at `end` (`"…"#x`): new words written there need a separator, or they absorb it. */
+function gluedAt(text: string, end: number): boolean {
+  return end < text.length && !/[\s;&|)]/.test(text[end]!);
+}
+
 /** Appends argument words (already shell text) to an invocation, following its one-option-per-line layout if it has one. */
 export function appendArgs(text: string, inv: QemuInvocation, words: readonly string[], redirects: readonly string[] = [], forceMultiline = false): OffsetEdit {
   const cmdWords = inv.command.words;
@@ -171,8 +176,7 @@ export function appendArgs(text: string, inv: QemuInvocation, words: readonly st
     const indent = here.lineStart === first.lineStart ? `${first.indent}  ` : here.indent;
     insert = groups.map((g) => ` \\\n${indent}${g}`).join('');
   } else insert = groups.map((g) => ` ${g}`).join('');
-  // Keep a separator before anything glued to the last word (`"…"#x`), or the new words would absorb it.
-  if (last.end < text.length && !/[\s;&|)]/.test(text[last.end]!)) insert += ' ';
+  if (gluedAt(text, last.end)) insert += ' ';
   return { start: last.end, end: last.end, text: insert };
 }
 
@@ -363,8 +367,8 @@ function topLevelCommands(text: string): TopLevelCommand[] {
  * Where the script stops for good if it ends with a top-level `exit` or `exec` of another program (not a bare
  * `exec`, which only sets redirections): code appended after it would never run.
  */
-function finalExit(text: string): number | undefined {
-  const cmd = topLevelCommands(text).find((c) => c.last);
+function finalExit(commands: readonly TopLevelCommand[]): number | undefined {
+  const cmd = commands.find((c) => c.last);
   if (!cmd || !(cmd.words[0] === 'exit' || (cmd.words[0] === 'exec' && cmd.words.length > 1))) return undefined;
   return cmd.start;
 }
@@ -377,9 +381,9 @@ const SET_OPTION_FLAGS: Readonly<Record<string, string>> = { errexit: 'e', nouns
  * function or a pipeline may not run, and a script that does not parse counts as setting nothing, so in doubt the
  * template keeps its `set` line. Shebang flags (`#!/bin/sh -e`) don't count either: `sh script.sh` ignores them.
  */
-export function topLevelSetFlags(text: string): Set<string> {
+export function topLevelSetFlags(text: string, commands: readonly TopLevelCommand[] = topLevelCommands(text)): Set<string> {
   const on = new Set<string>();
-  for (const { words } of topLevelCommands(text)) {
+  for (const { words } of commands) {
     if (words[0] !== 'set') continue;
     for (let i = 1; i < words.length; i++) {
       const w = words[i];
@@ -406,10 +410,11 @@ export function topLevelSetFlags(text: string): Set<string> {
 function templateEdit(text: string, g: { args: readonly string[]; redirects: readonly string[]; prelude: readonly string[] }): OffsetEdit {
   // Whitespace only: the template goes first, so its shebang is the first line.
   if (text.trim().length === 0) return { start: 0, end: 0, text: launchScriptTemplate(g.args, g.redirects, g.prelude) };
-  const on = topLevelSetFlags(text);
+  const commands = topLevelCommands(text);
+  const on = topLevelSetFlags(text, commands);
   const setFlags = [...FULL_HEADER.setFlags].filter((f) => !on.has(f)).join('');
   const body = launchScriptTemplate(g.args, g.redirects, g.prelude, { shebang: false, setFlags });
-  const exit = finalExit(text);
+  const exit = finalExit(commands);
   if (exit !== undefined) {
     // Before the final `exit`/`exec`: at the start of its line, or right before it when other commands share its line.
     const { lineStart } = lineIndent(text, exit);
@@ -462,6 +467,12 @@ function safeBdf(s: string | undefined): string | undefined {
   }
 }
 
+/** The redirections the command does not have yet (an edited macvtap keeps its fd): none is added twice. */
+function missingRedirects(text: string, inv: QemuInvocation, redirects: readonly string[]): string[] {
+  const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
+  return redirects.filter((r) => !have.has(r));
+}
+
 /** "Add network device": appends the generated arguments (and host steps) or, without an invocation, a template. */
 export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditContext & { legacy?: boolean; multiline?: boolean }): ScriptEdit {
   const script = parseLaunchScript(text);
@@ -470,9 +481,7 @@ export function addNetworkDevice(text: string, spec: NetworkSpec, ctx: EditConte
   if (inv && hasEquivalent(inv, spec)) return NO_EDIT;
   const g = generate(spec, { scriptPath: ctx.scriptPath, existingIds: ids, existingMacs: macs, legacy: ctx.legacy ?? false });
   if (!inv) return result(text, [templateEdit(text, g)], g.files);
-  // A redirection the command already has (an edited macvtap keeps its fd) is not added twice.
-  const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
-  const redirects = g.redirects.filter((r) => !have.has(r));
+  const redirects = missingRedirects(text, inv, g.redirects);
   return result(text, [insertPrelude(text, inv, g.prelude), appendArgs(text, inv, g.args.map(shellQuote), redirects, ctx.multiline)], g.files);
 }
 
@@ -520,8 +529,7 @@ export function editNetworkDevice(text: string, key: string, spec: NetworkSpec, 
   const own = lineIndent(text, first.span.start);
   const ownLine = isBlank(text.slice(own.lineStart, first.span.start)) && /\\\r?\n/.test(text.slice(inv.command.start, inv.command.end));
   const sep = nextLine ? ` \\\n${lineIndent(text, nextLine.span.start).indent}` : ownLine ? ` \\\n${own.indent}` : ' ';
-  const have = new Set(inv.command.redirects.map((r) => text.slice(r.start, r.end)));
-  const redirects = g.redirects.filter((r) => !have.has(r));
+  const redirects = missingRedirects(text, inv, g.redirects);
   // Redirections may stand between arguments, but not inside a bash array: there they go to the command's end.
   const inArray = first.nameWord.viaArray !== undefined;
   const groups = [...optionGroups(g.args.map(shellQuote)), ...(inArray || redirects.length === 0 ? [] : [redirects.join(' ')])];
@@ -530,9 +538,7 @@ export function editNetworkDevice(text: string, key: string, spec: NetworkSpec, 
   const paired = Math.min(old.length, groups.length);
   const replaced: OffsetEdit[] = old.slice(0, paired).map((o, k) => {
     const words = k === paired - 1 ? groups.slice(k).join(sep) : groups[k]!;
-    // Keep a separator before anything glued to the old end (`'…'#x`), or the new words would absorb it.
-    const glued = o.span.end < text.length && !/[\s;&|)]/.test(text[o.span.end]!);
-    return { start: o.span.start, end: o.span.end, text: glued ? `${words} ` : words };
+    return { start: o.span.start, end: o.span.end, text: gluedAt(text, o.span.end) ? `${words} ` : words };
   });
   const edits = changed(text, [
     insertPrelude(text, inv, g.prelude),
