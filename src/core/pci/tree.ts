@@ -1,4 +1,4 @@
-import type { Bdf, HostSnapshot, NetInterface, PciDevice } from '../host/model';
+import type { Bdf, HostSnapshot, IommuGroup, NetInterface, PciDevice } from '../host/model';
 import { isNetworkRelated, isSriovCapable, VFIO_DRIVER } from './classes';
 
 /**
@@ -25,7 +25,7 @@ export interface ViewOptions {
 interface SnapshotIndex {
   readonly byBdf: Map<Bdf, PciDevice>;
   readonly interfaces: Map<string, NetInterface>;
-  readonly groups: Map<number, readonly Bdf[]>;
+  readonly groups: Map<number, IommuGroup>;
 }
 const indexes = new WeakMap<HostSnapshot, SnapshotIndex>();
 
@@ -39,8 +39,7 @@ function firstBy<K, V>(items: readonly V[], key: (v: V) => K): Map<K, V> {
 function index(snapshot: HostSnapshot): SnapshotIndex {
   let i = indexes.get(snapshot);
   if (!i) {
-    i = { byBdf: firstBy(snapshot.devices, (d) => d.bdf), interfaces: firstBy(snapshot.interfaces, (n) => n.name), groups: new Map() };
-    for (const g of snapshot.iommuGroups) if (!i.groups.has(g.id)) i.groups.set(g.id, g.devices);
+    i = { byBdf: firstBy(snapshot.devices, (d) => d.bdf), interfaces: firstBy(snapshot.interfaces, (n) => n.name), groups: firstBy(snapshot.iommuGroups, (g) => g.id) };
     indexes.set(snapshot, i);
   }
   return i;
@@ -176,7 +175,7 @@ export function deviceFlags(snapshot: HostSnapshot, d: PciDevice): DeviceFlags {
 /** The other functions of the device's IOMMU group: they go to a guest together or not at all. */
 export function groupMates(snapshot: HostSnapshot, d: PciDevice): Bdf[] {
   if (d.iommuGroup === undefined) return [];
-  return (index(snapshot).groups.get(d.iommuGroup) ?? []).filter((b) => b !== d.bdf);
+  return (index(snapshot).groups.get(d.iommuGroup)?.devices ?? []).filter((b) => b !== d.bdf);
 }
 
 /** `vendor:device`, the form `lspci -d` and vfio-pci's `ids=` take. */
