@@ -174,7 +174,7 @@ async function pickNetworkDevice(uri: unknown, index: unknown, title: string) {
     void vscode.window.showInformationMessage('KVM Networking: this QEMU command has no network device.');
     return undefined;
   }
-  const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key })), { title });
+  const chosen = await vscode.window.showQuickPick(devices.map((d) => ({ label: d.label, key: d.key, device: d })), { title });
   return chosen ? { t, chosen } : undefined;
 }
 
@@ -193,9 +193,7 @@ function registerCommands(log: Log): vscode.Disposable[] {
       const picked = await pickNetworkDevice(uri, index, 'Edit network device (keeps its id and MAC)');
       if (!picked) return;
       const { t, chosen } = picked;
-      const invocation = t.script.invocations[t.inv]!;
-      const device = listNetworkDevices(invocation).find((d) => d.key === chosen.key);
-      const current = device && deviceSpec(t.script, invocation, device, t.doc.uri.fsPath);
+      const current = deviceSpec(t.script, t.script.invocations[t.inv]!, chosen.device, t.doc.uri.fsPath);
       const spec = await askNetworkSpec(current);
       if (!spec) return;
       const e = editNetworkDevice(t.doc.getText(), chosen.key, spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
