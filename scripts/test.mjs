@@ -53,7 +53,8 @@ function runTests(title, testFiles, concurrency) {
   return r.status === 0;
 }
 
-const unit = [...files('test/core'), ...files('test/cli'), ...files('test/extension')];
+// test/hostile: the hostile-input suite (attacker-controlled settings, hosts, files; see README "Security").
+const unit = [...files('test/core'), ...files('test/cli'), ...files('test/extension'), ...files('test/hostile')];
 const conformance = files('test/conformance');
 const e2e = files('test/e2e');
 

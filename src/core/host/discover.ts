@@ -3,7 +3,8 @@ import { DISCOVERY_SCRIPT } from './discoveryScript';
 import type { HostSnapshot } from './model';
 import { parseDiscovery } from './parse';
 import { localPciIds } from '../pci/ids';
-import { parseSshOption, type HostSpec } from './hostSpec';
+import type { HostSpec } from './hostSpec';
+import { DEFAULT_CONNECT_TIMEOUT, sshArgs } from './ssh';
 
 /** How to reach a host: settings or CLI flags, all validated here before they reach a command line. */
 export interface DiscoveryOptions {
@@ -20,20 +21,7 @@ export interface DiscoveryOptions {
 
 export class DiscoveryError extends Error {}
 
-const DEFAULT_CONNECT_TIMEOUT = 10;
 const DEFAULT_RUN_TIMEOUT = 60;
-
-/** The exact ssh argument array for running `sh -s` on a host; the script goes on stdin. */
-export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: DiscoveryOptions, remote: readonly string[] = ['sh', '-s']): string[] {
-  const timeout = Math.max(1, Math.min(300, Math.round(options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT)));
-  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2'];
-  for (const o of options.sshOptions ?? []) args.push('-o', parseSshOption(o));
-  if (spec.port !== undefined) args.push('-p', String(spec.port));
-  if (spec.user !== undefined) args.push('-l', spec.user);
-  // `--` ends option parsing: the destination can never be read as an option.
-  args.push('--', spec.destination, ...remote);
-  return args;
-}
 
 /** Runs the discovery script on a host (one process: `sh` or `ssh`) and parses its output. */
 export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): Promise<HostSnapshot> {

@@ -101,6 +101,11 @@ export interface HostSnapshot {
   readonly iommuGroups: readonly IommuGroup[];
   /** Lines of the discovery output that could not be understood, with their line numbers (for the log). */
   readonly warnings: readonly string[];
+  /**
+   * Set when discovery did not finish (no END line, ssh failed midway, output over the limit): why, in one
+   * sentence. Facts may be missing, so nothing may change the host on the strength of a partial snapshot.
+   */
+  readonly partial?: string;
 }
 
 const BDF_PATTERN = /^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/;

@@ -1,5 +1,6 @@
 import type { ActionPlan, HostStep } from '../pci/actions';
-import { sshArgs, type DiscoveryOptions } from './discover';
+import type { DiscoveryOptions } from './discover';
+import { sshArgs } from './ssh';
 import type { HostSpec } from './hostSpec';
 
 /**

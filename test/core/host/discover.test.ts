@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync, chmodSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { discover, DiscoveryError, sshArgs } from '../../../src/core/host/discover';
+import { discover, DiscoveryError } from '../../../src/core/host/discover';
+import { sshArgs } from '../../../src/core/host/ssh';
 import { HostSpecError, parseHostSpec } from '../../../src/core/host/hostSpec';
 import { silentServer, startSshd, which, type TestSshd } from './sshd';
 
