@@ -7,15 +7,19 @@ import { parseSshOption, type HostSpec } from './hostSpec';
  */
 export const DEFAULT_CONNECT_TIMEOUT = 10;
 
-/** The exact ssh argument array for running `sh -s` on a host; the script goes on stdin. */
+/**
+ * The exact ssh argument array for running `sh -s` on a host; the script goes on stdin. OpenSSH keeps
+ * the first value it sees for an option, so the order is the precedence: BatchMode (never the user's),
+ * the host's own port and user, the user's options, then kvmnet's defaults (a user ConnectTimeout=5 wins).
+ */
 export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: DiscoveryOptions, remote: readonly string[] = ['sh', '-s']): string[] {
   const timeout = Math.max(1, Math.min(300, Math.round(options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT)));
-  const args = ['-T', '-o', 'BatchMode=yes', '-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2'];
-  for (const o of options.sshOptions ?? []) args.push('-o', parseSshOption(o));
+  const args = ['-T', '-o', 'BatchMode=yes'];
   if (spec.port !== undefined) args.push('-p', String(spec.port));
   if (spec.user !== undefined) args.push('-l', spec.user);
+  for (const o of options.sshOptions ?? []) args.push('-o', parseSshOption(o));
+  args.push('-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2');
   // `--` ends option parsing: the destination can never be read as an option.
   args.push('--', spec.destination, ...remote);
   return args;
 }
-

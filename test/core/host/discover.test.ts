@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync, chmodSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { discover, DiscoveryError } from '../../../src/core/host/discover';
@@ -50,16 +51,32 @@ test('this machine, locally: every PCI function of /sys with its ids and driver,
   assert.equal(s.system.libvirtSocket, ['/run/libvirt/libvirt-sock', '/var/run/libvirt/libvirt-sock', '/run/libvirt/virtqemud-sock'].some(isSocket));
 });
 
-test('ssh arguments: fixed safety options, user options validated, destination after --', () => {
+test('ssh arguments: BatchMode first, then the host, the user options, kvmnet defaults; destination after -- (real ssh -G)', () => {
+  const ssh = which('ssh', 'openssh-client');
   const spec = parseHostSpec('ssh://root@lab.example:2222');
   assert.equal(spec.kind, 'ssh');
   if (spec.kind !== 'ssh') return;
-  const args = sshArgs(spec, { sshOptions: ['ProxyJump=bastion'], connectTimeoutSeconds: 7 });
+  const args = sshArgs(spec, { sshOptions: ['ProxyJump=bastion', 'connecttimeout=5', 'Port=3333'], connectTimeoutSeconds: 7 });
   assert.deepEqual(args, [
-    '-T', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=7', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2',
-    '-o', 'ProxyJump=bastion', '-p', '2222', '-l', 'root', '--', 'lab.example', 'sh', '-s',
+    '-T', '-o', 'BatchMode=yes', '-p', '2222', '-l', 'root', '-o', 'ProxyJump=bastion', '-o', 'ConnectTimeout=5', '-o', 'Port=3333',
+    '-o', 'ConnectTimeout=7', '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2', '--', 'lab.example', 'sh', '-s',
   ]);
+  // OpenSSH keeps the first value of an option: `ssh -G` prints what it would really use.
+  const effective = (a: string[]): Map<string, string> => {
+    const r = spawnSync(ssh, ['-G', '-F', '/dev/null', ...a], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return new Map(r.stdout.split('\n').map((l) => [l.slice(0, l.indexOf(' ')), l.slice(l.indexOf(' ') + 1)]));
+  };
+  const g = effective(args);
+  assert.equal(g.get('connecttimeout'), '5', 'the user ConnectTimeout beats the default it names');
+  assert.equal(g.get('batchmode'), 'yes');
+  assert.equal(g.get('port'), '2222', 'the host URL port beats a Port option');
+  assert.equal(g.get('user'), 'root');
+  assert.equal(g.get('proxyjump'), 'bastion');
+  assert.equal(g.get('proxycommand'), undefined);
+  assert.equal(effective(sshArgs(spec, { connectTimeoutSeconds: 7 })).get('connecttimeout'), '7', 'without a user value: the setting');
   assert.throws(() => sshArgs(spec, { sshOptions: ['ProxyCommand=sh -c x'] }), HostSpecError);
+  assert.throws(() => sshArgs(spec, { sshOptions: ['BatchMode=no'] }), /BatchMode=yes/);
   assert.throws(() => sshArgs(spec, { sshOptions: ['-oProxyCommand=x'] }), HostSpecError);
 });
 
