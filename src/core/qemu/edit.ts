@@ -28,7 +28,7 @@ export interface OffsetEdit {
 
 export interface ScriptEdit {
   readonly edits: readonly TextEdit[];
-  /** Helper files the edit needs (generated qemu-ifup/-ifdown); the caller creates them if absent. */
+  /** Helper files the edit needs (generated qemu-ifup/-ifdown); created only where nothing is yet (../helperFileIo). */
   readonly files: readonly GeneratedFile[];
 }
 

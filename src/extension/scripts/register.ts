@@ -1,5 +1,5 @@
-import { chmod } from 'node:fs/promises';
 import * as vscode from 'vscode';
+import { removeCreatedHelpers } from '../../core/helperFileIo';
 import { looksBinary, MAX_LINT_BYTES } from '../../core/limits';
 import {
   addNetworkDevice,
@@ -19,6 +19,7 @@ import { deviceSpec } from '../../core/qemu/readback';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
+import { createHelpers, registerHelperFileDiffs } from './helperFiles';
 import { registerScriptWorkspaceMacs } from './workspaceMacs';
 
 /** Launch-script commands (palette, editor context menu, code lenses); lint diagnostics live in ../diagnostics. */
@@ -65,32 +66,43 @@ async function targetInvocation(doc: vscode.TextDocument, script: LaunchScript, 
   return chosen?.index;
 }
 
-/** Applies a core ScriptEdit as one undoable WorkspaceEdit, creating helper files that don't exist yet. */
+/**
+ * Applies a core ScriptEdit: first the helper files it needs (only new ones; see ./helperFiles), then the script
+ * text as one undoable WorkspaceEdit. If the text edit fails, the helper files just created are removed again.
+ */
 async function applyScriptEdit(doc: vscode.TextDocument, e: ScriptEdit, log: Log, nothingMessage: string): Promise<void> {
   if (e.edits.length === 0) {
     void vscode.window.showInformationMessage(`KVM Networking: ${nothingMessage}`);
     return;
   }
+  const created = await createHelpers(e.files, log);
+  if (!created) return;
   const we = new vscode.WorkspaceEdit();
-  const created: vscode.Uri[] = [];
-  for (const f of e.files) {
-    const uri = vscode.Uri.file(f.path);
-    we.createFile(uri, { ignoreIfExists: true, contents: Buffer.from(f.content) });
-    created.push(uri);
-  }
   for (const edit of e.edits) we.replace(doc.uri, toVsRange(edit.range), edit.newText);
   if (!(await vscode.workspace.applyEdit(we))) {
+    await removeCreatedHelpers(created);
     void vscode.window.showErrorMessage('KVM Networking: the edit could not be applied (the file changed meanwhile?).');
-    return;
-  }
-  for (const uri of created) {
-    // QEMU runs these as programs; a WorkspaceEdit cannot set the mode.
-    await chmod(uri.fsPath, 0o755).catch((err: unknown) => log.warn(`chmod +x ${uri.fsPath}: ${String(err)}`));
   }
 }
 
+const MANAGE_TRUST = 'Manage Workspace Trust';
+
+/**
+ * The launch-script commands write commands the host runs later (and helper scripts beside the script): like the
+ * host actions they need a trusted workspace. In Restricted Mode the extension only lints.
+ */
+function refuseUntrusted(): boolean {
+  if (vscode.workspace.isTrusted) return false;
+  void vscode.window
+    .showWarningMessage('KVM Networking: trust the workspace to edit launch scripts (in Restricted Mode KVM Networking only lints).', MANAGE_TRUST)
+    .then((choice) => choice === MANAGE_TRUST && vscode.commands.executeCommand('workbench.trust.manage'));
+  return true;
+}
+
+/** A launch-script command: only in a trusted workspace; a SpecError is a warning, anything else is logged. */
 function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
   return async (...args) => {
+    if (refuseUntrusted()) return;
     try {
       await run(...args);
     } catch (e) {
@@ -283,6 +295,7 @@ export function registerScripts(log: Log): vscode.Disposable {
   const lenses = new InvocationLenses();
   return vscode.Disposable.from(
     ...registerCommands(log),
+    registerHelperFileDiffs(),
     registerScriptWorkspaceMacs(log),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.workspace.onDidChangeTextDocument((e) => {
