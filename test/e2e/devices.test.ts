@@ -171,7 +171,8 @@ test('lab VM: Set Number of VFs through the extension, then the VFs appear and o
   // The confirmation shows the exact commands before anything runs.
   const dialog = ed.page.locator('.monaco-dialog-box');
   await dialog.waitFor();
-  assert.match(await dialog.innerText(), /sh -c 'echo 2 > \/sys\/bus\/pci\/devices\/0000:00:01\.0\/sriov_numvfs'/);
+  // The exact ssh command line: the host, the constant writer and its arguments, as the process receives them.
+  assert.match(await dialog.innerText(), / -- 127\.0\.0\.1 sh -c .*printf.* kvmnet-write 2 \/sys\/bus\/pci\/devices\/0000:00:01\.0\/sriov_numvfs$/m);
   await ed.screenshot('devices-labvm-confirm');
   await dialog.locator('.monaco-button', { hasText: /^Run$/ }).click();
   await ed.waitForNotification(/Set 0000:00:01\.0 to 2 virtual functions.*done/);

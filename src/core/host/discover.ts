@@ -22,8 +22,14 @@ export interface DiscoveryOptions {
 export class DiscoveryError extends Error {}
 
 const DEFAULT_RUN_TIMEOUT = 60;
+/** Far above any real host's answer (a few hundred KiB); past it the answer is refused, never cut and used. */
+export const MAX_DISCOVERY_OUTPUT = 64 * 1024 * 1024;
 
-/** Runs the discovery script on a host (one process: `sh` or `ssh`) and parses its output. */
+/**
+ * Runs the discovery script on a host (one process: `sh` or `ssh`) and parses its output. Fails closed: an
+ * answer over the limit is an error, and one without its END line or from a process that did not exit 0 is
+ * a snapshot marked `partial` (with why), never a complete one.
+ */
 export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): Promise<HostSnapshot> {
   if (spec.kind === 'demo') return demoSnapshot();
   options.signal?.throwIfAborted();
@@ -43,30 +49,37 @@ export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): 
     ...(options.signal ? { cancelSignal: options.signal } : {}),
     forceKillAfterDelay: 2000,
     stripFinalNewline: false,
-    maxBuffer: 64 * 1024 * 1024,
+    maxBuffer: MAX_DISCOVERY_OUTPUT,
     env: { LC_ALL: 'C' },
   });
   if (result.isCanceled) throw new DiscoveryError(`discovery on ${where} was cancelled`);
+  if (result.isMaxBuffer) {
+    throw new DiscoveryError(`discovery on ${where} printed more than ${MAX_DISCOVERY_OUTPUT / 1024 / 1024} MiB; refusing to use a cut-off answer`);
+  }
   if (result.timedOut) {
     throw new DiscoveryError(
       `discovery on ${where} timed out after ${Math.round(timeoutMs / 1000)} s (the host accepted the connection but did not answer)`,
     );
   }
   const stdout = String(result.stdout ?? '');
+  const stderr = String(result.stderr ?? '')
+    .split(/\r?\n|\r/)
+    .filter((l) => l.trim() !== '' && !l.startsWith('Warning: Permanently added'))
+    .slice(-3)
+    .join(' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .slice(0, 400);
   if (!stdout.startsWith('KVMNET-DISCOVERY')) {
-    const stderr = String(result.stderr ?? '')
-      .split(/\r?\n|\r/)
-      .filter((l) => l.trim() !== '' && !l.startsWith('Warning: Permanently added'))
-      .slice(-3)
-      .join(' ')
-      .replace(/[^\x20-\x7e]/g, '?')
-      .slice(0, 400);
-    if (result.failed && result.exitCode === undefined) throw new DiscoveryError(`cannot run ${file}: ${result.shortMessage}`);
+    if (result.failed && result.exitCode === undefined && result.signal === undefined) throw new DiscoveryError(`cannot run ${file}: ${result.shortMessage}`);
     throw new DiscoveryError(
       spec.kind === 'ssh'
         ? `ssh to ${where} failed (exit ${result.exitCode ?? result.signal ?? '?'}): ${stderr || 'no message'}`
         : `discovery on this machine failed: ${stderr || result.shortMessage}`,
     );
   }
-  return parseDiscovery(stdout, { pciIds: localPciIds(), capturedAt: new Date().toISOString() });
+  const snapshot = parseDiscovery(stdout, { pciIds: localPciIds(), capturedAt: new Date().toISOString() });
+  // A write error on the script's stdin alone (the host read what it needed) is no failure; an exit status is.
+  if (result.exitCode === 0 && result.signal === undefined) return snapshot;
+  const exit = `${spec.kind === 'ssh' ? 'ssh' : 'sh'} ${result.signal ? `was killed by ${result.signal}` : `exited with status ${result.exitCode ?? '?'}`}${stderr ? ` (${stderr})` : ''}`;
+  return { ...snapshot, partial: snapshot.partial ? `${snapshot.partial}; ${exit}` : `${exit} after the output ended` };
 }

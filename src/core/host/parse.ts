@@ -324,9 +324,6 @@ class Parser {
   }
 
   snapshot(options: ParseOptions): HostSnapshot {
-    if (this.formatVersion !== 0 && !this.ended) {
-      this.warnings.push('output ended before its END line: the host or the connection cut it short; facts may be missing');
-    }
     // Netdevs the PCI directory did not list (virtio puts them one level down) come from the interface's device link.
     for (const i of this.interfaces.values()) {
       const owner = i.devicePath ? lastBdf(i.devicePath) : undefined;
@@ -369,7 +366,8 @@ class Parser {
       ...(this.usable ? { devNodesUsable: this.usable } : {}),
       ...(this.iommu ? { iommuClasses: this.iommu } : {}),
       ...(this.log ? { kernelLog: this.log } : {}),
-      ...(this.formatVersion !== 0 ? { defaultRouteInterfaces: [...this.defaultRoutes] } : {}),
+      // "No default route" is only known once the whole answer was read.
+      ...(this.ended ? { defaultRouteInterfaces: [...this.defaultRoutes] } : {}),
     };
     return {
       formatVersion: this.formatVersion,
@@ -379,6 +377,7 @@ class Parser {
       interfaces,
       iommuGroups,
       warnings: this.finishWarnings(),
+      ...(this.ended ? {} : { partial: this.formatVersion === 0 ? 'no discovery output' : 'the output ended before its END line: the host or the connection cut it short' }),
     };
   }
 
@@ -438,6 +437,8 @@ export function parseDiscovery(text: string, options: ParseOptions = {}): HostSn
   const p = new Parser();
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  // A last line without its newline was cut mid-value (unless it is the END line itself): never read it as a fact.
+  else if (lines.length > 0 && lines[lines.length - 1]!.replace(/\r$/, '') !== 'END') p.warn(lines.length, `unterminated last line '${clip(lines.pop()!)}' ignored`);
   lines.forEach((l, i) => p.line(i + 1, l));
   if (p.formatVersion === 0 && lines.length === 0) p.warn(1, 'empty discovery output');
   return p.snapshot(options);

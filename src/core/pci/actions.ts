@@ -7,11 +7,27 @@ import { deviceFlags } from './tree';
  * Sysfs writes go through a constant `sh -c` program with the value and path as
  * positional parameters, so no shell text is ever made from data; every BDF is checked
  * by parseBdf and every driver name by a strict pattern first.
+ *
+ * Plans fail closed: a partial snapshot, or a missing fact a plan depends on, refuses the plan.
+ * Each plan records the facts it was built on (`basis`) and how to build it again (`request`), so
+ * it can be rebuilt from a rediscovery right before it runs and refused if anything changed.
  */
 export interface HostStep {
+  /** The exact argv run on the host (rendered for confirmation by runPlan's stepInvocation, never paraphrased). */
   readonly argv: readonly string[];
-  /** What a person would type: shown in the confirmation dialog. */
-  readonly display: string;
+}
+
+/** Which plan, for which device: enough to build it again from a fresh snapshot. */
+export type PlanRequest =
+  | { readonly op: 'setNumVfs'; readonly bdf: string; readonly count: number }
+  | { readonly op: 'bindVfio'; readonly bdf: string }
+  | { readonly op: 'restoreDriver'; readonly bdf: string }
+  | { readonly op: 'nodedev'; readonly bdf: string; readonly action: 'detach' | 'reattach' };
+
+/** A fact a plan was built on: rediscovered before running, and a change refuses the run. */
+export interface PlanFact {
+  readonly name: string;
+  readonly value: string;
 }
 
 export interface ActionPlan {
@@ -19,6 +35,10 @@ export interface ActionPlan {
   readonly steps: readonly HostStep[];
   /** Shown before confirming (e.g. other IOMMU group members not on vfio-pci). */
   readonly warnings: readonly string[];
+  readonly request: PlanRequest;
+  readonly basis: readonly PlanFact[];
+  /** What undoes this plan once some of its steps ran: offered after a partial failure, built from the host as it is then. */
+  readonly undo?: PlanRequest;
 }
 
 export class ActionRefused extends Error {}
@@ -36,20 +56,64 @@ function sudo(p: Privilege): string[] {
 }
 
 function write(p: Privilege, value: string, path: string): HostStep {
-  return { argv: [...sudo(p), 'sh', '-c', WRITE_PROGRAM, 'kvmnet-write', value, path], display: `${p.isRoot ? '' : 'sudo '}sh -c 'echo ${value === '' ? '' : `${value} `}> ${path}'` };
+  return { argv: [...sudo(p), 'sh', '-c', WRITE_PROGRAM, 'kvmnet-write', value, path] };
 }
 
 function run(p: Privilege, argv: string[]): HostStep {
-  const full = [...sudo(p), ...argv];
-  return { argv: full, display: full.join(' ') };
+  return { argv: [...sudo(p), ...argv] };
+}
+
+/** Why nothing may change this host on the strength of this snapshot, or undefined when plans may be built. */
+export function hostChangeBlocked(snapshot: HostSnapshot): string | undefined {
+  return snapshot.partial === undefined
+    ? undefined
+    : `discovery of this host did not finish (${snapshot.partial}); facts may be missing, so host actions are disabled until a refresh completes`;
 }
 
 function checkedDevice(snapshot: HostSnapshot, bdf: string): PciDevice & { bdf: Bdf } {
+  const blocked = hostChangeBlocked(snapshot);
+  if (blocked) throw new ActionRefused(blocked);
   const b = parseBdf(bdf);
   if (!b) throw new ActionRefused(`'${bdf}' is not a PCI address (DDDD:BB:DD.F)`);
   const d = snapshot.devices.find((x) => x.bdf === b);
   if (!d) throw new ActionRefused(`${b} is not a PCI function of this host`);
   return d;
+}
+
+/** Facts about the device itself that every plan depends on. */
+function deviceBasis(snapshot: HostSnapshot, d: PciDevice): PlanFact[] {
+  return [
+    { name: 'host name', value: snapshot.system.hostname ?? '(unknown)' },
+    { name: `${d.bdf} device`, value: `${d.vendorId}:${d.deviceId}` },
+    { name: `${d.bdf} driver`, value: d.driver ?? '(none)' },
+    { name: `${d.bdf} driver_override`, value: d.driverOverride ?? '(none)' },
+    ...(d.sriovTotalVfs !== undefined ? [{ name: `${d.bdf} sriov_numvfs`, value: String(d.sriovNumVfs ?? '(unknown)') }] : []),
+  ];
+}
+
+/** A device whose removal can cut host traffic: an Ethernet function or one with network interfaces. */
+function isNetDevice(d: PciDevice): boolean {
+  return d.classCode.startsWith('02') || (d.netdevs?.length ?? 0) > 0;
+}
+
+/**
+ * The uplink facts a plan that takes devices away from the host needs: refuses when they are missing
+ * (no default-route fact; discovery over ssh but no ssh-session interface and a network device at stake)
+ * and returns them as basis facts.
+ */
+function uplinkBasis(snapshot: HostSnapshot, devices: readonly PciDevice[], what: string): PlanFact[] {
+  const s = snapshot.system;
+  if (s.defaultRouteInterfaces === undefined) throw new ActionRefused(`discovery did not report the host's default route; refusing to ${what}`);
+  const net = devices.find(isNetDevice);
+  if (s.sshConnection !== undefined && s.sshInterface === undefined && net) {
+    throw new ActionRefused(
+      `discovery came over ssh but could not tell which interface carries the session (no \`ip\` on the host?); refusing to ${what}: ${net.bdf} is a network device`,
+    );
+  }
+  return [
+    { name: 'default route interfaces', value: s.defaultRouteInterfaces.join(', ') || '(none)' },
+    { name: 'ssh session interface', value: s.sshInterface ?? (s.sshConnection !== undefined ? '(unknown)' : '(not over ssh)') },
+  ];
 }
 
 /** Never take away the host's uplink: the device (or a VF's PF) carrying the default route or the ssh session. */
@@ -70,11 +134,20 @@ export function planSetNumVfs(snapshot: HostSnapshot, bdf: string, count: number
   if (!Number.isInteger(count) || count < 0 || count > d.sriovTotalVfs) {
     throw new ActionRefused(`VF count must be 0..${d.sriovTotalVfs} for ${d.bdf}, got ${count}`);
   }
-  const current = d.sriovNumVfs ?? 0;
+  // Writing a count over a non-zero one fails, and "0 first" would remove VFs nobody was told about.
+  if (d.sriovNumVfs === undefined) throw new ActionRefused(`discovery did not report the current VF count of ${d.bdf} (sriov_numvfs); refusing to change it`);
+  const current = d.sriovNumVfs;
+  const request: PlanRequest = { op: 'setNumVfs', bdf: d.bdf, count };
+  const vfs = snapshot.devices.filter((v) => v.physfn === d.bdf);
+  const removes = current > 0 && count !== current;
+  const basis = [...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, removes ? vfs : [], 'change its VFs')];
   const warnings: string[] = [];
-  // VFs in use vanish with the count: say which.
-  const vfs = snapshot.devices.filter((v) => v.physfn === d.bdf && (v.driver === VFIO_DRIVER || deviceFlags(snapshot, v).carriesDefaultRoute || deviceFlags(snapshot, v).carriesSshSession));
-  if (current > 0 && vfs.length) warnings.push(`Removing the current ${current} VFs also removes ${vfs.map((v) => v.bdf).join(', ')} (bound to vfio-pci or carrying traffic).`);
+  if (removes) {
+    for (const v of vfs) refuseUplink(snapshot, v, `remove the VFs of ${d.bdf}`);
+    // VFs in use vanish with the count: say which.
+    const used = vfs.filter((v) => v.driver === VFIO_DRIVER);
+    if (used.length) warnings.push(`Removing the current ${current} VFs also removes ${used.map((v) => v.bdf).join(', ')} (bound to vfio-pci).`);
+  }
   const f = deviceFlags(snapshot, d);
   if (f.carriesDefaultRoute || f.carriesSshSession) {
     warnings.push(`${d.bdf} carries the ${f.carriesSshSession ? 'ssh session' : 'default route'}: some drivers reset the link while VFs change, which can briefly cut it.`);
@@ -86,7 +159,14 @@ export function planSetNumVfs(snapshot: HostSnapshot, bdf: string, count: number
     if (current > 0 && count > 0) steps.push(write(p, '0', path));
     steps.push(write(p, String(count), path));
   }
-  return { title: `Set ${d.bdf} to ${count} virtual functions (now ${current})`, steps, warnings };
+  return {
+    title: `Set ${d.bdf} to ${count} virtual functions (now ${current})`,
+    steps,
+    warnings,
+    request,
+    basis,
+    ...(steps.length ? { undo: { op: 'setNumVfs', bdf: d.bdf, count: current } as const } : {}),
+  };
 }
 
 function groupWarnings(snapshot: HostSnapshot, d: PciDevice): string[] {
@@ -102,23 +182,42 @@ function groupWarnings(snapshot: HostSnapshot, d: PciDevice): string[] {
 /** Bind to vfio-pci through driver_override + drivers_probe (persists until the override is cleared). */
 export function planBindVfio(snapshot: HostSnapshot, bdf: string): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
+  const basis = [...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, [d], 'bind it to vfio-pci')];
   refuseUplink(snapshot, d, 'bind it to vfio-pci');
   if (d.driver === VFIO_DRIVER) throw new ActionRefused(`${d.bdf} is already bound to vfio-pci`);
   const p = { isRoot: snapshot.system.isRoot };
   const steps: HostStep[] = [run(p, ['modprobe', 'vfio-pci']), write(p, VFIO_DRIVER, sysfs(d.bdf, 'driver_override'))];
   if (d.driver) steps.push(write(p, d.bdf, sysfs(d.bdf, 'driver/unbind')));
   steps.push(write(p, d.bdf, '/sys/bus/pci/drivers_probe'));
-  return { title: `Bind ${d.bdf} to vfio-pci${d.driver ? ` (now ${d.driver})` : ''}`, steps, warnings: groupWarnings(snapshot, d) };
+  return {
+    title: `Bind ${d.bdf} to vfio-pci${d.driver ? ` (now ${d.driver})` : ''}`,
+    steps,
+    warnings: groupWarnings(snapshot, d),
+    request: { op: 'bindVfio', bdf: d.bdf },
+    basis,
+    undo: { op: 'restoreDriver', bdf: d.bdf },
+  };
 }
 
-/** Undo planBindVfio: clear driver_override, unbind from vfio-pci, reprobe (the kernel picks the native driver, e.g. the one it had). */
+/**
+ * Undo planBindVfio: clear driver_override, unbind from vfio-pci, reprobe (the kernel picks the native driver).
+ * Only vfio-pci is unbound: a device already on a host driver keeps it (after a bind that failed midway only
+ * the override has to go), so this never takes a working host driver away.
+ */
 export function planRestoreDriver(snapshot: HostSnapshot, bdf: string): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
   const p = { isRoot: snapshot.system.isRoot };
   const steps: HostStep[] = [write(p, '', sysfs(d.bdf, 'driver_override'))];
-  if (d.driver) steps.push(write(p, d.bdf, sysfs(d.bdf, 'driver/unbind')));
+  if (d.driver === VFIO_DRIVER) steps.push(write(p, d.bdf, sysfs(d.bdf, 'driver/unbind')));
   steps.push(write(p, d.bdf, '/sys/bus/pci/drivers_probe'));
-  return { title: `Give ${d.bdf} back to its native driver`, steps, warnings: [] };
+  return {
+    title: `Give ${d.bdf} back to its native driver`,
+    steps,
+    warnings: [],
+    request: { op: 'restoreDriver', bdf: d.bdf },
+    basis: deviceBasis(snapshot, d),
+    ...(d.driver === VFIO_DRIVER ? { undo: { op: 'bindVfio', bdf: d.bdf } as const } : {}),
+  };
 }
 
 /**
@@ -143,7 +242,11 @@ export function libvirtOnHost(snapshot: HostSnapshot): boolean {
  */
 export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 'reattach'): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
-  if (op === 'detach') refuseUplink(snapshot, d, 'detach it from the host');
+  const basis = deviceBasis(snapshot, d);
+  if (op === 'detach') {
+    basis.push(...uplinkBasis(snapshot, [d], 'detach it from the host'));
+    refuseUplink(snapshot, d, 'detach it from the host');
+  }
   const unavailable = libvirtUnavailable(snapshot.system);
   if (unavailable) throw new ActionRefused(unavailable);
   const name = `pci_${d.bdf.replace(/[:.]/g, '_')}`;
@@ -153,10 +256,47 @@ export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 
     title: `virsh nodedev-${op} ${name}`,
     steps: op === 'detach' ? [run(p, ['modprobe', 'vfio-pci']), virsh] : [virsh],
     warnings: op === 'detach' ? groupWarnings(snapshot, d) : [],
+    request: { op: 'nodedev', bdf: d.bdf, action: op },
+    basis,
+    undo: { op: 'nodedev', bdf: d.bdf, action: op === 'detach' ? 'reattach' : 'detach' },
   };
 }
 
-/** The confirmation text: every exact command, one per line. */
-export function renderPlan(plan: ActionPlan): string {
-  return [plan.title, '', ...plan.steps.map((s) => `  ${s.display}`), ...(plan.warnings.length ? ['', ...plan.warnings.map((w) => `⚠ ${w}`)] : [])].join('\n');
+/** Builds (or builds again, from a fresh snapshot) the plan a request names. */
+export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): ActionPlan {
+  switch (request.op) {
+    case 'setNumVfs':
+      return planSetNumVfs(snapshot, request.bdf, request.count);
+    case 'bindVfio':
+      return planBindVfio(snapshot, request.bdf);
+    case 'restoreDriver':
+      return planRestoreDriver(snapshot, request.bdf);
+    case 'nodedev':
+      return planNodedev(snapshot, request.bdf, request.action);
+  }
+}
+
+/**
+ * What changed between the plan a person confirmed and the same request built from a rediscovery:
+ * each basis fact that differs, and whether the commands or the warnings differ. Empty: safe to run.
+ */
+export function planDrift(confirmed: ActionPlan, fresh: ActionPlan): string[] {
+  const now = new Map(fresh.basis.map((f) => [f.name, f.value]));
+  const out = confirmed.basis.filter((f) => now.get(f.name) !== f.value).map((f) => `${f.name}: ${f.value} when confirmed, ${now.get(f.name) ?? '(not reported)'} now`);
+  const same = (a: readonly unknown[], b: readonly unknown[]) => JSON.stringify(a) === JSON.stringify(b);
+  if (!same(confirmed.steps.map((s) => s.argv), fresh.steps.map((s) => s.argv))) out.push('the commands to run are no longer the ones confirmed');
+  if (!same(confirmed.warnings, fresh.warnings)) out.push('the warnings are no longer the ones confirmed');
+  return out;
+}
+
+/** The device a plan acts on, as a snapshot shows it (the "host is now in" line after a failure). */
+export function deviceState(snapshot: HostSnapshot, bdf: string): string {
+  const b = parseBdf(bdf);
+  const d = b && snapshot.devices.find((x) => x.bdf === b);
+  if (!d) return `${bdf}: not present`;
+  return [
+    `${d.bdf}: driver ${d.driver ?? '(none)'}`,
+    `driver_override ${d.driverOverride ?? '(none)'}`,
+    ...(d.sriovTotalVfs !== undefined ? [`${d.sriovNumVfs ?? '?'} of ${d.sriovTotalVfs} VFs`] : []),
+  ].join(', ');
 }

@@ -3,9 +3,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
-import { runPlan } from '../../core/host/runPlan';
+import { renderConfirmation, renderFailure, runConfirmedPlan, stepInvocation, commandLine } from '../../core/host/runPlan';
 import { sshConfigHostsWithIncludes, type SshConfigFs } from '../../core/host/sshConfig';
-import { ActionRefused, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, renderPlan, type ActionPlan } from '../../core/pci/actions';
+import { ActionRefused, buildPlan, hostChangeBlocked, type PlanRequest } from '../../core/pci/actions';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
 import { Config } from '../config';
@@ -19,8 +19,11 @@ export interface DeviceRef {
   readonly device: PciDevice;
 }
 
-/** From a tree node (context menu) or, from the palette, by picking a host and then a device. */
-export async function resolveDevice(node: DeviceTreeNode | undefined, filter: (d: PciDevice) => boolean = () => true): Promise<DeviceRef | undefined> {
+/**
+ * From a tree node (context menu) or, from the palette, by picking a host and then a device. A command that
+ * changes the host (`changesHost`) stops at a host whose discovery did not finish, before asking anything more.
+ */
+export async function resolveDevice(node: DeviceTreeNode | undefined, filter: (d: PciDevice) => boolean = () => true, changesHost = false): Promise<DeviceRef | undefined> {
   if (node?.kind === 'device') return { host: node.host, snapshot: node.snapshot, device: node.device };
   const hosts = configuredHosts(Config.current()).filter((h) => h.spec && (!needsTrust(h) || vscode.workspace.isTrusted));
   const hostPick = hosts.length === 1 ? { host: hosts[0]! } : await vscode.window.showQuickPick(hosts.map((host) => ({ label: host.label, host })), { title: 'KVM Networking: pick a host' });
@@ -30,6 +33,11 @@ export async function resolveDevice(node: DeviceTreeNode | undefined, filter: (d
     snapshot = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Discovering ${hostPick.host.label}` }, () => hostSnapshots.get(hostPick.host));
   } catch (e) {
     void vscode.window.showErrorMessage(`${hostPick.host.label}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+  const blocked = changesHost ? hostChangeBlocked(snapshot) : undefined;
+  if (blocked) {
+    void vscode.window.showWarningMessage(`${hostPick.host.label}: ${blocked}.`);
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(
@@ -70,65 +78,88 @@ export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log):
   log.info(`devices: ${ok ? 'inserted' : 'could not insert'} ${ref.device.bdf} of ${ref.host.label} into ${path.basename(editor.document.uri.path)}:${pos.line + 1}`);
 }
 
-/** Asks with the exact commands, runs them, then rediscovers the host; failures are messages, never thrown. */
-async function confirmAndRun(ref: DeviceRef, build: () => ActionPlan, log: Log): Promise<void> {
-  let plan: ActionPlan;
+function runOptions(signal?: AbortSignal) {
+  const config = Config.current();
+  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...(signal ? { signal } : {}) };
+}
+
+/**
+ * Asks with the exact command lines (the host named), runs them through runConfirmedPlan (which discovers the
+ * host again first and refuses if the plan's facts changed), then rediscovers the host. After a partial
+ * failure it lists what completed and the host's state, and offers the undo plan, which is confirmed the
+ * same way. Failures are messages, never thrown.
+ */
+async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, request: PlanRequest, log: Log): Promise<void> {
+  let plan;
   try {
-    plan = build();
+    plan = buildPlan(snapshot, request);
   } catch (e) {
-    if (e instanceof ActionRefused) return void vscode.window.showWarningMessage(e.message);
+    if (e instanceof ActionRefused) return void vscode.window.showWarningMessage(`${host.label}: ${e.message}`);
     throw e;
   }
   if (plan.steps.length === 0) return void vscode.window.showInformationMessage(`${plan.title}: nothing to change.`);
-  if (!ref.host.spec || ref.host.spec.kind === 'demo') {
-    return void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${renderPlan(plan)}`);
+  const spec = host.spec;
+  if (!spec || spec.kind === 'demo') {
+    const lines = plan.steps.map((s) => commandLine(stepInvocation({ kind: 'local' }, s)));
+    return void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${plan.title}\n${lines.join('\n')}`);
   }
   if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Trust the workspace to change a host.');
-  const answer = await vscode.window.showWarningMessage(plan.title, { modal: true, detail: renderPlan(plan).split('\n').slice(2).join('\n') }, 'Run');
+  const shown = renderConfirmation(spec, plan, runOptions());
+  const answer = await vscode.window.showWarningMessage(shown.message, { modal: true, detail: shown.detail }, 'Run');
   if (answer !== 'Run') return;
-  const spec = ref.host.spec;
-  const config = Config.current();
-  log.info(`devices: ${ref.host.label}: running\n${renderPlan(plan)}`);
-  const result = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: true },
-    (_p, token) => {
-      const abort = new AbortController();
-      token.onCancellationRequested(() => abort.abort());
-      return runPlan(spec, plan, { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, signal: abort.signal });
-    },
-  );
-  for (const r of result.results) log.info(`devices: ${r.ok ? 'ok' : 'FAILED'}: ${r.step.display}${r.output ? `\n${r.output}` : ''}`);
-  hostSnapshots.invalidate(ref.host.id);
-  if (result.ok) void vscode.window.showInformationMessage(`${plan.title}: done.`);
-  else void vscode.window.showErrorMessage(`${plan.title} failed: ${result.error ?? ''}`);
-}
-
-export async function setNumVfs(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
-  const ref = await resolveDevice(node, (d) => (d.sriovTotalVfs ?? 0) > 0);
-  if (!ref) return;
-  const total = ref.device.sriovTotalVfs ?? 0;
-  const value = await vscode.window.showInputBox({
-    title: `Number of VFs for ${ref.device.bdf} (0–${total})`,
-    value: String(ref.device.sriovNumVfs ?? 0),
-    validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) <= total ? undefined : `a whole number from 0 to ${total}`),
+  log.info(`devices: ${host.label}: confirmed ${shown.message}\n${shown.detail}`);
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: true }, (_p, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return runConfirmedPlan(spec, plan, runOptions(abort.signal));
   });
-  if (value === undefined) return;
-  await confirmAndRun(ref, () => planSetNumVfs(ref.snapshot, ref.device.bdf, Number(value.trim())), log);
+  for (const r of result.results) log.info(`devices: ${r.ok ? 'ok' : 'FAILED'}: ${r.commandLine}${r.output ? `\n${r.output}` : ''}`);
+  hostSnapshots.invalidate(host.id);
+  if (result.ok) return void vscode.window.showInformationMessage(`${plan.title}: done.`);
+  const detail = renderFailure(plan, result, spec, runOptions());
+  log.error(`devices: ${host.label}: ${plan.title} failed\n${detail}`);
+  const { undo, after } = result;
+  const pick = await vscode.window.showErrorMessage(`${plan.title} on ${host.label} ${result.refused ? 'was not run' : 'failed'}`, { modal: true, detail }, ...(undo ? [undo.title] : []));
+  if (undo && after && pick === undo.title) await confirmAndRun(host, after, undo.request, log);
 }
 
-export async function bindVfio(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
-  const ref = await resolveDevice(node, (d) => d.driver !== 'vfio-pci');
-  if (ref) await confirmAndRun(ref, () => planBindVfio(ref.snapshot, ref.device.bdf), log);
+/** Host-changing commands: from a device row or the palette, never on a host whose discovery did not finish. */
+async function hostAction(node: DeviceTreeNode | undefined, filter: (d: PciDevice) => boolean, request: (ref: DeviceRef) => Promise<PlanRequest | undefined> | PlanRequest, log: Log): Promise<void> {
+  const ref = await resolveDevice(node, filter, true);
+  if (!ref) return;
+  const blocked = hostChangeBlocked(ref.snapshot);
+  if (blocked) return void vscode.window.showWarningMessage(`${ref.host.label}: ${blocked}.`);
+  const r = await request(ref);
+  if (r) await confirmAndRun(ref.host, ref.snapshot, r, log);
 }
 
-export async function restoreDriver(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
-  const ref = await resolveDevice(node, (d) => d.driver === 'vfio-pci' || d.driverOverride !== undefined);
-  if (ref) await confirmAndRun(ref, () => planRestoreDriver(ref.snapshot, ref.device.bdf), log);
+export function setNumVfs(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  return hostAction(
+    node,
+    (d) => (d.sriovTotalVfs ?? 0) > 0,
+    async (ref) => {
+      const total = ref.device.sriovTotalVfs ?? 0;
+      const value = await vscode.window.showInputBox({
+        title: `Number of VFs for ${ref.device.bdf} (0–${total})`,
+        value: String(ref.device.sriovNumVfs ?? 0),
+        validateInput: (v) => (/^\d+$/.test(v.trim()) && Number(v) <= total ? undefined : `a whole number from 0 to ${total}`),
+      });
+      return value === undefined ? undefined : { op: 'setNumVfs', bdf: ref.device.bdf, count: Number(value.trim()) };
+    },
+    log,
+  );
 }
 
-export async function nodedev(node: DeviceTreeNode | undefined, op: 'detach' | 'reattach', log: Log): Promise<void> {
-  const ref = await resolveDevice(node);
-  if (ref) await confirmAndRun(ref, () => planNodedev(ref.snapshot, ref.device.bdf, op), log);
+export function bindVfio(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  return hostAction(node, (d) => d.driver !== 'vfio-pci', (ref) => ({ op: 'bindVfio', bdf: ref.device.bdf }), log);
+}
+
+export function restoreDriver(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  return hostAction(node, (d) => d.driver === 'vfio-pci' || d.driverOverride !== undefined, (ref) => ({ op: 'restoreDriver', bdf: ref.device.bdf }), log);
+}
+
+export function nodedev(node: DeviceTreeNode | undefined, action: 'detach' | 'reattach', log: Log): Promise<void> {
+  return hostAction(node, () => true, (ref) => ({ op: 'nodedev', bdf: ref.device.bdf, action }), log);
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { VFIO_DRIVER } from '../../core/pci/classes';
-import { libvirtOnHost } from '../../core/pci/actions';
+import { hostChangeBlocked, libvirtOnHost } from '../../core/pci/actions';
 import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
@@ -27,6 +27,8 @@ function deviceIcon(snapshot: HostSnapshot, d: PciDevice): vscode.ThemeIcon {
 /** Space-separated tags matched by `viewItem =~ /\btag\b/` in package.json menus. */
 function deviceContext(snapshot: HostSnapshot, d: PciDevice, host: HostEntry): string {
   const f = deviceFlags(snapshot, d);
+  // Discovery did not finish: none of the tags host-changing actions key on.
+  if (hostChangeBlocked(snapshot)) return ['device', f.isVf ? 'vf' : '', 'partial'].filter(Boolean).join(' ');
   return [
     'device',
     f.sriovCapable ? 'sriov' : '',
@@ -69,6 +71,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       const s = id === undefined ? undefined : hostSnapshots.peek(id);
       if (id !== undefined && s?.state === 'error') this.log.error(`devices: ${this.hostNodes.get(id)?.host.label ?? id}: ${s.message}`);
       if (id !== undefined && s?.state === 'done') for (const w of s.snapshot.warnings) this.log.warn(`devices: ${id}: ${w}`);
+      if (id !== undefined && s?.state === 'done' && s.snapshot.partial !== undefined) this.log.error(`devices: ${id}: discovery did not finish: ${s.snapshot.partial}`);
       // While this host's children are being fetched, the pending request delivers the result; a second
       // render of the same host at the same time makes VS Code reject the element ids as already registered.
       if (id !== undefined && (this.pending.get(id) ?? 0) > 0 && s !== undefined) this.heldBack.add(id);
@@ -150,9 +153,10 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       item.iconPath = new vscode.ThemeIcon('error');
     } else if (s?.state === 'done') {
       const vfs = s.snapshot.devices.filter((d) => d.physfn !== undefined).length;
-      item.description = `${s.snapshot.system.hostname ?? ''} · ${s.snapshot.devices.length} functions${vfs ? `, ${vfs} VFs` : ''}`;
-      item.tooltip = `${host.label}${s.snapshot.capturedAt ? `, discovered ${s.snapshot.capturedAt}` : ''}${s.snapshot.warnings.length ? `\n${s.snapshot.warnings.length} warnings (see the log)` : ''}`;
-      item.iconPath = new vscode.ThemeIcon(host.spec?.kind === 'demo' ? 'beaker' : 'server');
+      const partial = s.snapshot.partial;
+      item.description = `${partial !== undefined ? 'partial · ' : ''}${s.snapshot.system.hostname ?? ''} · ${s.snapshot.devices.length} functions${vfs ? `, ${vfs} VFs` : ''}`;
+      item.tooltip = `${host.label}${s.snapshot.capturedAt ? `, discovered ${s.snapshot.capturedAt}` : ''}${partial !== undefined ? `\nDiscovery did not finish: ${partial}\nHost actions are disabled.` : ''}${s.snapshot.warnings.length ? `\n${s.snapshot.warnings.length} warnings (see the log)` : ''}`;
+      item.iconPath = partial !== undefined ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground')) : new vscode.ThemeIcon(host.spec?.kind === 'demo' ? 'beaker' : 'server');
     } else {
       item.description = s?.state === 'loading' ? 'discovering…' : s?.state === 'error' ? 'failed' : undefined;
       item.iconPath = new vscode.ThemeIcon(s?.state === 'error' ? 'error' : host.spec?.kind === 'demo' ? 'beaker' : 'server');
@@ -198,6 +202,10 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
     const showAll = Config.current().showAllDevices;
     const model = this.model(snapshot, showAll);
     const children = this.entryNodes(host, model, model.children());
+    if (snapshot.partial !== undefined) {
+      const text = `Discovery did not finish: ${snapshot.partial}`;
+      children.unshift({ kind: 'message', host, text, icon: 'warning', detail: `${text}\n\nFacts may be missing, so host actions are disabled. Click to discover again.`, retry: true });
+    }
     if (this.groupByIommu && snapshot.iommuGroups.length === 0) {
       children.push({ kind: 'message', host, text: 'No IOMMU groups: the IOMMU is off (intel_iommu=on / amd_iommu) or absent', icon: 'info' });
     }

@@ -95,7 +95,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
           item.tooltip = host.error;
         } else if (s?.state === 'done') {
           const n = (st: CheckStatus) => s.checks.filter((c) => c.status === st).length;
-          item.description = `${n('fail')} fail · ${n('warn')} warn · ${n('unknown')} unknown`;
+          item.description = `${s.snapshot.partial !== undefined ? 'partial · ' : ''}${n('fail')} fail · ${n('warn')} warn · ${n('unknown')} unknown`;
           item.iconPath = ICON[n('fail') > 0 ? 'fail' : n('warn') > 0 ? 'warn' : 'pass'];
           item.tooltip = `${host.label}${s.snapshot.system.hostname ? ` (${s.snapshot.system.hostname})` : ''}, checked ${s.snapshot.capturedAt ?? ''}`;
         } else {
@@ -171,7 +171,13 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
     // VS Code shows the view's progress bar while this resolves; the shared cache runs one discovery.
     await hostSnapshots.get(host).catch((e: unknown) => this.log.error(`readiness: ${host.label}: ${e instanceof Error ? e.message : String(e)}`));
     const s = this.state(host);
-    if (s?.state === 'done') return [{ kind: 'modes', host, checks: s.checks }, ...s.checks.map((check) => ({ kind: 'check' as const, host, check }))];
+    if (s?.state === 'done') {
+      const partial: ReadinessNode[] =
+        s.snapshot.partial !== undefined
+          ? [{ kind: 'message', host, text: `Discovery did not finish: ${s.snapshot.partial}`, icon: 'warning', detail: 'Facts may be missing: checks below can be unknown or wrong. Refresh the host.' }]
+          : [];
+      return [...partial, { kind: 'modes', host, checks: s.checks }, ...s.checks.map((check) => ({ kind: 'check' as const, host, check }))];
+    }
     if (s?.state === 'error') return [{ kind: 'message', host, text: s.message, icon: 'error', detail: s.message }];
     // Invalidated while discovering: the invalidation already asked VS Code to redraw this host.
     return [{ kind: 'message', host, text: 'Checking…', icon: 'loading~spin' }];

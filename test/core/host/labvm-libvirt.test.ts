@@ -59,7 +59,7 @@ test('with libvirtd: nodedev-detach puts a VF on vfio-pci, nodedev-reattach give
   assert.equal(sysfsDriver(VF), 'nvme', 'the refused detach left the VF alone');
 
   const detach = planNodedev(s, VF, 'detach');
-  assert.deepEqual(detach.steps.map((st) => st.display), ['modprobe vfio-pci', 'virsh -c qemu:///system nodedev-detach pci_0000_00_01_2']);
+  assert.deepEqual(detach.steps.map((st) => st.argv), [['modprobe', 'vfio-pci'], ['virsh', '-c', 'qemu:///system', 'nodedev-detach', 'pci_0000_00_01_2']]);
   s = await apply(detach);
   assert.equal(sysfsDriver(VF), 'vfio-pci');
   assert.equal(dev(s, VF)?.driver, 'vfio-pci', 'discovery agrees');

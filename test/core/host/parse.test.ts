@@ -73,10 +73,24 @@ test('libvirt facts: virsh version and the daemon socket, present (1), looked-fo
   assert.match(bad.warnings.join(), /bad libvirt-socket flag 'yes'/);
 });
 
-test('output cut short (no END) is flagged; a foreign header is flagged', () => {
-  assert.match(parseDiscovery(MINI.join('\n')).warnings.at(-1)!, /ended before its END line/);
+test('output cut short (no END) is a partial snapshot, never a complete one; a foreign header is flagged', () => {
+  const cut = parseDiscovery(MINI.join('\n') + '\n');
+  assert.match(cut.partial!, /ended before its END line/);
+  assert.equal(cut.system.defaultRouteInterfaces, undefined, '"no default route" is not known from a cut answer');
+  assert.equal(parseDiscovery([...MINI, 'END'].join('\n')).partial, undefined);
+  assert.deepEqual(parseDiscovery([...MINI, 'END'].join('\n')).system.defaultRouteInterfaces, []);
   assert.match(parseDiscovery('SSH-2.0-OpenSSH\n').warnings[0]!, /^line 1: not discovery output/);
+  assert.ok(parseDiscovery('SSH-2.0-OpenSSH\n').partial);
   assert.match(parseDiscovery('').warnings[0]!, /empty/);
+  assert.ok(parseDiscovery('').partial);
+});
+
+test('a last line cut mid-value is never read as a fact', () => {
+  const s = parseDiscovery([...MINI, 'D\t0000:01:00.0\tsriov_totalvfs\t6'].join('\n'));
+  assert.equal(s.devices[0]!.sriovTotalVfs, undefined);
+  assert.match(s.warnings.join(), /unterminated last line/);
+  assert.ok(s.partial);
+  assert.equal(parseDiscovery([...MINI, 'END'].join('\n')).partial, undefined, 'END without its newline still ends the output');
 });
 
 test('a device without ids is left out with a warning', () => {
