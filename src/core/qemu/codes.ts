@@ -1,8 +1,7 @@
-/**
- * Diagnostic codes of the QEMU launch-script rules (source 'kvmnet-qemu'), shared by the checker and the
- * editor so the two cannot drift. `doc` is the one-line rule doc.
- */
-export const QemuCode = {
+import { defineCodes, type CodeId, type CodeKey } from '../rulekit';
+
+/** Diagnostic codes of the QEMU launch-script rules (source 'kvmnet-qemu'), with their one-line docs. */
+export const QemuCode = defineCodes({
   ShellSyntax: { id: 'qemu-shell-syntax', doc: 'The script has a shell syntax error; the rest of it is still checked.' },
   CommentInContinuation: { id: 'qemu-comment-in-continuation', doc: 'A comment line after a backslash continuation ends the QEMU command; the options below it run as a separate command.' },
   LegacyNet: { id: 'qemu-legacy-net', doc: '-net nic/-net user/-net tap join NICs and backends through a hub, which blocks vhost; use -netdev with -device.' },
@@ -24,7 +23,7 @@ export const QemuCode = {
   FdNotOpen: { id: 'qemu-fd-not-open', doc: 'tap fd=N without an N<> redirection (or earlier exec N<>): QEMU fails, the descriptor is not open.' },
   CrlfLineEndings: { id: 'qemu-crlf-line-endings', doc: 'A launch script with Windows (CRLF) line endings: sh/bash keep the \\r in each line, so a backslash no longer continues the QEMU command and arguments get a stray \\r.' },
   EmulatedNic: { id: 'qemu-emulated-nic', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio-net-pci is much faster if the guest has virtio drivers.' },
-} as const;
+});
 
-export type QemuCodeKey = keyof typeof QemuCode;
-export type QemuCodeId = (typeof QemuCode)[QemuCodeKey]['id'];
+export type QemuCodeKey = CodeKey<typeof QemuCode>;
+export type QemuCodeId = CodeId<typeof QemuCode>;

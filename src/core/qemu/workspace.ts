@@ -1,12 +1,12 @@
-import type { Finding, Fix } from '../findings';
-import { LineIndex } from '../text';
-import { QemuCode } from './codes';
+import type { Finding } from '../findings';
 import { isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../mac';
-import { appendProp, toTextEdits, usedNames } from './edit';
+import type { RuleFix } from '../rulekit';
+import { appendProp, usedNames } from './edit';
 import { stableMac } from './generate';
-import { macProp } from './lint';
 import { prop, type LaunchScript } from './model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from './nics';
+import { RuleContext } from './rules/context';
+import { macProp } from './rules/mac';
 import type { Span } from './shell';
 
 /** One launch script of a workspace: its name (as shown to the user), text and parsed model. */
@@ -63,32 +63,22 @@ export function duplicateMacsAcrossScripts(files: readonly ScriptFile[]): Map<st
   const { shared, taken } = macsSharedAcrossFiles(files.map((f) => ({ file: f.file, uses: macUses(f.script) })));
   const out = new Map<string, Finding[]>();
   for (const f of files) {
-    const findings: Finding[] = [];
-    let index: LineIndex | undefined;
-    let namesTaken = false;
+    let c: RuleContext | undefined;
     for (const { use: u, others } of shared.get(f.file)!) {
-      index ??= new LineIndex(f.text);
-      if (!namesTaken) for (const m of usedNames(f.script).macs) taken.add(m); // dynamic or malformed ones too
-      namesTaken = true;
+      if (!c) for (const m of usedNames(f.script).macs) taken.add(m); // dynamic or malformed ones too
+      c ??= new RuleContext(f.text);
       const mac = stableMac(f.path ?? f.file, u.key, taken);
       taken.add(mac);
-      let fix: Fix;
+      let fix: RuleFix;
       if (u.implicit) {
         const item = `${macKey(u.implicit)}=${mac}`;
-        fix = { title: `Add ${item}`, edits: toTextEdits(f.text, [appendProp(u.implicit.option, item)]), isPreferred: true };
+        fix = { title: `Add ${item}`, edits: [appendProp(u.implicit.option, item)], isPreferred: true };
       } else {
-        fix = { title: `Use a generated MAC (${mac})`, edits: [{ range: index.rangeOf(u.span.start, u.span.end), newText: mac }], isPreferred: true };
+        fix = { title: `Use a generated MAC (${mac})`, edits: [c.edit(u.span, mac)], isPreferred: true };
       }
-      findings.push({
-        range: index.rangeOf(u.span.start, u.span.end),
-        severity: 'warning',
-        code: (u.implicit || u.mac === QEMU_DEFAULT_MAC ? QemuCode.MacQemuDefault : QemuCode.MacDuplicateWorkspace).id,
-        message: message(u, others),
-        source: 'kvmnet-qemu',
-        fixes: [fix],
-      });
+      c.report(u.implicit || u.mac === QEMU_DEFAULT_MAC ? 'MacQemuDefault' : 'MacDuplicateWorkspace', 'warning', u.span, message(u, others), [fix]);
     }
-    out.set(f.file, findings);
+    out.set(f.file, c?.findings ?? []);
   }
   return out;
 }
