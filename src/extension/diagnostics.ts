@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Fix } from '../core/findings';
-import { lintText } from '../core/lint';
+import { cancelLint, lintOffThread } from '../core/lint';
+import { MAX_EDITOR_FINDINGS } from '../core/limits';
 import { Config } from './config';
 import { toDiagnostic, toWorkspaceEdit } from './convert';
 import type { Log } from './log';
@@ -87,11 +88,14 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
     const config = Config.current();
     try {
       const schemaDir = config.schemaPath;
-      const result = await lintText(doc.fileName, doc.getText(), {
-        forceXml: isForcedXml(doc, config.xmlFiles),
-        ...(schemaDir ? { schemaDir } : {}),
-      });
-      if (doc.isClosed || doc.version !== version) return; // a newer run will report
+      // In the lint worker: this thread only posts the text. A newer edit of the document supersedes this run.
+      const result = await lintOffThread(
+        doc.fileName,
+        doc.getText(),
+        { forceXml: isForcedXml(doc, config.xmlFiles), maxFindings: MAX_EDITOR_FINDINGS, ...(schemaDir ? { schemaDir } : {}) },
+        key,
+      );
+      if (!result || doc.isClosed || doc.version !== version) return; // a newer run will report
       if (result.skipped && !skippedNoticeShown.has(key)) {
         skippedNoticeShown.add(key);
         log.info(`Not linting ${doc.uri.fsPath}: ${result.skipped}`);
@@ -128,6 +132,7 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.delete(key);
+    cancelLint(key);
     fixIndex.delete(SOURCE, doc.uri);
     collection.delete(doc.uri);
   }

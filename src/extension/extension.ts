@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { registerComposer } from './composer/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
+import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
 import { hostSnapshots } from './hosts';
 import { createLog } from './log';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerXml(log),
     registerScripts(log),
     registerComposer(log),
+    registerEventLoopStats(log),
   );
   log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);
 }

@@ -19,6 +19,7 @@ export const XmlCode = {
   VhostNonVirtio: { id: 'vhost-non-virtio', doc: "<driver name='vhost'/> only accelerates virtio NICs." },
   DirectHostIsolation: { id: 'direct-host-isolation', doc: 'macvtap (type=direct): host and guest cannot reach each other over it.' },
   PortForwardWithoutPasst: { id: 'portforward-without-passt', doc: "<portForward> works only with <backend type='passt'/>." },
+  TooLarge: { id: 'xml-too-large', doc: 'A file with more elements or attributes than the limit: only the schema verdict and its first error are reported.' },
   RulesFailed: { id: 'xml-rules-failed', doc: 'A semantic rule failed on this document (a bug in the extension); the schema findings are still reported.' },
 } as const;
 

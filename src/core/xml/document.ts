@@ -100,8 +100,20 @@ export function firstChild(el: XmlElement, name: string): XmlElement | undefined
   return el.children.find((c): c is XmlElement => c.kind === 'element' && c.name === name);
 }
 
+const attributesByName = new WeakMap<XmlElement, Map<string, XmlAttribute>>();
+
+/**
+ * The attribute `name` of `el`. Many attributes on one tag get a name index (built once per element):
+ * a scan per lookup made rules and schema explanations quadratic on a tag with thousands of attributes.
+ */
 export function attribute(el: XmlElement, name: string): XmlAttribute | undefined {
-  return el.attributes.find((a) => a.name === name);
+  if (el.attributes.length <= 16) return el.attributes.find((a) => a.name === name);
+  let byName = attributesByName.get(el);
+  if (byName?.size !== el.attributes.length) {
+    byName = new Map(el.attributes.map((a) => [a.name, a]));
+    attributesByName.set(el, byName);
+  }
+  return byName.get(name);
 }
 
 export function attrValue(el: XmlElement, name: string): string | undefined {

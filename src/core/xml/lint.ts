@@ -1,6 +1,6 @@
 import type { Finding } from '../findings';
 import { analyzeLibvirtXml } from './schema/analyze';
-import { analyzeOffThread, TimeoutError } from './schema/client';
+import { analyzeOffThread, TimeoutError, WorkerUnavailableError } from './schema/client';
 import { SchemaCode } from './schema/codes';
 import { resolveSchemaSet } from './schema/schemaSet';
 
@@ -32,7 +32,8 @@ export async function lintLibvirtXml(text: string, options: XmlLintOptions = {})
   try {
     return options.schemaThread === 'inline' ? await analyzeLibvirtXml(text, set) : await analyzeOffThread(text, set);
   } catch (e) {
-    const why = e instanceof TimeoutError ? e.message : `internal error (${e instanceof Error ? e.message : String(e)})`;
+    // Never re-run on the calling thread: that is the editor freeze the worker exists to prevent.
+    const why = e instanceof TimeoutError || e instanceof WorkerUnavailableError ? e.message : `internal error (${e instanceof Error ? e.message : String(e)})`;
     return [note(text, SchemaCode.Unavailable, `Not validated against libvirt's schema: ${why}.`, 'info')];
   }
 }

@@ -244,6 +244,8 @@ class Parser {
   }
 
   private attributes(el: MutableElement): void {
+    // Names seen so far: a linear scan per attribute made 60,000 attributes on one tag take seconds.
+    const seen = new Set<string>();
     for (;;) {
       const before = this.pos;
       this.skipSpace();
@@ -253,14 +255,16 @@ class Parser {
       NAME.lastIndex = this.pos;
       if (!NAME.exec(this.text)) this.fail(`Unexpected "${c}" in start tag <${el.name}>: expected an attribute, ">" or "/>".`, this.pos);
       if (this.pos === before) this.fail('Attributes must be separated by white space.', this.pos);
-      el.attributes.push(this.attribute(el));
+      const attr = this.attribute(el, seen);
+      seen.add(attr.name);
+      el.attributes.push(attr);
     }
   }
 
-  private attribute(el: MutableElement): XmlAttribute {
+  private attribute(el: MutableElement, seen: ReadonlySet<string>): XmlAttribute {
     const nameSpan = { start: this.pos, end: NAME.lastIndex };
     const name = this.text.slice(nameSpan.start, nameSpan.end);
-    if (el.attributes.some((a) => a.name === name)) this.fail(`Attribute "${name}" is repeated on <${el.name}>.`, nameSpan.start, nameSpan.end);
+    if (seen.has(name)) this.fail(`Attribute "${name}" is repeated on <${el.name}>.`, nameSpan.start, nameSpan.end);
     this.pos = nameSpan.end;
     this.skipSpace();
     if (this.text[this.pos] !== '=') this.fail(`Attribute "${name}" needs a value: ${name}='…'.`, nameSpan.start, nameSpan.end);

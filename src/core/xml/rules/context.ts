@@ -7,6 +7,9 @@ import { attribute, type Span, type XmlDocument, type XmlElement } from '../docu
 export class RuleContext {
   readonly findings: Finding[] = [];
 
+  /** Once per document: a scan per fix was quadratic on a file with thousands of NICs and no indented line. */
+  private indentStep: string | undefined;
+
   constructor(readonly doc: XmlDocument) {}
 
   report(code: XmlCodeKey, severity: Severity, span: Span, message: string, fixes?: Fix[]): void {
@@ -49,9 +52,12 @@ export class RuleContext {
   /** Inserts a child element as the last child, indented like its siblings; expands `<x/>`. */
   appendChild(el: XmlElement, markup: string): TextEdit {
     const text = this.doc.text;
-    const lineStart = text.lastIndexOf('\n', el.span.start - 1) + 1;
-    const indent = /^[ \t]*/.exec(text.slice(lineStart, el.span.start))![0];
-    const step = detectIndentStep(text);
+    // The line start from the line index: searching back for '\n' was quadratic on one long line of NICs.
+    const lineStart = el.span.start - this.doc.index.positionAt(el.span.start).character;
+    let indentEnd = lineStart;
+    while (indentEnd < el.span.start && (text[indentEnd] === ' ' || text[indentEnd] === '\t')) indentEnd++;
+    const indent = text.slice(lineStart, indentEnd);
+    const step = (this.indentStep ??= detectIndentStep(text));
     if (el.selfClosing) {
       const slash = el.openTagSpan.end - 2;
       return this.edit({ start: slash, end: el.openTagSpan.end }, `>\n${indent}${step}${markup}\n${indent}</${el.name}>`);

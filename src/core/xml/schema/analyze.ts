@@ -3,10 +3,13 @@
  * thread as a whole (the semantic rules' parse of a 5,000-line file would otherwise block the
  * extension host too): libxml2 schema validation, then the semantic rules.
  */
+import { isMainThread } from 'node:worker_threads';
 import type { Finding } from '../../findings';
+import { MAX_XML_ATTRIBUTES, MAX_XML_ELEMENTS } from '../../limits';
 import type { Position } from '../../text';
 import { XmlCode } from '../codes';
 import { parseXml } from '../document';
+import { markupSize } from '../parse/size';
 import { checkLibvirtSemantics } from '../rules';
 import type { SchemaSet } from './schemaSet';
 import { validateWithSchema } from './validate';
@@ -38,7 +41,34 @@ function coverage(outer: readonly Finding[]): (inner: Finding) => boolean {
   };
 }
 
-export async function analyzeLibvirtXml(text: string, set: SchemaSet): Promise<Finding[]> {
+export interface XmlSizeLimits {
+  readonly maxElements: number;
+  readonly maxAttributes: number;
+}
+
+const LIMITS: XmlSizeLimits = { maxElements: MAX_XML_ELEMENTS, maxAttributes: MAX_XML_ATTRIBUTES };
+
+/** Analyses run on the calling thread when it is the main one (the extension host must see none: issue #12). */
+export const mainThreadAnalyses = { count: 0 };
+
+const count = (n: number): string => n.toLocaleString('en-US');
+
+/** Above the limits: libxml2's verdict and first error only, and a notice saying why (linear, bounded work). */
+async function analyzeTooLarge(text: string, set: SchemaSet, why: string): Promise<Finding[]> {
+  const outcome = await validateWithSchema(text, set, { explain: 'first' });
+  if (!outcome.wellFormed) return outcome.findings;
+  const eol = text.indexOf('\n');
+  const end = { line: 0, character: (eol < 0 ? text : text.slice(0, eol)).replace(/\r$/, '').length };
+  const message = `Not fully checked: ${why}, so only libxml2's verdict ${outcome.valid === false ? 'and its first error are' : 'is'} reported (no per-attribute explanations, no libvirt rules).`;
+  const notice: Finding = { range: { start: { line: 0, character: 0 }, end }, severity: 'info', code: XmlCode.TooLarge.id, message, source: 'kvmnet-xml' };
+  return [notice, ...outcome.findings];
+}
+
+export async function analyzeLibvirtXml(text: string, set: SchemaSet, limits: XmlSizeLimits = LIMITS): Promise<Finding[]> {
+  if (isMainThread) mainThreadAnalyses.count++;
+  const size = markupSize(text);
+  if (size.elements > limits.maxElements) return analyzeTooLarge(text, set, `${count(size.elements)} elements (more than ${count(limits.maxElements)})`);
+  if (size.attributes > limits.maxAttributes) return analyzeTooLarge(text, set, `${count(size.attributes)} attributes (more than ${count(limits.maxAttributes)})`);
   const outcome = await validateWithSchema(text, set);
   // Not well-formed: the one located parse error, nothing else (no cascade).
   if (!outcome.wellFormed) return outcome.findings;

@@ -1,24 +1,76 @@
 /*
- * Main-thread side of schema validation: one long-lived worker thread (the compiled schemas
- * stay cached in it), requests answered in order. If the worker cannot start or dies, the
- * same code runs in-process, so a finding is never lost to a threading problem.
+ * Main-thread side of the lint worker: one long-lived worker thread (libvirt's compiled schemas stay cached in
+ * it) that runs the libvirt XML analysis and the whole lintText (XML and launch scripts), one job at a time.
+ * The calling thread (the extension host) only posts text and receives findings. Nothing ever falls back to
+ * running on the calling thread: a job that times out, is cancelled or loses its worker reports that instead
+ * (a pathological file once froze the editor for 30 s that way, issue #12).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { Finding } from '../../findings';
+import type { LintOptions, LintResult } from '../../lint';
 import { libxmlBundlePath } from './libxml';
 import type { SchemaSet } from './schemaSet';
-import type { Finding } from '../../findings';
-import { analyzeLibvirtXml } from './analyze';
-import type { WorkerRequest } from './worker';
 
-/** A pathological document must not hold the worker forever: it is restarted after this. */
-export const VALIDATION_TIMEOUT_MS = 20_000;
+export type LintJob =
+  | { readonly kind: 'xml'; readonly text: string; readonly set: SchemaSet }
+  | { readonly kind: 'lint'; readonly fileName: string; readonly text: string; readonly options: LintOptions; readonly maxFindings?: number };
 
-interface Pending {
-  resolve(o: Finding[]): void;
+type JobResult<J extends LintJob> = J extends { kind: 'xml' } ? Finding[] : LintResult;
+
+export interface WorkerRequest {
+  readonly id: number;
+  readonly job: LintJob;
+}
+
+export interface WorkerReply {
+  readonly id: number;
+  readonly result?: Finding[] | LintResult;
+  readonly error?: string;
+}
+
+export interface LintWorkerTiming {
+  /** A job running longer than this is stopped (the worker is restarted) and reported as not checked. */
+  timeoutMs: number;
+  /**
+   * A running job whose document got a newer edit may finish within this grace; past it the worker is restarted.
+   * Restarting recompiles the schemas (~100 ms), so ordinary typing (a validation takes ~150 ms) never does.
+   */
+  supersededGraceMs: number;
+}
+
+const timing: LintWorkerTiming = { timeoutMs: 20_000, supersededGraceMs: 1_500 };
+
+/** For tests: shorter timeouts without waiting 20 s. */
+export function configureLintWorker(t: Partial<LintWorkerTiming>): void {
+  Object.assign(timing, t);
+}
+
+export class TimeoutError extends Error {
+  constructor(ms: number) {
+    super(`the check took longer than ${ms / 1000} s and was stopped`);
+  }
+}
+
+/** A newer request for the same document replaced this one. */
+export class SupersededError extends Error {
+  constructor() {
+    super('superseded by a newer edit');
+  }
+}
+
+/** The worker thread cannot start here; nothing is checked on the calling thread instead. */
+export class WorkerUnavailableError extends Error {}
+
+interface Task {
+  readonly id: number;
+  readonly job: LintJob;
+  readonly key: string | undefined;
+  resolve(r: Finding[] | LintResult): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
+  grace?: NodeJS.Timeout;
 }
 
 function workerFile(): string | undefined {
@@ -26,14 +78,25 @@ function workerFile(): string | undefined {
   return candidates.find((f) => existsSync(f));
 }
 
-class SchemaWorker {
+/** What the worker did, for tests and the editor's internal stats. */
+export interface LintWorkerStats {
+  started: number;
+  /** Workers stopped on purpose: a timeout or a superseded job past its grace. */
+  restarted: number;
+  superseded: number;
+  timedOut: number;
+}
+
+class LintWorker {
   private worker: Worker | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, Pending>();
+  private running: Task | undefined;
+  private queue: Task[] = [];
+  readonly stats: LintWorkerStats = { started: 0, restarted: 0, superseded: 0, timedOut: 0 };
 
   private start(): Worker {
     const file = workerFile();
-    if (!file) throw new Error('schema worker script not found');
+    if (!file) throw new WorkerUnavailableError('the lint worker script is missing');
     const libxml = libxmlBundlePath();
     const workerData = libxml ? { libxml } : {};
     // From sources (tests) the worker is TypeScript: register tsx's require hook inside it first
@@ -41,73 +104,135 @@ class SchemaWorker {
     const w = file.endsWith('.ts')
       ? new Worker(`require('tsx/cjs/api').register(); require(${JSON.stringify(file)});`, { eval: true, workerData })
       : new Worker(file, { workerData });
+    this.stats.started++;
     w.unref(); // an idle worker must not keep the CLI alive
-    w.on('message', (m: { id: number; findings?: Finding[]; error?: string }) => {
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.settle(m.id);
-      if (m.findings) p.resolve(m.findings);
-      else p.reject(new Error(m.error ?? 'schema worker failed'));
+    w.on('message', (m: WorkerReply) => {
+      const task = this.running;
+      if (this.worker !== w || task?.id !== m.id) return;
+      this.finish(task);
+      if (m.result) task.resolve(m.result);
+      else task.reject(new Error(m.error ?? 'lint worker failed'));
+      this.pump();
     });
-    const fail = (e: Error): void => {
-      if (this.worker === w) this.worker = undefined;
-      for (const [id, p] of [...this.pending]) {
-        this.settle(id);
-        p.reject(e);
+    const lost = (e: Error): void => {
+      if (this.worker !== w) return; // already replaced on purpose
+      this.worker = undefined;
+      const task = this.running;
+      if (task) {
+        this.finish(task);
+        task.reject(new Error(`lint worker stopped: ${e.message}`));
       }
+      this.pump();
     };
-    w.on('error', fail);
-    w.on('exit', (code) => fail(new Error(`schema worker exited (${code})`)));
+    w.on('error', lost);
+    w.on('exit', (code) => lost(new Error(`exit code ${code}`)));
     return w;
   }
 
-  private settle(id: number): void {
-    const p = this.pending.get(id);
-    if (p) clearTimeout(p.timer);
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
-  }
-
-  validate(text: string, set: SchemaSet): Promise<Finding[]> {
-    this.worker ??= this.start();
-    const w = this.worker;
-    const id = this.nextId++;
-    w.ref();
-    return new Promise<Finding[]>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.settle(id);
-        if (this.worker === w) this.worker = undefined;
-        void w.terminate();
-        reject(new TimeoutError());
-      }, VALIDATION_TIMEOUT_MS);
-      this.pending.set(id, { resolve, reject, timer });
-      w.postMessage({ id, text, set } satisfies WorkerRequest);
+  run<J extends LintJob>(job: J, key?: string): Promise<JobResult<J>> {
+    if (key !== undefined) this.cancel(key);
+    return new Promise<JobResult<J>>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, job, key, resolve: resolve as Task['resolve'], reject });
+      this.pump();
     });
   }
 
-  dispose(): void {
-    void this.worker?.terminate();
+  /** Drops the queued job of `key` and gives its running job the grace period before the worker is restarted. */
+  cancel(key: string): void {
+    for (const t of this.queue.filter((q) => q.key === key)) {
+      this.queue.splice(this.queue.indexOf(t), 1);
+      this.stats.superseded++;
+      t.reject(new SupersededError());
+    }
+    const task = this.running;
+    if (task?.key === key && !task.grace) {
+      task.grace = setTimeout(() => this.stop(task, new SupersededError(), 'superseded'), timing.supersededGraceMs);
+    }
+  }
+
+  private pump(): void {
+    if (this.running) return;
+    const task = this.queue.shift();
+    if (!task) {
+      this.worker?.unref();
+      return;
+    }
+    let w: Worker;
+    try {
+      w = this.worker ??= this.start();
+    } catch (e) {
+      task.reject(e instanceof WorkerUnavailableError ? e : new WorkerUnavailableError(`the lint worker cannot start: ${(e as Error).message}`));
+      this.pump();
+      return;
+    }
+    this.running = task;
+    w.ref();
+    task.timer = setTimeout(() => this.stop(task, new TimeoutError(timing.timeoutMs), 'timedOut'), timing.timeoutMs);
+    w.postMessage({ id: task.id, job: task.job } satisfies WorkerRequest);
+  }
+
+  private finish(task: Task): void {
+    clearTimeout(task.timer);
+    clearTimeout(task.grace);
+    if (this.running === task) this.running = undefined;
+  }
+
+  /** Stops a running job by restarting the worker (a synchronous analysis cannot be interrupted otherwise). */
+  private stop(task: Task, error: Error, why: 'timedOut' | 'superseded'): void {
+    if (this.running !== task) return;
+    this.finish(task);
+    const w = this.worker;
     this.worker = undefined;
+    void w?.terminate();
+    this.stats.restarted++;
+    this.stats[why]++;
+    task.reject(error);
+    this.pump();
+  }
+
+  dispose(): void {
+    const w = this.worker;
+    this.worker = undefined;
+    for (const t of [...this.queue, ...(this.running ? [this.running] : [])]) {
+      this.finish(t);
+      t.reject(new Error('lint worker disposed'));
+    }
+    this.queue = [];
+    void w?.terminate();
   }
 }
 
-export class TimeoutError extends Error {
-  constructor() {
-    super(`schema validation took longer than ${VALIDATION_TIMEOUT_MS / 1000} s`);
-  }
+let shared: LintWorker | undefined;
+const lintWorker = (): LintWorker => (shared ??= new LintWorker());
+
+/** The libvirt XML analysis (schema + rules) in the worker thread. */
+export function analyzeOffThread(text: string, set: SchemaSet): Promise<Finding[]> {
+  return lintWorker().run({ kind: 'xml', text, set });
 }
 
-let shared: SchemaWorker | undefined;
-
-/** Analyses off the calling thread; falls back to in-process analysis when no worker can run. */
-export async function analyzeOffThread(text: string, set: SchemaSet): Promise<Finding[]> {
+/**
+ * lintText in the worker thread. With a `key` (the document), a newer call for the same key supersedes this
+ * one: it then resolves undefined. At most `maxFindings` findings come back (the rest summed up in a notice).
+ */
+export async function lintOffThread(fileName: string, text: string, options: LintOptions & { maxFindings?: number }, key?: string): Promise<LintResult | undefined> {
+  const { maxFindings, ...lintOptions } = options;
   try {
-    shared ??= new SchemaWorker();
-    return await shared.validate(text, set);
+    return await lintWorker().run({ kind: 'lint', fileName, text, options: lintOptions, ...(maxFindings !== undefined ? { maxFindings } : {}) }, key);
   } catch (e) {
-    if (e instanceof TimeoutError) throw e;
-    return analyzeLibvirtXml(text, set);
+    if (e instanceof SupersededError) return undefined;
+    // Timed out, no worker, or the worker died on this file: say so, and check nothing on this thread.
+    const message = `Not checked: ${e instanceof Error ? e.message : String(e)}.`;
+    return { kind: undefined, findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'not-checked', message, source: 'kvmnet' }] };
   }
+}
+
+/** Forgets the queued job of a document (closed) and stops its running one after the grace. */
+export function cancelLint(key: string): void {
+  shared?.cancel(key);
+}
+
+export function lintWorkerStats(): Readonly<LintWorkerStats> {
+  return { ...lintWorker().stats };
 }
 
 /** Stops the worker (extension deactivation, tests). */

@@ -9,7 +9,7 @@ import type { ErrorDetail, XmlDocument as LibxmlDocument, XmlXPath as LibxmlXPat
 import { LIBVIRT_ROOTS, type LibvirtRoot } from '../../documentKind';
 import type { Finding } from '../../findings';
 import type { TextRange } from '../../text';
-import { attribute, childElements, parseXml, walkElements, type Span, type XmlDocument, type XmlElement } from '../document';
+import { attribute, childElements, parseXml, walkElements, XmlDocument, type Span, type XmlElement } from '../document';
 import { SchemaCode } from './codes';
 import { cleanLibxmlMessage, describeAllowed, listNames } from './explain';
 import { deviceSingletons, grammarFor, type GrammarKey } from './grammars';
@@ -264,6 +264,19 @@ class Explainer {
     return out;
   }
 
+  /** Per element, computed once: an element with thousands of bad attributes made this quadratic. */
+  private readonly allowedByElement = new Map<XmlElement, { names: Set<string>; list: string }>();
+
+  private allowedOn(el: XmlElement): { names: Set<string>; list: string } {
+    let allowed = this.allowedByElement.get(el);
+    if (!allowed) {
+      const names = allowedAttributes(this.index, el);
+      allowed = { names: new Set(names), list: names.length > 0 ? `; allowed: ${listNames(names)}` : '' };
+      this.allowedByElement.set(el, allowed);
+    }
+    return allowed;
+  }
+
   private attrFinding(el: XmlElement, p: AttrProblem): Finding {
     const name = p.attr;
     if (p.kind === 'missing') {
@@ -272,13 +285,12 @@ class Explainer {
     }
     const a = attribute(el, name)!;
     if (p.kind === 'unknown') {
-      const allowed = allowedAttributes(this.index, el);
-      if (allowed.includes(name)) {
+      const allowed = this.allowedOn(el);
+      if (allowed.names.has(name)) {
         const others = el.attributes.filter((x) => x !== a && /^(type|mode|model)$/.test(x.name)).map((x) => ` ${x.name}='${x.raw}'`).join('');
         return finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `'${name}' is not allowed on <${el.name}${others}> in libvirt ${this.version}.`);
       }
-      const list = allowed.length > 0 ? `; allowed: ${listNames(allowed)}` : '';
-      return finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `<${el.name}> has no attribute '${name}'${list}.`);
+      return finding(this.doc, a.nameSpan, SchemaCode.UnknownAttribute, `<${el.name}> has no attribute '${name}'${allowed.list}.`);
     }
     const span = a.valueSpan.end > a.valueSpan.start ? a.valueSpan : a.span;
     // A fixed value (type='pci') picks a variant: list every variant's value; otherwise the best variant's datatype.
@@ -402,9 +414,10 @@ function manyDevices(lib: LibxmlModule, parsed: LibxmlDocument): boolean {
 
 /**
  * Validates `text` with the schema set; never throws for any input text. `explain: false` gives
- * the verdict only (what virt-xml-validate computes), without locating the errors.
+ * the verdict only (what virt-xml-validate computes), without locating the errors; 'first' adds
+ * libxml2's first error on its line (linear: for files too large to explain, see limits.ts).
  */
-export async function validateWithSchema(text: string, set: SchemaSet, options: { explain?: boolean } = {}): Promise<SchemaOutcome> {
+export async function validateWithSchema(text: string, set: SchemaSet, options: { explain?: boolean | 'first' } = {}): Promise<SchemaOutcome> {
   const explain = options.explain ?? true;
   const lib = await loadLibxml();
   let parsed: LibxmlDocument;
@@ -429,6 +442,7 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
       if (!(e instanceof lib.XmlValidateError)) throw e;
       details = e.details;
     }
+    if (explain === 'first') return { wellFormed: true, valid: false, findings: [firstErrorFinding(new XmlDocument(text, undefined, undefined), details)] };
     if (!explain) return { wellFormed: true, valid: false, findings: [] };
     const chunked = key === 'domain' && manyDevices(lib, parsed) ? chunkedDomain(lib, set, positionedDoc()) : undefined;
     if (chunked && (chunked.skeleton || !chunked.devicesValid)) {
@@ -450,13 +464,8 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     parsed.dispose();
   }
   const doc = positionedDoc();
-  if (!doc.root || doc.error) {
-    // Our positioned parser disagrees with libxml2 (rare): keep libxml2's lines.
-    const d = details.find((x) => x.line > 0) ?? details[0];
-    const range = lineRange(doc, Math.max(0, (d?.line ?? 1) - 1));
-    const message = `Does not match libvirt's schema: ${cleanLibxmlMessage(d?.message ?? 'invalid')}`;
-    return { wellFormed: true, valid: false, findings: [{ range, severity: 'error', code: SchemaCode.Invalid, message, source: 'kvmnet-schema' }] };
-  }
+  // Our positioned parser disagrees with libxml2 (rare): keep libxml2's lines.
+  if (!doc.root || doc.error) return { wellFormed: true, valid: false, findings: [firstErrorFinding(doc, details)] };
   const explainer = new Explainer(lib, set, doc, indexFor(set.dir, key));
   const findings = explainer.explain(details, doc.root, 0, key === 'domain' ? 'document' : 'device');
   // libxml2 stops at the first failing part of the domain: when that was not <devices>, check the devices too.
@@ -471,6 +480,14 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     if (devicesInvalid) findings.push(...explainer.narrowDevices(devices[0]!));
   }
   return { wellFormed: true, valid: false, findings };
+}
+
+/** libxml2's first error on its line, unexplained. */
+function firstErrorFinding(doc: XmlDocument, details: readonly ErrorDetail[]): Finding {
+  const d = details.find((x) => x.line > 0) ?? details[0];
+  const range = lineRange(doc, Math.max(0, (d?.line ?? 1) - 1));
+  const message = `Does not match libvirt's schema: ${cleanLibxmlMessage(d?.message ?? 'invalid')}`;
+  return { range, severity: 'error', code: SchemaCode.Invalid, message, source: 'kvmnet-schema' };
 }
 
 function within(doc: XmlDocument, f: Finding, el: XmlElement): boolean {

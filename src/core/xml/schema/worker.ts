@@ -1,26 +1,35 @@
 /*
- * Worker-thread entry: the whole libvirt XML analysis (libxml2 schema compile ~100 ms once,
- * validation of a 5,000-line domain ~150 ms, the semantic rules) runs here so the extension
- * host never blocks while the user types.
- * Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
+ * Lint worker entry: the libvirt XML analysis (libxml2 schema compile ~100 ms once, validation of a 5,000-line
+ * domain ~150 ms, the semantic rules) and the launch-script lint run here, so the extension host never blocks
+ * while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Finding } from '../../findings';
+import { lintText, type LintResult } from '../../lint';
+import type { LintJob, WorkerReply, WorkerRequest } from './client';
 import { useLibxmlBundle } from './libxml';
-import type { SchemaSet } from './schemaSet';
 import { analyzeLibvirtXml } from './analyze';
-
-export interface WorkerRequest {
-  readonly id: number;
-  readonly text: string;
-  readonly set: SchemaSet;
-}
 
 const data = workerData as { libxml?: string } | undefined;
 if (typeof data?.libxml === 'string') useLibxmlBundle(data.libxml);
 
+/** The first `max` findings and a notice for the rest: tens of thousands of diagnostics only slow the editor down. */
+function capFindings(result: LintResult, max: number | undefined): LintResult {
+  if (max === undefined || result.findings.length <= max) return result;
+  const shown = result.findings.slice(0, max);
+  const message = `Showing the first ${max} of ${result.findings.length} findings in this file; run \`kvmnet lint\` for all of them.`;
+  const notice: Finding = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'too-many-findings', message, source: 'kvmnet' };
+  return { ...result, findings: [notice, ...shown] };
+}
+
+async function run(job: LintJob): Promise<Finding[] | LintResult> {
+  if (job.kind === 'xml') return analyzeLibvirtXml(job.text, job.set);
+  return capFindings(await lintText(job.fileName, job.text, { ...job.options, schemaThread: 'inline' }), job.maxFindings);
+}
+
 parentPort?.on('message', (req: WorkerRequest) => {
-  analyzeLibvirtXml(req.text, req.set).then(
-    (findings) => parentPort?.postMessage({ id: req.id, findings }),
-    (e: unknown) => parentPort?.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
+  run(req.job).then(
+    (result) => parentPort?.postMessage({ id: req.id, result } satisfies WorkerReply),
+    (e: unknown) => parentPort?.postMessage({ id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e) } satisfies WorkerReply),
   );
 });

@@ -1,0 +1,58 @@
+// Issue #12: launch-script lint runs in the lint worker like libvirt XML (the calling thread only posts text),
+// with the same per-document cancellation; pathological scripts print their n vs 2n cost ratio.
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { lintText, mainThreadLints } from '../../src/core/lint';
+import { configureLintWorker, disposeSchemaWorker, lintOffThread, lintWorkerStats } from '../../src/core/xml/schema/client';
+import { SCRIPT_SHAPES } from './script-shapes';
+
+after(disposeSchemaWorker);
+
+const legacy = '#!/bin/sh\nqemu-system-x86_64 -m 1G -net nic,model=e1000 -net user,hostfwd=tcp::2222-:22\n';
+
+test('a launch script is linted in the worker: same findings as lintText, none of it on this thread', async () => {
+  const inline = await lintText('/vm/launch.sh', legacy);
+  const calls = mainThreadLints.count;
+  const off = await lintOffThread('/vm/launch.sh', legacy, {}, 'launch.sh');
+  assert.deepEqual(off, inline);
+  assert.equal(mainThreadLints.count, calls, 'lintText did not run on the calling thread');
+});
+
+test('while the worker lints a pathological script, this thread keeps running', async () => {
+  const text = SCRIPT_SHAPES['many NIC options in one command']!(1500);
+  await lintOffThread('/vm/warm.sh', legacy, {}, 'warm');
+  let ticks = 0;
+  const ticker = setInterval(() => ticks++, 1);
+  const result = await lintOffThread('/vm/big.sh', text, {}, 'big.sh');
+  clearInterval(ticker);
+  assert.equal(result?.kind, 'launch-script');
+  assert.ok(ticks > 5, `the event loop ticked ${ticks} times during the lint`);
+});
+
+test('a newer edit of a launch script drops its queued run; too many findings come back capped with a notice', async () => {
+  configureLintWorker({ supersededGraceMs: 10_000 });
+  const stale = lintOffThread('/vm/a.sh', legacy, {}, 'a.sh');
+  const dropped = lintOffThread('/vm/a.sh', legacy.replace('2222', '2223'), {}, 'a.sh');
+  const latest = lintOffThread('/vm/a.sh', SCRIPT_SHAPES['many QEMU commands']!(400), { maxFindings: 100 }, 'a.sh');
+  assert.equal(await dropped, undefined);
+  assert.ok(await stale, 'a short superseded run finishes within the grace');
+  const result = (await latest)!;
+  assert.equal(result.findings.length, 101);
+  assert.equal(result.findings[0]!.code, 'too-many-findings');
+  assert.match(result.findings[0]!.message, /^Showing the first 100 of 1200 findings in this file/);
+  assert.equal(lintWorkerStats().restarted, 0);
+});
+
+test('pathological launch scripts: n vs 2n cost (printed; the worker bounds what the editor waits for)', async () => {
+  for (const [shape, make] of Object.entries(SCRIPT_SHAPES)) {
+    const cost = async (n: number): Promise<number> => {
+      const start = process.cpuUsage();
+      await lintText('/vm/launch.sh', make(n));
+      const used = process.cpuUsage(start);
+      return (used.user + used.system) / 1000;
+    };
+    await cost(50);
+    const [one, two] = [await cost(500), await cost(1000)];
+    console.log(`# ${shape}: n=500 ${one.toFixed(0)} ms CPU, 2n ${two.toFixed(0)} ms CPU, ratio ${(two / one).toFixed(2)} (linear is 2)`);
+  }
+});
