@@ -1,3 +1,4 @@
+import { terminalSafe } from '../core/text';
 import { main } from './main';
 
 // `kvmnet lint … | head` closes our stdout early: that is the reader's choice, not an error to report.
@@ -17,7 +18,7 @@ main(process.argv.slice(2), {
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`kvmnet: internal error: ${String(e)}\n`);
+    process.stderr.write(terminalSafe(`kvmnet: internal error: ${String(e)}\n`));
     process.exitCode = 2;
   },
 );

@@ -1,3 +1,4 @@
+import { terminalSafe } from '../core/text';
 import { ExitCode, parseCommandArgs, UsageError, type CommandSpec, type Io } from './command';
 import { argsCommand } from './commands/args';
 import { checkCommand } from './commands/check';
@@ -21,7 +22,11 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n')}
 Run 'kvmnet COMMAND --help' for a command's options.
 
 Exit status: 0 success, 1 findings of severity error (lint) or a failed check,
-2 usage or I/O error.
+2 usage or I/O error: a file not read, a host not reached or answering only
+partially (devices, check: what was read is printed, the reason is on stderr).
+
+Text from hosts and files is untrusted: control characters and bidi overrides in
+it are printed as '?' (in JSON as \\u escapes), never passed to the terminal.
 `;
 }
 
@@ -29,8 +34,14 @@ function commandHelp(c: CommandSpec): string {
   return `Usage: ${c.usage}\n\n${c.help}\n`;
 }
 
+/** The one place output leaves the CLI: no command can forget to keep host or file text off the terminal. */
+export function terminalIo(io: Io): Io {
+  return { out: (t) => io.out(terminalSafe(t)), err: (t) => io.err(terminalSafe(t)), cwd: io.cwd };
+}
+
 /** Runs one CLI invocation; never throws, always returns an exit code. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], rawIo: Io): Promise<number> {
+  const io = terminalIo(rawIo);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());

@@ -74,3 +74,31 @@ export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   }
   return out + text.slice(cursor);
 }
+
+/**
+ * Code points that make a terminal act or reorder what it shows: C0 controls, DEL, C1 controls (U+009B is a
+ * one-character CSI) and the bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069).
+ */
+const TERMINAL_CONTROLS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** The same without tab and newline, which a multi-line output needs for its own layout. */
+const TERMINAL_CONTROLS_BUT_LAYOUT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+/** What JSON.stringify leaves raw (it escapes C0 itself). */
+const JSON_RAW_CONTROLS = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text for a terminal: tab and newline kept, every other control shown as '?'. Host and file text is untrusted. */
+export function terminalSafe(text: string): string {
+  return text.replace(TERMINAL_CONTROLS_BUT_LAYOUT, '?');
+}
+
+/** One field inside a line of output: tab and newline too become '?', so a value cannot forge further lines. */
+export function terminalSafeField(text: string): string {
+  return text.replace(TERMINAL_CONTROLS, '?');
+}
+
+/**
+ * JSON (indented by 2) that cannot steer a terminal yet carries the data unchanged: the controls JSON.stringify
+ * leaves raw are written as \uXXXX escapes. They can only occur inside strings, so the result stays valid JSON.
+ */
+export function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(JSON_RAW_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Finding } from '../../core/findings';
+import { MAX_LINT_BYTES } from '../../core/limits';
 import { lintText } from '../../core/lint';
 import { allRules } from '../../core/rules';
+import { terminalSafeField, terminalSafeJson } from '../../core/text';
 import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
+import { checkSchemaDir, InputError, readInputFile } from '../inputFiles';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
 export interface JsonFinding {
@@ -53,8 +55,13 @@ Options:
                         and one-line doc (text: CODE<TAB>SOURCE<TAB>DOC per
                         line; json: an array of {code, source, doc})
 
+Only regular files of at most ${MAX_LINT_BYTES / 1024 / 1024} MB are read: a FILE that is missing, unreadable,
+a FIFO, a device, a directory or larger is named on stderr and not read (exit 2);
+the other FILEs are still linted. So are the schema files in --schema-dir. Messages
+quote the files, so control characters in them are printed as '?'.
+
 Exit status: 0 no error findings, 1 at least one finding of severity error,
-2 usage or I/O error.`,
+2 usage or I/O error (a FILE or --schema-dir that could not be read).`,
   options: {
     format: { type: 'string' },
     'schema-dir': { type: 'string' },
@@ -67,20 +74,30 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     if (flag(args, 'list-rules')) {
       if (args.positionals.length > 0) throw new UsageError('--list-rules takes no FILE');
       const rules = allRules().map((r) => ({ code: r.id, source: r.source, doc: r.doc }));
-      if (format === 'json') io.out(`${JSON.stringify(rules, null, 2)}\n`);
+      if (format === 'json') io.out(`${terminalSafeJson(rules)}\n`);
       else for (const r of rules) io.out(`${r.code}\t${r.source}\t${r.doc}\n`);
       return ExitCode.Ok;
     }
     if (args.positionals.length === 0) throw new UsageError('no FILE given');
     const schemaDir = stringOption(args, 'schema-dir');
+    if (schemaDir !== undefined) {
+      try {
+        await checkSchemaDir(path.resolve(io.cwd, schemaDir));
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        io.err(`kvmnet lint: --schema-dir ${e.message}\n`);
+        return ExitCode.Usage;
+      }
+    }
     const all: JsonFinding[] = [];
     let ioFailed = false;
     for (const file of args.positionals) {
       let text: string;
       try {
-        text = await readFile(path.resolve(io.cwd, file), 'utf8');
+        text = await readInputFile(path.resolve(io.cwd, file));
       } catch (e) {
-        io.err(`kvmnet lint: ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+        if (!(e instanceof InputError)) throw e;
+        io.err(`kvmnet lint: ${file}: ${e.message}\n`);
         ioFailed = true;
         continue;
       }
@@ -88,8 +105,9 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
       if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
       all.push(...result.findings.map((f) => toJsonFinding(file, f)));
     }
-    if (format === 'json') io.out(`${JSON.stringify(all, null, 2)}\n`);
-    else for (const f of all) io.out(`${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}\n`);
+    if (format === 'json') io.out(`${terminalSafeJson(all)}\n`);
+    // One finding per line: a file name or quoted file text with a newline must not forge another one.
+    else for (const f of all) io.out(`${terminalSafeField(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${terminalSafeField(f.message)}\n`);
     if (ioFailed) return ExitCode.Usage;
     return all.some((f) => f.severity === 'error') ? ExitCode.Findings : ExitCode.Ok;
   },
