@@ -1,18 +1,29 @@
 import { discover, DiscoveryError } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, parseSshOption } from '../core/host/hostSpec';
 import type { HostSnapshot } from '../core/host/model';
+import { terminalSafeField } from '../core/text';
 import { ExitCode, listOption, stringOption, UsageError, type Io, type ParsedArgs } from './command';
+
+/** What a command prints from a snapshot; returns its exit code. */
+export type SnapshotUse = (snapshot: HostSnapshot, label: string) => number;
+
+/**
+ * Prints what a snapshot holds; a partial one (discovery did not finish) then exits 2 with the reason on
+ * stderr whatever the command found: like an unreachable host, its missing facts prove nothing either way.
+ */
+export function useSnapshot(command: string, io: Io, snapshot: HostSnapshot, label: string, use: SnapshotUse): number {
+  const code = use(snapshot, label);
+  if (snapshot.partial === undefined) return code;
+  io.err(`kvmnet ${command}: partial discovery, facts may be missing: ${terminalSafeField(snapshot.partial)}\n`);
+  return ExitCode.Usage;
+}
 
 /**
  * The part `devices` and `check` share: parse --host/--ssh-option/--timeout (usage errors on bad
- * values), run discovery once (Ctrl+C cancels it), and report an unreachable host as exit 2.
+ * values), run discovery once (Ctrl+C cancels it), and report an unreachable host or a partial
+ * discovery as exit 2.
  */
-export async function withHostSnapshot(
-  command: string,
-  args: ParsedArgs,
-  io: Io,
-  use: (snapshot: HostSnapshot, label: string) => number,
-): Promise<number> {
+export async function withHostSnapshot(command: string, args: ParsedArgs, io: Io, use: SnapshotUse): Promise<number> {
   let spec;
   let sshOptions: string[];
   try {
@@ -30,7 +41,7 @@ export async function withHostSnapshot(
   process.once('SIGINT', onSignal);
   try {
     const snapshot = await discover(spec, { sshOptions, connectTimeoutSeconds: timeout, signal: ac.signal });
-    return use(snapshot, hostLabel(spec));
+    return useSnapshot(command, io, snapshot, hostLabel(spec), use);
   } catch (e) {
     if (e instanceof HostSpecError) throw new UsageError(e.message);
     if (e instanceof DiscoveryError) {

@@ -23,6 +23,18 @@ test('--help lists every subcommand and the exit codes', async () => {
   assert.match(out, /Exit status/);
 });
 
+test('--help documents refused inputs, partial discovery (exit 2) and sanitized host text', async () => {
+  const top = (await run(['--help'])).out;
+  assert.match(top, /partially/);
+  assert.match(top, /bidi overrides/);
+  assert.match((await run(['lint', '--help'])).out, /a FIFO, a device, a directory or larger is named on stderr and not read \(exit 2\)/);
+  for (const name of ['devices', 'check']) {
+    const help = (await run([name, '--help'])).out;
+    assert.match(help, /"partial"/, name);
+    assert.match(help, /Exit status: .*\n?.*discovery was partial/, name);
+  }
+});
+
 test('every command has --help with its usage line', async () => {
   for (const c of COMMANDS) {
     const { code, out } = await run([c.name, '--help']);

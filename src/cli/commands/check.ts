@@ -1,13 +1,9 @@
 import type { HostSnapshot } from '../../core/host/model';
 import { runReadinessChecks } from '../../core/readiness/checks';
 import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type NetMode, type ReadinessCheck } from '../../core/readiness/model';
-import { ExitCode, flag, HOST_HELP, hostOptions, stringOption, UsageError, type CommandSpec } from '../command';
-import { withHostSnapshot } from '../hostDiscovery';
-
-/** Host text (kernel log lines, interface names) may carry terminal escapes: never print them raw. */
-function clean(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '?');
-}
+import { terminalSafeField, terminalSafeJson } from '../../core/text';
+import { ExitCode, flag, HOST_HELP, hostOptions, stringOption, UsageError, type CommandSpec, type Io, type ParsedArgs } from '../command';
+import { withHostSnapshot, type SnapshotUse } from '../hostDiscovery';
 
 const LABEL: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unknown: '????' };
 
@@ -18,6 +14,8 @@ export interface CheckReport {
   readonly checks: readonly ReadinessCheck[];
   readonly modes: Record<NetMode, CheckStatus>;
   readonly summary: Record<CheckStatus, number>;
+  /** Why discovery did not finish, when it did not: the checks then saw only part of the host. */
+  readonly partial?: string;
 }
 
 export function checkReport(snapshot: HostSnapshot, host: string, mode?: NetMode): CheckReport {
@@ -32,15 +30,16 @@ export function checkReport(snapshot: HostSnapshot, host: string, mode?: NetMode
     checks,
     modes: summarizeByMode(all),
     summary,
+    ...(snapshot.partial !== undefined ? { partial: snapshot.partial } : {}),
   };
 }
 
 export function renderCheckReport(r: CheckReport): string {
   const width = Math.max(...r.checks.map((c) => c.id.length));
-  const out = [`Host readiness: ${clean(r.host)}${r.hostname ? ` (${clean(r.hostname)})` : ''}`, ''];
+  const out = [`Host readiness: ${r.host}${r.hostname ? ` (${r.hostname})` : ''}`, ''];
   for (const c of r.checks) {
     out.push(`${LABEL[c.status]}  ${c.id.padEnd(width)}  ${c.title}${c.modes.length ? `  [${c.modes.map((m) => NET_MODE_LABELS[m]).join(', ')}]` : ''}`);
-    if (c.status !== 'pass') out.push(`      ${clean(c.detail)}`);
+    if (c.status !== 'pass') out.push(`      ${c.detail}`);
     for (const f of c.fixes) {
       out.push(`      fix: ${f.title}${f.needsReboot ? ' (reboot needed)' : ''}`);
       if (f.file && f.line) out.push(`        ${f.file}: ${f.line}`);
@@ -49,7 +48,8 @@ export function renderCheckReport(r: CheckReport): string {
   }
   out.push('', `Modes: ${NET_MODES.map((m) => `${NET_MODE_LABELS[m]} ${r.modes[m]}`).join(' · ')}`);
   out.push(`Summary: ${r.summary.pass} pass, ${r.summary.warn} warn, ${r.summary.fail} fail, ${r.summary.unknown} unknown`);
-  return `${out.join('\n')}\n`;
+  // Hostname and details quote the host (kernel log lines, version strings): each stays one line, with no terminal controls.
+  return `${out.map(terminalSafeField).join('\n')}\n`;
 }
 
 export const checkCommand: CommandSpec = {
@@ -79,10 +79,14 @@ ${HOST_HELP}
 
 JSON (--json): {host, hostname, capturedAt, checks: [{id, title, status, modes,
 detail, fixes: [{title, command, file?, line?, needsReboot?}]}], modes: {MODE:
-status}, summary: {pass, warn, fail, unknown}}.
+status}, summary: {pass, warn, fail, unknown}, partial?}.
 
-Exit status: 0 no check failed, 1 at least one check failed, 2 usage error or the
-host could not be reached.
+A discovery that did not finish (the connection or the host cut it short) is
+partial: the checks are still printed, the reason goes to stderr and JSON
+carries it as "partial".
+
+Exit status: 0 no check failed, 1 at least one check failed, 2 usage error, the
+host could not be reached or the discovery was partial (whatever the checks say).
 
 Examples:
   kvmnet check
@@ -95,10 +99,15 @@ Examples:
     if (rawMode !== undefined && !(NET_MODES as readonly string[]).includes(rawMode)) {
       throw new UsageError(`--mode must be one of ${NET_MODES.join(', ')}; got '${rawMode}'`);
     }
-    return withHostSnapshot('check', args, io, (snapshot, label) => {
-      const report = checkReport(snapshot, label, rawMode as NetMode | undefined);
-      io.out(flag(args, 'json') ? `${JSON.stringify(report, null, 2)}\n` : renderCheckReport(report));
-      return report.summary.fail > 0 ? ExitCode.Findings : ExitCode.Ok;
-    });
+    return withHostSnapshot('check', args, io, showCheck(args, io, rawMode as NetMode | undefined));
   },
 };
+
+/** What `check` prints from a snapshot (text report or JSON); exit 1 when a check failed. */
+export function showCheck(args: ParsedArgs, io: Io, mode?: NetMode): SnapshotUse {
+  return (snapshot, label) => {
+    const report = checkReport(snapshot, label, mode);
+    io.out(flag(args, 'json') ? `${terminalSafeJson(report)}\n` : renderCheckReport(report));
+    return report.summary.fail > 0 ? ExitCode.Findings : ExitCode.Ok;
+  };
+}

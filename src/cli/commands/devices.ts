@@ -1,7 +1,8 @@
 import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { deviceDescription, deviceFlags, deviceForest, deviceTitle } from '../../core/pci/tree';
-import { ExitCode, flag, HOST_HELP, hostOptions, type CommandSpec } from '../command';
-import { withHostSnapshot } from '../hostDiscovery';
+import { terminalSafeField, terminalSafeJson } from '../../core/text';
+import { ExitCode, flag, HOST_HELP, hostOptions, type CommandSpec, type Io, type ParsedArgs } from '../command';
+import { withHostSnapshot, type SnapshotUse } from '../hostDiscovery';
 
 function marks(s: HostSnapshot, d: PciDevice): string {
   const f = deviceFlags(s, d);
@@ -24,7 +25,8 @@ export function renderDevices(s: HostSnapshot, title: string, showAll: boolean):
     });
   }
   if (!showAll && shown < s.devices.length) out.push(`(${s.devices.length - shown} other functions hidden; --all shows them)`);
-  return `${out.join('\n')}\n`;
+  // Names come from the host (hostname, lspci strings): each stays one line, with no terminal controls.
+  return `${out.map(terminalSafeField).join('\n')}\n`;
 }
 
 export const devicesCommand: CommandSpec = {
@@ -41,16 +43,28 @@ host facts and parser warnings).
 Options:
 ${HOST_HELP}
   --all                 every PCI function, not only network-related ones
-  --timeout SECONDS     ssh connect timeout (default 10)`,
+  --timeout SECONDS     ssh connect timeout (default 10)
+
+A discovery that did not finish (the connection or the host cut it short) is
+partial: what was read is printed, the reason goes to stderr and JSON carries it
+as "partial".
+
+Exit status: 0 listed, 2 usage error, the host could not be reached or the
+discovery was partial.`,
   options: { ...hostOptions, all: { type: 'boolean' }, timeout: { type: 'string' } },
   async run(args, io) {
-    return withHostSnapshot('devices', args, io, (snapshot, label) => {
-      if (flag(args, 'json')) io.out(`${JSON.stringify(snapshot, null, 2)}\n`);
-      else {
-        io.out(renderDevices(snapshot, label, flag(args, 'all')));
-        for (const w of snapshot.warnings) io.err(`kvmnet devices: warning: ${w}\n`);
-      }
-      return ExitCode.Ok;
-    });
+    return withHostSnapshot('devices', args, io, showDevices(args, io));
   },
 };
+
+/** What `devices` prints from a snapshot (text tree or JSON). */
+export function showDevices(args: ParsedArgs, io: Io): SnapshotUse {
+  return (snapshot, label) => {
+    if (flag(args, 'json')) io.out(`${terminalSafeJson(snapshot)}\n`);
+    else {
+      io.out(renderDevices(snapshot, label, flag(args, 'all')));
+      for (const w of snapshot.warnings) io.err(`kvmnet devices: warning: ${terminalSafeField(w)}\n`);
+    }
+    return ExitCode.Ok;
+  };
+}
