@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { completeXml, type XmlCompletion } from '../../core/xml/complete/complete';
-import { resolveSchemaSet } from '../../core/xml/schema/schemaSet';
+import { loadSchemaSet } from '../../core/xml/schema/schemaSet';
 import { Config } from '../config';
 import type { Log } from '../log';
 import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
@@ -28,11 +28,11 @@ export function registerXmlCompletion(log: Log): vscode.Disposable {
   return vscode.languages.registerCompletionItemProvider(
     XML_SELECTOR,
     {
-      provideCompletionItems(doc, position) {
+      async provideCompletionItems(doc, position) {
         try {
           if (!isLibvirtXml(doc)) return [];
-          // The schema set in use (setting → machine → bundled); without one, the curated table answers alone.
-          const schemaDir = resolveSchemaSet(Config.current().schemaPath).set?.dir;
+          // The schema set in use (setting → machine → bundled), read asynchronously once; without one, the curated table answers alone.
+          const schemaDir = (await loadSchemaSet(Config.current().schemaPath)).set?.dir;
           return completeXml(doc.getText(), doc.offsetAt(position), schemaDir).map((c) => toItem(doc, position, c));
         } catch (e) {
           log.error(`XML completion failed: ${(e as Error).stack ?? String(e)}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { disposeSchemaWorker } from '../../core/xml/schema/client';
-import { describeSchemaSet, resolveSchemaSet } from '../../core/xml/schema/schemaSet';
+import { describeSchemaSet, loadSchemaSet, type SchemaSetResolution } from '../../core/xml/schema/schemaSet';
 import { Config, onConfigChange } from '../config';
 import type { Log } from '../log';
 import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
@@ -14,11 +14,21 @@ export function registerSchemaStatus(log: Log): vscode.Disposable {
   item.name = 'KVM Networking: libvirt schemas';
   item.command = 'kvmnet.showLog';
   let lastLogged = '';
-  let resolution = resolveSchemaSet(Config.current().schemaPath);
+  let resolution: SchemaSetResolution | undefined;
+  let asked = 0;
+  /** Reads the configured set asynchronously (its files checked and loaded); the latest request wins. */
+  function load(): void {
+    const mine = ++asked;
+    void loadSchemaSet(Config.current().schemaPath).then((r) => {
+      if (mine !== asked) return;
+      resolution = r;
+      refresh();
+    });
+  }
 
   function refresh(): void {
     const editor = vscode.window.activeTextEditor;
-    if (!editor || vscode.languages.match(XML_SELECTOR, editor.document) === 0 || !isLibvirtXml(editor.document)) {
+    if (!resolution || !editor || vscode.languages.match(XML_SELECTOR, editor.document) === 0 || !isLibvirtXml(editor.document)) {
       item.hide();
       return;
     }
@@ -40,17 +50,14 @@ export function registerSchemaStatus(log: Log): vscode.Disposable {
     item.show();
   }
 
-  refresh();
+  load();
   return vscode.Disposable.from(
     item,
     vscode.window.onDidChangeActiveTextEditor(refresh),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document === vscode.window.activeTextEditor?.document) refresh();
     }),
-    onConfigChange(() => {
-      resolution = resolveSchemaSet(Config.current().schemaPath);
-      refresh();
-    }),
+    onConfigChange(load),
     // The schema worker thread lives as long as the extension.
     { dispose: disposeSchemaWorker },
   );

@@ -5,11 +5,11 @@
  * validated against their own definitions inside the domain schema, through a generated
  * grammar that includes domain.rng and overrides its start.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RelaxNGValidator } from 'libxml2-wasm';
 import type { LibvirtRoot } from '../../documentKind';
 import type { LibxmlModule } from './libxml';
+import { schemaFileText } from './schemaFiles';
 
 /**
  * A whole document root; `devicechild`: any one child of <devices> (to narrow errors down);
@@ -26,7 +26,7 @@ function escapeAttr(s: string): string {
 
 /** The refs <devices> may contain in this schema version (read from its define, so new devices are covered). */
 export function deviceRefs(dir: string): string[] {
-  const text = readFileSync(path.join(dir, 'domaincommon.rng'), 'utf8');
+  const text = schemaFileText(path.join(dir, 'domaincommon.rng'));
   const start = text.indexOf('<define name="devices">');
   const end = text.indexOf('</define>', start);
   if (start < 0 || end < 0) return ['interface', 'hostdev'];
@@ -40,7 +40,7 @@ export function deviceRefs(dir: string): string[] {
  * (used to locate the errors of a large invalid domain part by part).
  */
 export function deviceSingletons(dir: string): Set<string> | undefined {
-  const text = readFileSync(path.join(dir, 'domaincommon.rng'), 'utf8');
+  const text = schemaFileText(path.join(dir, 'domaincommon.rng'));
   const m = /<define name="devices">\s*<element name="devices">\s*<interleave>([\s\S]*?)<\/interleave>\s*<\/element>\s*<\/define>/.exec(text);
   if (!m) return undefined;
   let rest = m[1]!.replace(/<!--[\s\S]*?-->/g, '');
@@ -68,7 +68,7 @@ function grammarSource(dir: string, key: GrammarKey): { text: string; url: strin
   const file = ROOT_FILES[key];
   if (file) {
     const url = path.join(dir, file);
-    return { text: readFileSync(url, 'utf8'), url };
+    return { text: schemaFileText(url), url };
   }
   const start =
     key === 'devicechild' ? `<choice>${deviceRefs(dir).map((r) => `<ref name="${r}"/>`).join('')}</choice>` : `<ref name="${key}"/>`;

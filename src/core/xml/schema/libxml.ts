@@ -7,11 +7,11 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type * as Libxml from 'libxml2-wasm';
+import { schemaFileText } from './schemaFiles';
 
 export type LibxmlModule = typeof Libxml;
-type Loaded = LibxmlModule & { xmlRegisterFsInputProviders(): boolean };
 
 let loading: Promise<LibxmlModule> | undefined;
 let bundlePath: string | undefined = typeof __dirname === 'string' ? path.join(__dirname, 'libxml2.mjs') : undefined;
@@ -25,17 +25,53 @@ export function useLibxmlBundle(file: string): void {
   bundlePath = file;
 }
 
-async function importLibxml(): Promise<Loaded> {
+async function importLibxml(): Promise<LibxmlModule> {
   const bundled = libxmlBundlePath();
-  if (bundled) return (await import(pathToFileURL(bundled).href)) as Loaded;
-  const [lib, fs] = await Promise.all([import('libxml2-wasm'), import('libxml2-wasm/lib/nodejs.mjs')]);
-  return { ...lib, xmlRegisterFsInputProviders: fs.xmlRegisterFsInputProviders };
+  if (bundled) return (await import(pathToFileURL(bundled).href)) as LibxmlModule;
+  return import('libxml2-wasm');
+}
+
+/** A local path from what libxml2 asks for (a path or a file: URL); undefined for anything else. */
+function localPath(name: string): string | undefined {
+  if (!/^[a-z][a-z0-9+.-]*:/i.test(name)) return name;
+  return name.startsWith('file:') ? fileURLToPath(name) : undefined;
+}
+
+/**
+ * Schemas include each other by relative href (domain.rng → domaincommon.rng …). libxml2 reads them
+ * through schemaFileText (regular files of bounded size only, the extension host's loaded copy when
+ * there is one), never straight from disk: a FIFO or /dev/zero named by a schema cannot hang or
+ * exhaust the reader.
+ */
+function registerSchemaInput(lib: LibxmlModule): void {
+  const open = new Map<number, { data: Buffer; at: number }>();
+  let next = 1;
+  lib.xmlRegisterInputProvider({
+    match: (name) => localPath(name) !== undefined,
+    open: (name) => {
+      const file = localPath(name);
+      if (file === undefined) return undefined;
+      try {
+        open.set(next, { data: Buffer.from(schemaFileText(file), 'utf8'), at: 0 });
+      } catch {
+        return undefined; // libxml2 reports the include as failed to load
+      }
+      return next++;
+    },
+    read: (fd, buf) => {
+      const f = open.get(fd);
+      if (!f) return -1;
+      const n = f.data.copy(buf, 0, f.at, f.at + buf.byteLength);
+      f.at += n;
+      return n;
+    },
+    close: (fd) => open.delete(fd),
+  });
 }
 
 export function loadLibxml(): Promise<LibxmlModule> {
   loading ??= importLibxml().then((lib) => {
-    // Schemas include each other by relative href (domain.rng → domaincommon.rng …): read them from disk.
-    lib.xmlRegisterFsInputProviders();
+    registerSchemaInput(lib);
     return lib;
   });
   return loading;

@@ -5,9 +5,9 @@
  * element names. libxml2 decides valid/invalid; this index only says WHERE and WHY when
  * libxml2's own message is vague ("Element interface failed to validate content").
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { attrValue, childElements, parseXml, walkElements, type XmlElement } from '../document';
+import { schemaFileText } from './schemaFiles';
 
 /** One allowed form of an attribute value. `via` lists the named defines it came through (pciSlot …). */
 export type ValueAlt =
@@ -259,7 +259,7 @@ export function reachableGrammars(dir: string, rootFile: string): XmlElement[] {
     seen.add(file);
     let root: XmlElement | undefined;
     try {
-      root = parseXml(readFileSync(path.join(dir, file), 'utf8')).root;
+      root = parseXml(schemaFileText(path.join(dir, file))).root;
     } catch {
       continue;
     }

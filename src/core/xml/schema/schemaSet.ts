@@ -4,8 +4,9 @@
  * by scripts/schemas.mjs. Schemas are versioned (libvirt 9 rejects some libvirt 11 XML),
  * so the set always carries the libvirt version it came from when that is knowable.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { checkSchemaFile, loadSchemaDir, schemaFileText } from './schemaFiles';
 
 export const SYSTEM_SCHEMA_DIR = '/usr/share/libvirt/schemas';
 /** Written next to the bundled copy by scripts/schemas.mjs; also honoured in a user's directory. */
@@ -31,8 +32,16 @@ export function bundledSchemaDirs(): string[] {
   return [path.join(__dirname, 'schemas'), path.resolve(__dirname, '../../../../dist/schemas')];
 }
 
-function isSchemaDir(dir: string): boolean {
-  return existsSync(path.join(dir, 'domain.rng'));
+/** Whether `dir` is a schema directory: undefined if it has no domain.rng, else why not (a FIFO …) or '' when usable. */
+function domainRngProblem(dir: string): string | undefined {
+  const file = path.join(dir, 'domain.rng');
+  if (!existsSync(file)) return undefined;
+  try {
+    checkSchemaFile(file, statSync(file));
+    return '';
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 let dpkgVersion: string | null | undefined;
@@ -53,24 +62,47 @@ function debianLibvirtVersion(): string | undefined {
 
 export function schemaVersion(dir: string): string | undefined {
   try {
-    const v = readFileSync(path.join(dir, VERSION_MARKER), 'utf8').trim().split('\n')[0]?.trim();
+    const v = schemaFileText(path.join(dir, VERSION_MARKER)).trim().split('\n')[0]?.trim();
     if (v) return v;
   } catch {
-    // no marker
+    // no marker (or not a regular file)
   }
   return path.resolve(dir) === SYSTEM_SCHEMA_DIR ? debianLibvirtVersion() : undefined;
 }
 
-export function resolveSchemaSet(settingDir?: string): SchemaSetResolution {
+/**
+ * The schema set to validate with (its files are read where they are used: see schemaFiles). A
+ * relative `settingDir` is relative to `baseDir` (the CLI: its working directory; the extension
+ * passes an absolute path, resolved against the workspace folder).
+ */
+export function resolveSchemaSet(settingDir?: string, baseDir = process.cwd()): SchemaSetResolution {
   if (settingDir !== undefined && settingDir.trim() !== '') {
-    const dir = path.resolve(settingDir.trim());
-    if (!isSchemaDir(dir)) return { problem: `the schema directory ${dir} has no domain.rng` };
+    const dir = path.resolve(baseDir, settingDir.trim());
+    const problem = domainRngProblem(dir);
+    if (problem === undefined) return { problem: `the schema directory ${dir} has no domain.rng` };
+    if (problem !== '') return { problem: `the schema directory ${dir} cannot be used: ${problem}` };
     return { set: { dir, origin: 'setting', version: schemaVersion(dir) } };
   }
-  if (isSchemaDir(SYSTEM_SCHEMA_DIR)) return { set: { dir: SYSTEM_SCHEMA_DIR, origin: 'system', version: schemaVersion(SYSTEM_SCHEMA_DIR) } };
-  const bundled = bundledSchemaDirs().find(isSchemaDir);
+  if (domainRngProblem(SYSTEM_SCHEMA_DIR) === '') return { set: { dir: SYSTEM_SCHEMA_DIR, origin: 'system', version: schemaVersion(SYSTEM_SCHEMA_DIR) } };
+  const bundled = bundledSchemaDirs().find((d) => domainRngProblem(d) === '');
   if (bundled) return { set: { dir: bundled, origin: 'bundled', version: schemaVersion(bundled) } };
   return { problem: `no libvirt schemas found (${SYSTEM_SCHEMA_DIR} is missing and no copy is bundled)` };
+}
+
+/**
+ * resolveSchemaSet, then every .rng file of the set read asynchronously (regular files of bounded
+ * size only): for the extension host, whose sync readers (completion's schema index) are then
+ * served from memory and never block on the disk, let alone on a FIFO.
+ */
+export async function loadSchemaSet(settingDir?: string, baseDir?: string): Promise<SchemaSetResolution> {
+  const resolution = resolveSchemaSet(settingDir, baseDir);
+  if (!resolution.set) return resolution;
+  try {
+    await loadSchemaDir(resolution.set.dir);
+  } catch (e) {
+    return { problem: `the schema directory ${resolution.set.dir} cannot be used: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return resolution;
 }
 
 /** One line for the status bar and hovers, e.g. "libvirt 9.0.0-4+deb12u2 schemas (machine)". */
