@@ -21,6 +21,7 @@ h="$d/hosts/\${1:-none}"
 if [ "$*" = "sh -s" ]; then
   cat >/dev/null
   cat "$h/discovery"
+  [ -f "$h/stderr" ] && cat "$h/stderr" >&2
   exit "$(cat "$h/exit")"
 fi
 printf '%s\\n' "$*" >> "$h/ran"
@@ -33,8 +34,8 @@ exit 0
 export interface FakeHost {
   readonly dir: string;
   readonly sshPath: string;
-  /** Sets what discovery of `host` answers, and the exit status after it. */
-  answer(host: string, discovery: string, exitCode?: number): void;
+  /** Sets what discovery of `host` answers, and the exit status (and stderr) after it. */
+  answer(host: string, discovery: string, exitCode?: number, stderr?: string): void;
   /** The remote command lines run on `host` (not discoveries), in order. */
   ran(host: string): string[];
   /** The next remote command on `host` containing `text` fails (exit 1), once. */
@@ -56,10 +57,12 @@ export function startFakeHost(dir = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-f
   return {
     dir,
     sshPath,
-    answer(host, discovery, exitCode = 0) {
+    answer(host, discovery, exitCode = 0, stderr) {
       const h = hostDir(host);
       writeFileSync(path.join(h, 'discovery'), discovery);
       writeFileSync(path.join(h, 'exit'), String(exitCode));
+      if (stderr === undefined) rmSync(path.join(h, 'stderr'), { force: true });
+      else writeFileSync(path.join(h, 'stderr'), stderr);
     },
     ran(host) {
       const f = path.join(dir, 'hosts', host, 'ran');

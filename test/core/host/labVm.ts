@@ -11,7 +11,7 @@ import { busyboxTree, guestKernel, installModules, LAB_CACHE as CACHE, moduleFil
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import type { HostSpec } from '../../../src/core/host/hostSpec';
 import type { HostSnapshot } from '../../../src/core/host/model';
-import { runPlan } from '../../../src/core/host/runPlan';
+import { runConfirmedPlan } from '../../../src/core/host/runPlan';
 import type { ActionPlan } from '../../../src/core/pci/actions';
 import { freePort, requireTool, which } from './sshd';
 
@@ -265,9 +265,12 @@ export function startLibvirtd(vm: LabVm): string {
   return r.output;
 }
 
-/** Runs an action plan on the lab VM as the editor does (runPlan over ssh), asserts it succeeded, rediscovers. */
+/**
+ * Runs an action plan on the lab VM as the editor does (runConfirmedPlan over ssh: rediscovered and compared
+ * first, so a real host's second session must not count as a change), asserts it succeeded, rediscovers.
+ */
 export async function applyPlan(spec: HostSpec, plan: ActionPlan, opts: DiscoveryOptions): Promise<HostSnapshot> {
-  const r = await runPlan(spec, plan, opts);
+  const r = await runConfirmedPlan(spec, plan, opts);
   assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
   return discover(spec, opts);
 }
