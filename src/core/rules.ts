@@ -1,19 +1,26 @@
+import type { FindingSource } from './findings';
 import { QemuCode } from './qemu/codes';
+import type { CodeTable } from './rulekit';
 import { XmlCode } from './xml/codes';
-import { SCHEMA_CODE_DOCS } from './xml/schema/codes';
+import { SCHEMA_CODES } from './xml/schema/codes';
+
+type LintSource = Exclude<FindingSource, 'kvmnet'>;
 
 /** One lint rule as users see it: the `code` of its findings, their `source`, and its one-line doc. */
 export interface RuleDoc {
   readonly id: string;
-  readonly source: 'kvmnet-schema' | 'kvmnet-xml' | 'kvmnet-qemu';
+  readonly source: LintSource;
   readonly doc: string;
 }
 
+/** The code tables of the families `lintText` reports, by source, in `--list-rules` order. */
+export const LINT_FAMILIES: readonly { readonly source: LintSource; readonly codes: CodeTable }[] = [
+  { source: 'kvmnet-schema', codes: SCHEMA_CODES },
+  { source: 'kvmnet-xml', codes: XmlCode },
+  { source: 'kvmnet-qemu', codes: QemuCode },
+];
+
 /** Every rule `lintText` can report, from the same code tables the checkers use (`kvmnet lint --list-rules`). */
 export function allRules(): RuleDoc[] {
-  return [
-    ...Object.entries(SCHEMA_CODE_DOCS).map(([id, doc]) => ({ id, source: 'kvmnet-schema' as const, doc })),
-    ...Object.values(XmlCode).map(({ id, doc }) => ({ id, source: 'kvmnet-xml' as const, doc })),
-    ...Object.values(QemuCode).map(({ id, doc }) => ({ id, source: 'kvmnet-qemu' as const, doc })),
-  ];
+  return LINT_FAMILIES.flatMap(({ source, codes }) => Object.values(codes).map(({ id, doc }) => ({ id, source, doc })));
 }

@@ -1,8 +1,7 @@
-/**
- * Diagnostic codes of the libvirt XML semantic rules (source 'kvmnet-xml'), shared
- * by the checker and the editor so the two cannot drift. `doc` is the one-line rule doc.
- */
-export const XmlCode = {
+import { defineCodes, type CodeId, type CodeKey } from '../rulekit';
+
+/** Diagnostic codes of the libvirt XML semantic rules (source 'kvmnet-xml'), with their one-line docs. */
+export const XmlCode = defineCodes({
   BridgeWithoutSource: { id: 'bridge-without-source', doc: "<interface type='bridge'> needs <source bridge='…'/>; libvirt refuses it otherwise." },
   PciAddressNotHex: { id: 'pci-address-not-hex', doc: 'A PCI address value without 0x: libvirt reads it as decimal or octal, lspci prints hex.' },
   PciAddressRange: { id: 'pci-address-out-of-range', doc: 'A PCI slot above 0x1f, function above 7, bus above 0xff or domain above 0xffff.' },
@@ -21,7 +20,7 @@ export const XmlCode = {
   PortForwardWithoutPasst: { id: 'portforward-without-passt', doc: "<portForward> works only with <backend type='passt'/>." },
   TooLarge: { id: 'xml-too-large', doc: 'A file with more elements or attributes than the limit: only the schema verdict and its first error are reported.' },
   RulesFailed: { id: 'xml-rules-failed', doc: 'A semantic rule failed on this document (a bug in the extension); the schema findings are still reported.' },
-} as const;
+});
 
-export type XmlCodeKey = keyof typeof XmlCode;
-export type XmlCodeId = (typeof XmlCode)[XmlCodeKey]['id'];
+export type XmlCodeKey = CodeKey<typeof XmlCode>;
+export type XmlCodeId = CodeId<typeof XmlCode>;

@@ -1,30 +1,14 @@
-import type { Finding, Fix, Severity } from '../../findings';
-import type { TextEdit } from '../../text';
-import { XmlCode, type XmlCodeKey } from '../codes';
+import { Reporter, type OffsetEdit } from '../../rulekit';
+import { XmlCode } from '../codes';
 import { attribute, type Span, type XmlDocument, type XmlElement } from '../document';
 
-/** What a rule gets: the parsed document and a sink for findings. */
-export class RuleContext {
-  readonly findings: Finding[] = [];
-
+/** What a rule gets: the parsed document and a sink for findings (source 'kvmnet-xml'). */
+export class RuleContext extends Reporter<typeof XmlCode> {
   /** Once per document: a scan per fix was quadratic on a file with thousands of NICs and no indented line. */
   private indentStep: string | undefined;
 
-  constructor(readonly doc: XmlDocument) {}
-
-  report(code: XmlCodeKey, severity: Severity, span: Span, message: string, fixes?: Fix[]): void {
-    this.findings.push({
-      range: this.doc.rangeOf(span),
-      severity,
-      code: XmlCode[code].id,
-      message,
-      source: 'kvmnet-xml',
-      ...(fixes && fixes.length > 0 ? { fixes } : {}),
-    });
-  }
-
-  edit(span: Span, newText: string): TextEdit {
-    return { range: this.doc.rangeOf(span), newText };
+  constructor(readonly doc: XmlDocument) {
+    super(XmlCode, 'kvmnet-xml', doc.index);
   }
 
   /** Where to point for an element: its attribute `name` when present, else its name. */
@@ -37,7 +21,7 @@ export class RuleContext {
   }
 
   /** Removes an element together with its line when it stands alone on it. */
-  removeElement(el: XmlElement): TextEdit {
+  removeElement(el: XmlElement): OffsetEdit {
     const text = this.doc.text;
     let start = el.span.start;
     let end = el.span.end;
@@ -50,7 +34,7 @@ export class RuleContext {
   }
 
   /** Inserts a child element as the last child, indented like its siblings; expands `<x/>`. */
-  appendChild(el: XmlElement, markup: string): TextEdit {
+  appendChild(el: XmlElement, markup: string): OffsetEdit {
     const text = this.doc.text;
     // The line start from the line index: searching back for '\n' was quadratic on one long line of NICs.
     const lineStart = el.span.start - this.doc.index.positionAt(el.span.start).character;

@@ -1,10 +1,8 @@
 import type { Finding } from '../../findings';
-import { stableMac } from '../../qemu/generate';
-import { XmlCode } from '../codes';
-import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
-import type { RuleContext } from './context';
 import { isMulticastMac, isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../../mac';
-
+import { stableMac } from '../../qemu/generate';
+import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
+import { RuleContext } from './context';
 
 export interface MacUse {
   readonly mac: string; // lower case
@@ -68,20 +66,15 @@ export function duplicateMacsAcrossFiles(files: readonly WorkspaceFile[]): Map<s
   const { shared, taken } = macsSharedAcrossFiles(files.map((f) => ({ file: f.file, uses: nicMacs(f.doc) })));
   const out = new Map<string, Finding[]>();
   for (const f of files) {
-    const findings: Finding[] = [];
+    const ctx = new RuleContext(f.doc);
     for (const { use: u, nth, others } of shared.get(f.file)!) {
       const mac = stableMac(f.file, `interface${nth}`, taken);
       taken.add(mac);
-      findings.push({
-        range: f.doc.rangeOf(u.attr.valueSpan),
-        severity: 'warning',
-        code: XmlCode.MacDuplicateWorkspace.id,
-        message: `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`,
-        source: 'kvmnet-xml',
-        fixes: [{ title: `Use a generated MAC (${mac})`, edits: [{ range: f.doc.rangeOf(u.attr.valueSpan), newText: mac }], isPreferred: true }],
-      });
+      ctx.report('MacDuplicateWorkspace', 'warning', u.attr.valueSpan, `${u.mac} is also used in ${others.join(', ')}: guests with the same MAC on one network break ARP and DHCP.`, [
+        { title: `Use a generated MAC (${mac})`, edits: [ctx.edit(u.attr.valueSpan, mac)], isPreferred: true },
+      ]);
     }
-    out.set(f.file, findings);
+    out.set(f.file, ctx.findings);
   }
   return out;
 }

@@ -1,9 +1,8 @@
-import type { Fix } from '../../findings';
+import { EMULATED_NIC_MODELS } from '../../nicModels';
+import type { RuleFix } from '../../rulekit';
 import { attrValue, attribute, childElements, firstChild, type XmlDocument, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 
-/** Models QEMU emulates register by register; the guest needs no extra driver but they are slow. */
-const EMULATED_MODELS = new Set(['e1000', 'e1000e', 'rtl8139', 'ne2k_pci', 'pcnet', 'i82551', 'i82557b', 'i82559er']);
 /** NIC types where <model> has no meaning (the guest sees the real device or a vDPA device). */
 const NO_MODEL_TYPES = new Set(['hostdev', 'vdpa']);
 
@@ -61,7 +60,7 @@ function checkModel(ctx: RuleContext, nic: XmlElement): void {
   const model = firstChild(nic, 'model');
   const modelType = model ? attrValue(model, 'type') : undefined;
   const vhost = childElements(nic, 'driver').find((d) => attrValue(d, 'name') === 'vhost');
-  const toVirtio: Fix = model && attribute(model, 'type')
+  const toVirtio: RuleFix = model && attribute(model, 'type')
     ? { title: "Use model type='virtio'", edits: [ctx.edit(attribute(model, 'type')!.valueSpan, 'virtio')] }
     : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")] };
   const caveat = ' The guest needs virtio-net drivers (built into Linux; Windows needs the virtio-win drivers).';
@@ -73,7 +72,7 @@ function checkModel(ctx: RuleContext, nic: XmlElement): void {
     ctx.report('ModelMissing', 'info', nic.nameSpan,
       "This interface has no <model>: QEMU then emulates a legacy NIC (rtl8139 or e1000), which is slow. Add <model type='virtio'/>." + caveat,
       [toVirtio]);
-  } else if (modelType && EMULATED_MODELS.has(modelType)) {
+  } else if (modelType && EMULATED_NIC_MODELS.has(modelType)) {
     ctx.report('ModelEmulated', 'info', ctx.spanOf(model, 'type'),
       `model '${modelType}' is an emulated NIC: every packet traps into QEMU. virtio is paravirtual and much faster.` + caveat,
       [toVirtio]);
@@ -85,7 +84,7 @@ function checkPortForward(ctx: RuleContext, nic: XmlElement): void {
   if (forwards.length === 0) return;
   const backend = firstChild(nic, 'backend');
   if (backend && attrValue(backend, 'type') === 'passt') return;
-  const fixes: Fix[] = backend && attribute(backend, 'type')
+  const fixes: RuleFix[] = backend && attribute(backend, 'type')
     ? [{ title: "Use <backend type='passt'/>", edits: [ctx.edit(attribute(backend, 'type')!.valueSpan, 'passt')] }]
     : backend ? [] : [{ title: "Add <backend type='passt'/>", edits: [ctx.appendChild(nic, "<backend type='passt'/>")] }];
   for (const pf of forwards) {

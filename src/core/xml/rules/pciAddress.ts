@@ -1,4 +1,4 @@
-import type { Fix } from '../../findings';
+import type { RuleFix } from '../../rulekit';
 import { attrValue, type XmlAttribute, type XmlElement } from '../document';
 import type { RuleContext } from './context';
 
@@ -68,7 +68,7 @@ function checkField(ctx: RuleContext, field: Field, attr: XmlAttribute): void {
   if (!/^[0-9a-f]+$/i.test(raw)) return; // not a number at all: the schema reports it
   const hexReading = parseInt(raw, 16);
   if (libvirt === hexReading) return; // "0", "7", "0000": every reading agrees
-  const fixes: Fix[] = [];
+  const fixes: RuleFix[] = [];
   const replace = (v: number, title: string, isPreferred: boolean): void => {
     fixes.push({ title, edits: [ctx.edit(attr.valueSpan, hex(v, width))], isPreferred });
   };
