@@ -58,7 +58,7 @@ export async function inspectHelperPath(path: string): Promise<PathFacts> {
     fh = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (e) {
     if (code(e) === 'ELOOP') return { kind: 'symlink' };
-    return code(e) === 'ENOENT' ? { kind: 'absent' } : { kind: 'file', mode, content: undefined };
+    return code(e) === 'ENOENT' ? { kind: 'absent' } : { kind: 'other', what: `not readable (${code(e)})` };
   }
   try {
     const now = await fh.stat();
