@@ -57,6 +57,8 @@ export async function insertXml(editors: EditorTracker, xml: string): Promise<Ou
 
 /** Adds the device through the launch-script editor core (same as the script commands); a new script when none is open. */
 export async function writeScript(editors: EditorTracker, spec: NetworkSpec): Promise<Outcome> {
+  // Like the launch-script commands: what lands in a script runs on a host later, so only in a trusted workspace.
+  if (!vscode.workspace.isTrusted) return [false, 'Trust the workspace to write into launch scripts (in Restricted Mode KVM Networking only lints).'];
   const editor = editors.editor('script');
   const doc = editor?.document ?? (await vscode.workspace.openTextDocument({ language: 'shellscript', content: '' }));
   const scriptPath = doc.isUntitled ? 'launch-vm.sh' : doc.uri.fsPath;
