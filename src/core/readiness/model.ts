@@ -3,6 +3,7 @@
  * Statuses are honest: `unknown` whenever the fact behind a check could not be
  * read, so the user never sees a pass or fail nobody observed.
  */
+import { codeIds, defineCodes, type CodeId } from '../rulekit';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'unknown';
 
@@ -33,42 +34,30 @@ export interface FixStep {
 }
 
 /**
- * Check ids: stable, used by the CLI's JSON, the view and the knowledge base
- * ("how to confirm"). Each has a one-line doc.
+ * Check codes: stable ids, used by the CLI's JSON, the view and the knowledge base ("how to confirm"), each with
+ * its one-line doc.
  */
-export const CheckId = {
-  /** CPU advertises hardware virtualization (vmx = Intel VT-x, svm = AMD-V). */
-  CpuVirt: 'cpu-virt',
-  /** /dev/kvm exists (kvm and kvm_intel/kvm_amd loaded). */
-  KvmDevice: 'kvm-device',
-  /** The kernel log does not say "kvm: disabled by bios". */
-  KvmBios: 'kvm-bios',
-  /** An IOMMU is active: /sys/class/iommu entries and non-empty /sys/kernel/iommu_groups. */
-  IommuActive: 'iommu-active',
-  /** The kernel command line enables the IOMMU (intel_iommu=on, amd_iommu, iommu=pt) and does not disable it. */
-  IommuCmdline: 'iommu-cmdline',
-  /** Interrupt remapping is enabled (kernel log DMAR-IR / AMD-Vi messages, cmdline hints). */
-  InterruptRemapping: 'interrupt-remapping',
-  /** vfio, vfio_pci and vfio_iommu_type1 are loaded or built in. */
-  VfioModules: 'vfio-modules',
-  /** vfio_iommu_type1 allow_unsafe_interrupts matches what interrupt remapping requires. */
-  VfioUnsafeInterrupts: 'vfio-unsafe-interrupts',
-  /** A PCI device reports SR-IOV virtual functions (sriov_totalvfs > 0). */
-  SriovDevices: 'sriov-devices',
-  /** /dev/vhost-net exists (vhost_net loaded). */
-  VhostNet: 'vhost-net',
-  /** /dev/net/tun exists (tun loaded). */
-  Tun: 'tun',
-  /** At least one Linux bridge exists, and it has ports. */
-  Bridges: 'bridges',
-  /** The macvtap driver is loaded or built in. */
-  Macvtap: 'macvtap',
-  /** A QEMU system emulator is installed and recent enough for -netdev/-nic and vfio-pci. */
-  Qemu: 'qemu',
-  /** libvirt is installed (optional: needed only for libvirt-managed guests). */
-  Libvirt: 'libvirt',
-} as const;
-export type CheckId = (typeof CheckId)[keyof typeof CheckId];
+export const CHECK_CODES = defineCodes({
+  CpuVirt: { id: 'cpu-virt', doc: 'CPU advertises hardware virtualization (vmx = Intel VT-x, svm = AMD-V).' },
+  KvmDevice: { id: 'kvm-device', doc: '/dev/kvm exists (kvm and kvm_intel/kvm_amd loaded).' },
+  KvmBios: { id: 'kvm-bios', doc: 'The kernel log does not say "kvm: disabled by bios".' },
+  IommuActive: { id: 'iommu-active', doc: 'An IOMMU is active: /sys/class/iommu entries and non-empty /sys/kernel/iommu_groups.' },
+  IommuCmdline: { id: 'iommu-cmdline', doc: 'The kernel command line enables the IOMMU (intel_iommu=on, amd_iommu, iommu=pt) and does not disable it.' },
+  InterruptRemapping: { id: 'interrupt-remapping', doc: 'Interrupt remapping is enabled (kernel log DMAR-IR / AMD-Vi messages, cmdline hints).' },
+  VfioModules: { id: 'vfio-modules', doc: 'vfio, vfio_pci and vfio_iommu_type1 are loaded or built in.' },
+  VfioUnsafeInterrupts: { id: 'vfio-unsafe-interrupts', doc: 'vfio_iommu_type1 allow_unsafe_interrupts matches what interrupt remapping requires.' },
+  SriovDevices: { id: 'sriov-devices', doc: 'A PCI device reports SR-IOV virtual functions (sriov_totalvfs > 0).' },
+  VhostNet: { id: 'vhost-net', doc: '/dev/vhost-net exists (vhost_net loaded).' },
+  Tun: { id: 'tun', doc: '/dev/net/tun exists (tun loaded).' },
+  Bridges: { id: 'bridges', doc: 'At least one Linux bridge exists, and it has ports.' },
+  Macvtap: { id: 'macvtap', doc: 'The macvtap driver is loaded or built in.' },
+  Qemu: { id: 'qemu', doc: 'A QEMU system emulator is installed and recent enough for -netdev/-nic and vfio-pci.' },
+  Libvirt: { id: 'libvirt', doc: 'libvirt is installed (optional: needed only for libvirt-managed guests).' },
+});
+
+/** The ids alone (`CheckId.Tun === 'tun'`). */
+export const CheckId = codeIds(CHECK_CODES);
+export type CheckId = CodeId<typeof CHECK_CODES>;
 
 export interface ReadinessCheck {
   readonly id: CheckId;
