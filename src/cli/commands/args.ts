@@ -72,14 +72,29 @@ function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
   }
 }
 
+/**
+ * Shell that creates a helper script only where nothing is yet, as the editor commands do: never over an
+ * existing file, never through a symlink (noclobber makes the create exclusive), chmod only after our own create.
+ */
+export function helperFileShell(file: string, content: string): string[] {
+  const p = shellQuote(file);
+  return [
+    `if [ -e ${p} ] || [ -L ${p} ]; then`,
+    `  echo ${shellQuote(`${file} already exists: left as it is (compare it with the one kvmnet generates)`)} >&2`,
+    'else',
+    `  (set -C; cat > ${p}) <<'EOF' && chmod +x ${p}`,
+    content.replace(/\n$/, ''),
+    'EOF',
+    'fi',
+  ];
+}
+
 /** The printed form: host steps and helper files first (as shell), then one line of quoted arguments. */
 export function formatGenerated(g: Generated, argsOnly: boolean): string {
   const line = [...g.args.map(shellQuote), ...g.redirects].join(' ');
   if (argsOnly) return `${line}\n`;
   const out: string[] = [...g.prelude];
-  for (const f of g.files) {
-    out.push(`cat > ${shellQuote(f.path)} <<'EOF'`, f.content.replace(/\n$/, ''), 'EOF', `chmod +x ${shellQuote(f.path)}`);
-  }
+  for (const f of g.files) out.push(...helperFileShell(f.path, f.content));
   out.push(line);
   return `${out.join('\n')}\n`;
 }
