@@ -10,6 +10,7 @@ export const badNics = (n: number): string => domain(rep(n, (i) => `    <interfa
 
 export const XML_SHAPES: Record<string, (n: number) => string> = {
   'attributes on the root': (n) => domain('', rep(n, (i) => ` a${i}='x'`)),
+  'attributes on the root, one per line': (n) => domain('', rep(n, (i) => `\n    a${i}='x'`)),
   'attributes on a NIC': (n) => domain(`<interface type='network'${rep(n, (i) => ` a${i}='x'`)}><source network='default'/></interface>`),
   'namespace declarations': (n) => domain('', rep(n, (i) => ` xmlns:n${i}='urn:x${i}'`)),
   'deep nesting': (n) => domain(`<interface type='network'><source network='default'/>${'<x>'.repeat(n)}${'</x>'.repeat(n)}</interface>`),

@@ -81,6 +81,8 @@ function workerFile(): string | undefined {
 /** What the worker did, for tests and the editor's internal stats. */
 export interface LintWorkerStats {
   started: number;
+  /** Jobs the worker answered. */
+  completed: number;
   /** Workers stopped on purpose: a timeout or a superseded job past its grace. */
   restarted: number;
   superseded: number;
@@ -92,7 +94,7 @@ class LintWorker {
   private nextId = 1;
   private running: Task | undefined;
   private queue: Task[] = [];
-  readonly stats: LintWorkerStats = { started: 0, restarted: 0, superseded: 0, timedOut: 0 };
+  readonly stats: LintWorkerStats = { started: 0, completed: 0, restarted: 0, superseded: 0, timedOut: 0 };
 
   private start(): Worker {
     const file = workerFile();
@@ -110,6 +112,7 @@ class LintWorker {
       const task = this.running;
       if (this.worker !== w || task?.id !== m.id) return;
       this.finish(task);
+      this.stats.completed++;
       if (m.result) task.resolve(m.result);
       else task.reject(new Error(m.error ?? 'lint worker failed'));
       this.pump();
