@@ -13,6 +13,7 @@ import { registerXml } from './xml/register';
 /** Wires the feature modules; each owns its registrations and returns one Disposable. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
+  hostSnapshots.useStorage(context.globalStorageUri.fsPath); // private dir for the hosts' shared ssh master sockets
   context.subscriptions.push(
     log,
     hostSnapshots, // shared by the Devices, Host readiness and composer features

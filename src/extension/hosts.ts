@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { discover } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
+import { Limiter } from '../core/host/limit';
 import type { HostSnapshot } from '../core/host/model';
+import { stopSshControl, useSshControlDir } from '../core/host/sshControl';
 import { Config } from './config';
 
 export interface HostEntry {
@@ -45,12 +47,18 @@ export type SnapshotState =
   | { readonly state: 'done'; readonly promise: Promise<HostSnapshot>; readonly snapshot: HostSnapshot }
   | { readonly state: 'error'; readonly promise: Promise<HostSnapshot>; readonly message: string };
 
+/** At most this many discoveries start together; one that has not answered after STALL_MS stops counting. */
+const MAX_PARALLEL_DISCOVERIES = 8;
+const STALL_MS = 3000;
+
 /**
  * One discovery per host refresh, shared by every view that shows the host (devices,
- * readiness): the first asker starts it, later askers get the same promise.
+ * readiness): the first asker starts it, later askers get the same promise. Every ssh to a
+ * host (discovery, then its actions) shares one master connection (core/host/sshControl).
  */
 export class HostSnapshots implements vscode.Disposable {
   private readonly states = new Map<string, SnapshotState>();
+  private readonly limiter = new Limiter(MAX_PARALLEL_DISCOVERIES, STALL_MS);
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   /** Fires a host id when its snapshot settles or is dropped (undefined: all hosts). */
   readonly onDidChange = this.changed.event;
@@ -66,12 +74,15 @@ export class HostSnapshots implements vscode.Disposable {
     if (needsTrust(host) && !vscode.workspace.isTrusted) return Promise.reject(new UntrustedWorkspaceError());
     const config = Config.current();
     const abort = new AbortController();
-    const promise = discover(host.spec, {
-      sshPath: config.sshPath,
-      sshOptions: config.sshOptions,
-      connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
-      signal: abort.signal,
-    });
+    const spec = host.spec;
+    const promise = this.limiter.run(() =>
+      discover(spec, {
+        sshPath: config.sshPath,
+        sshOptions: config.sshOptions,
+        connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
+        signal: abort.signal,
+      }),
+    );
     this.states.set(host.id, { state: 'loading', promise, abort });
     promise.then(
       (snapshot) => this.settle(host.id, promise, { state: 'done', promise, snapshot }),
@@ -96,9 +107,15 @@ export class HostSnapshots implements vscode.Disposable {
     this.changed.fire(hostId);
   }
 
+  /** The ssh master sockets go in a private directory of the extension's storage (or a private temp dir when that path is too long for a socket). */
+  useStorage(storageDir: string): void {
+    useSshControlDir(storageDir);
+  }
+
   dispose(): void {
     this.invalidate();
     this.changed.dispose();
+    stopSshControl(Config.current().sshPath);
   }
 }
 

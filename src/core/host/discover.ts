@@ -12,6 +12,11 @@ export interface DiscoveryOptions {
   /** User `-o` options as KEY=VALUE (checked by parseSshOption). */
   readonly sshOptions?: readonly string[];
   readonly connectTimeoutSeconds?: number;
+  /**
+   * Private directory for the hosts' shared ssh master sockets (sshControl.ts); undefined: the process-wide
+   * one (useSshControlDir), false: a connection of its own.
+   */
+  readonly controlDir?: string | false;
   /** Bound on the whole run once connected (the script itself takes well under a second). */
   readonly runTimeoutSeconds?: number;
   readonly signal?: AbortSignal;

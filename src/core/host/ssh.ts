@@ -1,9 +1,11 @@
 import type { DiscoveryOptions } from './discover';
 import { parseSshOption, type HostSpec } from './hostSpec';
+import { controlOptions, sshControlDir } from './sshControl';
 
 /**
  * How the extension talks to a host over OpenSSH: the one place that builds ssh argument arrays
- * (discovery, host actions). Options from settings or flags are untrusted and checked here.
+ * (discovery, host actions). Options from settings or flags are untrusted and checked here. Every
+ * ssh to one host shares one master connection (sshControl.ts) when a socket directory is set.
  */
 export const DEFAULT_CONNECT_TIMEOUT = 10;
 
@@ -17,8 +19,12 @@ export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: Disco
   const args = ['-T', '-o', 'BatchMode=yes'];
   if (spec.port !== undefined) args.push('-p', String(spec.port));
   if (spec.user !== undefined) args.push('-l', spec.user);
-  for (const o of options.sshOptions ?? []) args.push('-o', parseSshOption(o));
+  const user = (options.sshOptions ?? []).map(parseSshOption);
+  for (const o of user) args.push('-o', o);
   args.push('-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2');
+  // Last and never the user's (hostSpec refuses Control*): the host's shared master connection, if any.
+  const dir = options.controlDir === undefined ? sshControlDir() : options.controlDir;
+  args.push(...controlOptions(dir, [options.sshPath ?? 'ssh', spec.destination, String(spec.port ?? ''), spec.user ?? '', ...user]));
   // `--` ends option parsing: the destination can never be read as an option.
   args.push('--', spec.destination, ...remote);
   return args;

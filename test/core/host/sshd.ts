@@ -14,6 +14,8 @@ export interface TestSshd {
   /** `-o` options (KEY=VALUE) the client needs: the test key, no known_hosts. */
   readonly clientOptions: string[];
   readonly hostSpec: string;
+  /** What sshd wrote to stderr so far (with logLevel INFO: one "Accepted publickey" line per connection). */
+  log(): string;
   stop(): void;
 }
 
@@ -59,7 +61,7 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   assert.fail(`sshd did not listen on ${port}: ${stderr()}`);
 }
 
-export async function startSshd(): Promise<TestSshd> {
+export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO' } = {}): Promise<TestSshd> {
   requireTool(SSHD, 'openssh-server');
   which('ssh', 'openssh-client');
   const keygen = which('ssh-keygen', 'openssh-client');
@@ -84,7 +86,7 @@ export async function startSshd(): Promise<TestSshd> {
       'PermitRootLogin yes',
       'PasswordAuthentication no',
       'KbdInteractiveAuthentication no',
-      'LogLevel ERROR',
+      `LogLevel ${opts.logLevel ?? 'ERROR'}`,
       '',
     ].join('\n'),
   );
@@ -106,6 +108,7 @@ export async function startSshd(): Promise<TestSshd> {
       'LogLevel=ERROR',
     ],
     hostSpec: `ssh://${user}@127.0.0.1:${port}`,
+    log: () => err,
     stop() {
       child.kill('SIGTERM');
       rmSync(dir, { recursive: true, force: true });
