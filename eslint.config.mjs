@@ -1,7 +1,10 @@
 import tseslint from 'typescript-eslint';
 
+/** Node's globals the scripts use (listed here rather than pulled from a transitive package). */
+const NODE_GLOBALS = ['process', 'console', 'URL', 'URLSearchParams', 'Buffer', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'setImmediate', 'fetch', 'AbortController', 'AbortSignal', 'performance', 'structuredClone', 'queueMicrotask', 'TextDecoder', 'TextEncoder', 'globalThis'];
+
 export default tseslint.config(
-  { ignores: ['dist/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'media/webview/', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  { ignores: ['dist/', 'out/', 'node_modules/', '.cache/', 'test-results/', 'media/webview/', '**/*.js', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -15,6 +18,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'smart'],
     },
+  },
+  {
+    // Build, test and bench scripts run under plain node (ES modules, no type information).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: Object.fromEntries(NODE_GLOBALS.map((g) => [g, 'readonly'])) },
+    rules: { 'no-undef': 'error', '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }] },
   },
   {
     // The core is editor-independent: it is shared by the CLI and tested without VS Code.

@@ -49,7 +49,10 @@ const load = () => `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().le
 
 /** Two subjects measured alternately (a loaded machine slows both alike), the fastest run of each. */
 async function timePair(a, b, runs) {
-  for (let i = 0; i < 10; i++) await a(), await b();
+  for (let i = 0; i < 10; i++) {
+    await a();
+    await b();
+  }
   const ta = [];
   const tb = [];
   for (let i = 0; i < runs; i++) {
