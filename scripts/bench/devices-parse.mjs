@@ -74,7 +74,7 @@ export async function run() {
   const local = spawnSync('sh', ['-s'], { input: core.DISCOVERY_SCRIPT, encoding: 'utf8' });
   if (local.status === 0) measure('this machine (real discovery output)', local.stdout, 51);
   measure('embedded demo host', core.DEMO_DISCOVERY, 51);
-  // Real output of the SR-IOV lab VM (recipes §5), captured over ssh by the project (test/core/host/labVm.ts).
+  // Real output of the SR-IOV lab VM, captured over ssh by the project (test/core/host/labVm.ts).
   measure('SR-IOV lab VM (captured real output)', readFileSync(path.join(root, 'test/core/host/fixtures/labvm-discovery.txt'), 'utf8'), 51);
   const [small, , big] = results;
   results.push({ name: 'devices: cost ratio 4096 vs 1024 functions (4.0 = linear)', ratio: Number((big.ms / small.ms).toFixed(2)) });

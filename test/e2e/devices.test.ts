@@ -49,7 +49,7 @@ before(async () => {
   silent = net.createServer((c) => sockets.push(c));
   await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
   const port = (silent.address() as net.AddressInfo).port;
-  // The SR-IOV lab VM (recipes §5): a real kernel with an SR-IOV NVMe PF behind an emulated IOMMU, over ssh.
+  // The SR-IOV lab VM (test/core/host/labVm.ts): a real kernel with an SR-IOV NVMe PF behind an emulated IOMMU, over ssh.
   lab = await startLabVm();
   labLabel = `root@127.0.0.1:${lab.port}`;
   ed = await startEditor({

@@ -6,7 +6,7 @@ import { debianKernelDeb } from './debianKernel';
 
 /**
  * What the test VMs share: Debian's kernel unpacked once, its modules in load order, a busybox initramfs
- * packed from a directory, and the SR-IOV lab machine of recipes §5 (q35, emulated Intel IOMMU with
+ * packed from a directory, and the SR-IOV lab machine (q35, emulated Intel IOMMU with
  * interrupt remapping, an SR-IOV NVMe PF with 4 VFs' worth of flexible resources).
  */
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -118,7 +118,7 @@ export function writeInit(tree: string, script: string): void {
   writeFileSync(path.join(tree, 'init'), script, { mode: 0o755 });
 }
 
-/** recipes §5: q35 with an emulated Intel IOMMU (interrupt remapping) and an SR-IOV capable NVMe PF at 00:01.0. */
+/** The SR-IOV lab machine: q35 with an emulated Intel IOMMU (interrupt remapping) and an SR-IOV capable NVMe PF at 00:01.0. */
 export const SRIOV_LAB_QEMU_ARGS: readonly string[] = [
   '-M', 'q35,kernel-irqchip=split', '-accel', 'tcg', '-nodefaults', '-display', 'none', '-no-reboot',
   '-device', 'intel-iommu,intremap=on',

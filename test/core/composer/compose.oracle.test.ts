@@ -1,6 +1,6 @@
 // Oracles for the composer, every mode: libvirt's schema (virt-xml-validate) and libvirt's own parser
 // (virsh test:///default define) on the XML wrapped into a minimal domain, and the real qemu-system-x86_64 parse
-// check (recipe §3) on the arguments. Tap and macvtap run inside a network namespace holding br0 and a veth pair;
+// check (test/core/qemu/qemuOracle.ts) on the arguments. Tap and macvtap run inside a network namespace holding br0 and a veth pair;
 // there is no /dev/vhost-net here, so vhost=on is checked in the arguments and then run without it; vfio-pci of a
 // device this machine lacks can only fail with "no such host device", which is what is asserted.
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * Every knowledge-base entry this machine can provoke is provoked here with the real tool
- * (qemu-system-x86_64 parse check per recipe §3, virsh on the test:/// driver, iproute2 in a
+ * (the qemu-system-x86_64 parse check of test/core/qemu/qemuOracle.ts, virsh on the test:/// driver, iproute2 in a
  * private network namespace) and its real output is fed to explain(). Only 127.0.0.1 and
  * namespaces created here are touched.
  */

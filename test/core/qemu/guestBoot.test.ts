@@ -1,4 +1,4 @@
-// End to end (recipe §4): a launch script produced by "Add network device… → user-mode with a port forward"
+// End to end (a tiny TCG guest booted under QEMU): a launch script produced by "Add network device… → user-mode with a port forward"
 // boots a tiny guest (Debian's cloud kernel + a busybox initramfs, TCG) and the forwarded port answers from
 // the host. The kernel package is fetched once with `apt-get download` (test/support/labGuest.ts, .cache/labvm).
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The real QEMU as an argument oracle (recipe §3): parse the arguments, create the backends, quit over QMP.
+// The real QEMU as an argument oracle: parse the arguments, create the backends, quit over QMP.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

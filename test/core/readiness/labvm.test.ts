@@ -1,5 +1,5 @@
 /**
- * Readiness verified on the SR-IOV lab VM (recipe §5): a real Debian kernel with QEMU's Intel
+ * Readiness verified on the SR-IOV lab VM (test/support/labGuest.ts): a real Debian kernel with QEMU's Intel
  * IOMMU (interrupt remapping on), an SR-IOV NVMe PF with two VFs, vfio/vhost_net/tun/macvtap
  * loaded. Discovery runs inside the guest; readiness reads what that kernel exposed.
  */

@@ -1,5 +1,5 @@
 /**
- * The SR-IOV lab VM of recipe §5, reduced to what readiness needs: Debian's generic kernel
+ * The SR-IOV lab VM (test/support/labGuest.ts), reduced to what readiness needs: Debian's generic kernel
  * (IOMMU drivers) under QEMU's emulated Intel IOMMU with interrupt remapping and an
  * SR-IOV-capable NVMe controller; a busybox initramfs loads nvme and vfio, creates two VFs,
  * runs the project's own discovery script and writes its output to a second serial port.
