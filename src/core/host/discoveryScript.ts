@@ -117,6 +117,27 @@ if [ -z "$R" ]; then
   # libvirtd's socket, or virtqemud's when the host runs libvirt's modular daemons; 0 = looked, none there.
   q=0; for s in /run/libvirt/libvirt-sock /var/run/libvirt/libvirt-sock /run/libvirt/virtqemud-sock; do [ -S "$s" ] && q=1; done
   sys libvirt-socket "$q"
+  # Guests and networks with their definitions: one virsh per object, each output line tagged with the
+  # object's UUID by this script (so a definition cannot speak for another); UUIDs checked before use.
+  if [ "$q" = 1 ] && command -v virsh >/dev/null 2>&1; then
+    sys libvirt-uri qemu:///system
+    set -f
+    for k in V W; do
+      if [ $k = V ]; then c=list; i=dominfo; x=dumpxml; f=guests; else c=net-list; i=net-info; x=net-dumpxml; f=networks; fi
+      if l=$(virsh -q -c qemu:///system $c --all --uuid 2>&1 </dev/null); then
+        n=0
+        for u in $l; do
+          case $u in *[!0-9a-f-]*) continue ;; esac
+          n=$((n + 1))
+          virsh -q -c qemu:///system "$i $u; $x $u" 2>/dev/null </dev/null | while IFS= read -r y || [ -n "$y" ]; do printf '%s\t%s\t%s\n' $k "$u" "$y"; done
+        done
+        sys libvirt-$f "$n"
+      else
+        printf '%s\n' "$l" | head -n 3 | while IFS= read -r y; do sys libvirt-error "$c: $y"; done
+      fi
+    done
+    set +f
+  fi
   if command -v dmesg >/dev/null 2>&1; then
     dmesg 2>/dev/null | grep -iE 'kvm|dmar|iommu|amd-vi|vfio|remapping' 2>/dev/null | tail -n 80 | while IFS= read -r l; do sys log "$l"; done
   fi

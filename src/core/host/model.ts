@@ -1,3 +1,5 @@
+import type { LibvirtInventory } from '../libvirt/model';
+
 /**
  * What discovery learns about a host in one round trip (sysfs, /proc, /dev).
  * Produced by the discovery parser from untrusted host output; consumed by the
@@ -99,6 +101,8 @@ export interface HostSnapshot {
   readonly devices: readonly PciDevice[];
   readonly interfaces: readonly NetInterface[];
   readonly iommuGroups: readonly IommuGroup[];
+  /** libvirt's guests and networks, when a libvirt daemon runs there (core/libvirt). */
+  readonly libvirt?: LibvirtInventory;
   /** Lines of the discovery output that could not be understood, with their line numbers (for the log). */
   readonly warnings: readonly string[];
   /**

@@ -1,6 +1,8 @@
 import { baseClassName } from '../pci/classes';
 import type { PciIds } from '../pci/ids';
 import { parseLspciMmLine, type LspciNames } from '../pci/lspci';
+import type { LibvirtInventory } from '../libvirt/model';
+import { libvirtInventory, LibvirtLines } from '../libvirt/inventory';
 import { DISCOVERY_FORMAT_VERSION } from './discoveryScript';
 import { parseBdf, type Bdf, type HostSnapshot, type IommuGroup, type NetInterface, type PciDevice, type SystemFacts } from './model';
 
@@ -67,6 +69,7 @@ class Parser {
   readonly lspci = new Map<Bdf, LspciNames>();
   readonly system: Mutable<SystemFacts> = {};
   readonly defaultRoutes = new Set<string>();
+  readonly libvirt = new LibvirtLines();
   formatVersion = 0;
   ended = false;
   private modules?: string[];
@@ -106,6 +109,11 @@ class Parser {
         return this.interfaceLine(no, rest);
       case 'G':
         return this.groupLine(no, rest);
+      case 'V':
+      case 'W': {
+        const why = this.libvirt.add(kind, rest);
+        return why === undefined ? undefined : this.warn(no, why);
+      }
       case 'L': {
         const names = parseLspciMmLine(rest);
         if (names) this.lspci.set(names.bdf, names);
@@ -198,6 +206,13 @@ class Parser {
       case 'log':
         (this.log ??= []).push(value);
         return;
+      case 'libvirt-uri':
+      case 'libvirt-guests':
+      case 'libvirt-networks':
+      case 'libvirt-error': {
+        const why = this.libvirt.fact(key, value);
+        return why === undefined ? undefined : this.warn(no, why);
+      }
       default:
         return this.warn(no, `unknown system fact '${clip(key)}' ignored`);
     }
@@ -369,6 +384,7 @@ class Parser {
       // "No default route" is only known once the whole answer was read.
       ...(this.ended ? { defaultRouteInterfaces: [...this.defaultRoutes] } : {}),
     };
+    const libvirt: LibvirtInventory | undefined = libvirtInventory(this.libvirt, (m) => this.warnings.push(`libvirt: ${m}`));
     return {
       formatVersion: this.formatVersion,
       ...(options.capturedAt ? { capturedAt: options.capturedAt } : {}),
@@ -376,6 +392,7 @@ class Parser {
       devices,
       interfaces,
       iommuGroups,
+      ...(libvirt ? { libvirt } : {}),
       warnings: this.finishWarnings(),
       ...(this.ended ? {} : { partial: this.formatVersion === 0 ? 'no discovery output' : 'the output ended before its END line: the host or the connection cut it short' }),
     };

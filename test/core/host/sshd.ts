@@ -61,7 +61,7 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   assert.fail(`sshd did not listen on ${port}: ${stderr()}`);
 }
 
-export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO' } = {}): Promise<TestSshd> {
+export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO'; /** e.g. nsenter into a mount namespace */ wrap?: readonly string[] } = {}): Promise<TestSshd> {
   requireTool(SSHD, 'openssh-server');
   which('ssh', 'openssh-client');
   const keygen = which('ssh-keygen', 'openssh-client');
@@ -92,7 +92,8 @@ export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO' } = {}): Pro
   );
   mkdirSync('/run/sshd', { recursive: true });
   // -D: stay in the foreground so the test owns (and ends) exactly this process.
-  const child = spawn(SSHD, ['-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const wrap = opts.wrap ?? [];
+  const child = spawn(wrap[0] ?? SSHD, [...wrap.slice(1), ...(wrap.length ? [SSHD] : []), '-D', '-e', '-f', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   let err = '';
   child.stderr?.on('data', (b: Buffer) => (err += b.toString()));
   await waitForPort(port, child, () => err);
