@@ -3,7 +3,8 @@ import { defineCodes, type CodeId, type CodeKey } from '../rulekit';
 /** Diagnostic codes of the QEMU launch-script rules (source 'kvmnet-qemu'), with their one-line docs. */
 export const QemuCode = defineCodes({
   ShellSyntax: { id: 'qemu-shell-syntax', doc: 'The script has a shell syntax error; the rest of it is still checked.' },
-  CommentInContinuation: { id: 'qemu-comment-in-continuation', doc: 'A comment line after a backslash continuation ends the QEMU command; the options below it run as a separate command.' },
+  CommentInContinuation: { id: 'qemu-comment-in-continuation', doc: 'A comment inside a backslash-continued QEMU command ends it (a comment runs to its newline, a backslash included): the option lines below run as commands of their own and QEMU never gets them.' },
+  OptionsOrphaned: { id: 'qemu-options-orphaned', doc: 'A line of QEMU options after the QEMU command has ended (no backslash continues the line before, or a blank line ended it): the shell runs it as a command of its own and QEMU never gets those options.' },
   LegacyNet: { id: 'qemu-legacy-net', doc: '-net nic/-net user/-net tap join NICs and backends through a hub, which blocks vhost; use -netdev with -device.' },
   PciAssign: { id: 'qemu-pci-assign', doc: "-device pci-assign was removed from QEMU (2.12) and Linux; QEMU rejects it: use vfio-pci." },
   Redir: { id: 'qemu-redir', doc: '-redir was removed from QEMU (3.1); QEMU rejects it: use hostfwd= on the user-mode netdev.' },

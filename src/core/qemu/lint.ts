@@ -4,12 +4,13 @@ import type { Finding } from '../findings';
 import { usedNames } from './edit';
 import { parseLaunchScript } from './model';
 import { RuleContext } from './rules/context';
+import { checkCommandBoundaries } from './rules/boundaries';
 import { checkHostfwds } from './rules/hostfwd';
 import { checkLegacy, checkRemoved } from './rules/legacy';
 import { checkMacs } from './rules/mac';
 import { checkIds } from './rules/netdev';
 import { checkVhostAndModels } from './rules/nic';
-import { checkContinuationComments, checkLineEndings, checkShellSyntax } from './rules/script';
+import { checkLineEndings, checkShellSyntax } from './rules/script';
 import { checkTap } from './rules/tap';
 
 export interface LaunchLintOptions {
@@ -37,7 +38,7 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
     checkTap(c, inv, baseDir, exists);
   }
   checkMacs(c, script, scriptPath);
-  checkContinuationComments(c, script);
+  checkCommandBoundaries(c, script);
   if (script.invocations.length > 0) checkLineEndings(c);
   return c.findings;
 }

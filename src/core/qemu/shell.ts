@@ -198,9 +198,41 @@ function offsetOfLineCol(text: string, line: number, col: number): number {
   return Math.min(text.length, start + Math.max(0, col - 1));
 }
 
+/** A backslash-newline that may sit at the end of a comment (the cheap test before looking for comments). */
+const COMMENT_THEN_CONTINUATION = /#[^\n]*\\\r?\n/;
+
+/**
+ * The text with the backslash of each backslash-newline inside a comment blanked, or undefined when there is
+ * none. bash and dash end a comment at the newline whatever precedes it, so the next line starts a new command;
+ * mvdan-sh instead continues the comment's line into the command (`cmd \`, `# x \`, `-opt` becomes `cmd -opt`).
+ */
+function endCommentsAtNewline(src: string, file: syntax.File): string | undefined {
+  if (!COMMENT_THEN_CONTINUATION.test(src)) return undefined;
+  const conv = byteToUtf16(src);
+  const cut: number[] = [];
+  sh.syntax.Walk(file, (n) => {
+    if (n && sh.syntax.NodeType(n) === 'Comment') {
+      const end = conv(n.End().Offset());
+      for (let i = src.indexOf('\\', conv(n.Pos().Offset())); i >= 0 && i < end; i = src.indexOf('\\', i + 1)) {
+        if (src[i + 1] === '\n' || (src[i + 1] === '\r' && src[i + 2] === '\n')) cut.push(i);
+      }
+    }
+    return true;
+  });
+  if (cut.length === 0) return undefined;
+  let out = '';
+  let from = 0;
+  for (const i of cut) {
+    out += `${src.slice(from, i)} `;
+    from = i + 1;
+  }
+  return out + src.slice(from);
+}
+
 /**
  * mvdan-sh's parse with error recovery: each syntax error's line is blanked (offsets stay exact) and the parse
- * retried. `src` is the text that parsed; `file` is undefined when recovery gave up.
+ * retried. `src` is the text that parsed; `file` is undefined when recovery gave up. Comments end at their
+ * newline as in bash and dash (see endCommentsAtNewline).
  */
 export function parseWithRecovery(text: string): { file: syntax.File | undefined; src: string; errors: ShellError[] } {
   const errors: ShellError[] = [];
@@ -209,6 +241,11 @@ export function parseWithRecovery(text: string): { file: syntax.File | undefined
   for (let attempt = 0; attempt <= MAX_RECOVERIES && !file; attempt++) {
     try {
       file = sh.syntax.NewParser(sh.syntax.KeepComments(true)).Parse(src, 'script');
+      const ended = endCommentsAtNewline(src, file);
+      if (ended !== undefined) {
+        src = ended;
+        file = undefined;
+      }
     } catch (e) {
       const loc = errorLocation(e);
       if (!loc) {

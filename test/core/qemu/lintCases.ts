@@ -19,7 +19,22 @@ export const cases: readonly Case[] = [
   {
     rule: 'CommentInContinuation',
     bad: `${Q} -m 256 \\\n  # networking\n  -nic user,model=virtio-net-pci\n`,
-    good: `# networking\n${Q} -m 256 \\\n  -nic user,model=virtio-net-pci\n`,
+    good: `# networking\n${Q} -m 256 \\\n  -nic user,model=virtio-net-pci # user-mode, private\n`,
+    qemuRejects: /-nic: command not found/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'CommentInContinuation',
+    bad: `${Q} -m 256 \\\n  -netdev user,id=n0 # user net \\\n  -device virtio-net-pci,netdev=n0\n`,
+    good: `${Q} -m 256 \\\n  -netdev user,id=n0 \\\n  -device virtio-net-pci,netdev=n0\n  # -device e1000\n`,
+    qemuRejects: /-device: command not found/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'OptionsOrphaned',
+    bad: `${Q} -m 256\n  -nic user,model=virtio-net-pci\n`,
+    good: `${Q} -m 256 \\\n  -nic user,model=virtio-net-pci\n`,
+    qemuRejects: /-nic: command not found/,
     fixAccepted: true,
   },
   {

@@ -1,44 +1,11 @@
 import type { OffsetEdit } from '../../rulekit';
-import type { LaunchScript, QemuInvocation } from '../model';
+import type { LaunchScript } from '../model';
 import type { RuleContext } from './context';
 
 /** The shell's own syntax errors: that line is skipped, the rest of the script is still checked. */
 export function checkShellSyntax(c: RuleContext, script: LaunchScript): void {
   for (const e of script.shell.errors) {
     c.report('ShellSyntax', 'warning', { start: e.offset, end: e.offset }, `Shell syntax error: ${e.message} (that line was skipped; the rest of the script is still checked).`);
-  }
-}
-
-/** Binary search: the invocation with the greatest end <= offset (invocations are in source order). */
-function lastInvocationEndingBefore(invs: readonly QemuInvocation[], offset: number): QemuInvocation | undefined {
-  let lo = 0;
-  let hi = invs.length - 1;
-  let found: QemuInvocation | undefined;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (invs[mid]!.command.end <= offset) {
-      found = invs[mid];
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  return found;
-}
-
-/** A comment line right after a `\` continuation of a QEMU command ends it; what follows is a new command. */
-export function checkContinuationComments(c: RuleContext, script: LaunchScript): void {
-  const text = c.text;
-  for (const cm of script.shell.comments) {
-    const lineStart = text.lastIndexOf('\n', cm.start - 1) + 1;
-    if (lineStart < 2 || !/^[ \t]*$/.test(text.slice(lineStart, cm.start))) continue;
-    const prevEnd = text[lineStart - 2] === '\r' ? lineStart - 2 : lineStart - 1;
-    if (text[prevEnd - 1] !== '\\' || text[prevEnd - 2] === '\\') continue;
-    const prevLineStart = text.lastIndexOf('\n', prevEnd - 1) + 1;
-    const inv = lastInvocationEndingBefore(script.invocations, prevEnd);
-    if (!inv || inv.command.end < prevLineStart || inv.command.start >= lineStart) continue;
-    const lineEnd = text.indexOf('\n', cm.end);
-    c.report('CommentInContinuation', 'warning', cm, 'This comment line ends the QEMU command above (a comment cannot continue a line): the options below it run as a separate command.', [
-      { title: 'Delete the comment line', edits: [{ start: lineStart, end: lineEnd < 0 ? text.length : lineEnd + 1, text: '' }], isPreferred: true },
-    ]);
   }
 }
 
