@@ -3,9 +3,10 @@ import { ExitCode, parseCommandArgs, UsageError, type CommandSpec, type Io } fro
 import { argsCommand } from './commands/args';
 import { checkCommand } from './commands/check';
 import { devicesCommand } from './commands/devices';
+import { guestsCommand } from './commands/guests';
 import { lintCommand } from './commands/lint';
 
-export const COMMANDS: readonly CommandSpec[] = [lintCommand, argsCommand, devicesCommand, checkCommand];
+export const COMMANDS: readonly CommandSpec[] = [lintCommand, argsCommand, devicesCommand, guestsCommand, checkCommand];
 
 declare const KVMNET_VERSION: string | undefined;
 const version = typeof KVMNET_VERSION === 'string' ? KVMNET_VERSION : '0.0.0-dev';
