@@ -1,0 +1,311 @@
+import { parseBdf } from '../host/model';
+import { generate, shellQuote, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
+import { isValidMac } from '../mac';
+import { childElements, elementAt, parseXml, type XmlElement } from '../xml/document';
+import { guestArgs } from './guestArgs';
+import { CONVERTIBLE_NIC_MODELS, ConvertError, qemuNicDriver, type ConvertNote, type Mapped } from './model';
+import { XmlTracker } from './xmlTracker';
+
+/**
+ * libvirt domain XML → QEMU arguments in the project's modern syntax (-netdev/-device, vfio-pci), with the host
+ * preparation steps of the generators (../qemu/generate). A whole domain becomes a launch script; an
+ * <interface>/<hostdev> alone becomes its arguments.
+ */
+
+export interface ArgsConversion {
+  /** The launch script (whole domain) or the device's host steps and argument line. */
+  readonly text: string;
+  readonly args: readonly string[];
+  readonly redirects: readonly string[];
+  readonly prelude: readonly string[];
+  readonly mapped: readonly Mapped[];
+  /** Located on the XML. */
+  readonly notes: readonly ConvertNote[];
+  /** 'domain' or the element converted alone. */
+  readonly scope: 'domain' | 'interface' | 'hostdev';
+}
+
+export interface XmlConvertOptions {
+  /** Seeds the stable MACs generated for interfaces without one. */
+  readonly scriptPath?: string;
+  /** An offset inside an <interface> or <hostdev>: convert only that device. */
+  readonly at?: number;
+}
+
+const MACVTAP: readonly string[] = ['bridge', 'vepa', 'private', 'passthru'];
+/** libvirt's NIC model when an x86 interface names none (qemuDomainDefaultNetModel). */
+const LIBVIRT_DEFAULT_MODEL = 'rtl8139';
+const MAX_RANGE_PORTS = 64;
+
+interface Ctx {
+  readonly t: XmlTracker;
+  readonly scriptPath: string;
+  readonly ids: Set<string>;
+  readonly macs: Set<string>;
+}
+
+/** libvirt reads address attributes base-0: 0x-prefixed hex, 0-prefixed octal, else decimal. */
+function base0(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const s = v.trim();
+  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^0[0-7]+$/.test(s) ? parseInt(s, 8) : /^\d+$/.test(s) ? Number(s) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+
+/** The BDF of a <source><address domain bus slot function/>. */
+function sourceBdf(c: Ctx, src: XmlElement | undefined): string | undefined {
+  const a = src ? c.t.child(src, 'address') : undefined;
+  if (!a) return undefined;
+  c.t.attr(a, 'type');
+  const [d, b, s, f] = ['domain', 'bus', 'slot', 'function'].map((k) => base0(c.t.attr(a, k)));
+  if (b === undefined || s === undefined) return undefined;
+  return parseBdf(`${hex(d ?? 0, 4)}:${hex(b, 2)}:${hex(s, 2)}.${f ?? 0}`);
+}
+
+/** `,addr=0xSS.F` for a guest address on the root bus (bus 0); other buses are reported. */
+function guestAddr(c: Ctx, dev: XmlElement): string {
+  const a = c.t.child(dev, 'address');
+  if (!a) return '';
+  if (c.t.attr(a, 'type') !== 'pci') return '';
+  const [d, b, s, f] = ['domain', 'bus', 'slot', 'function'].map((k) => base0(c.t.attr(a, k)));
+  c.t.attr(a, 'multifunction');
+  if ((d ?? 0) !== 0 || (b ?? 0) !== 0 || s === undefined) {
+    c.t.note(a.openTagSpan, 'warning', 'not translated: a guest PCI address off the root bus (QEMU places the device itself)');
+    return '';
+  }
+  return `,addr=0x${hex(s, 2)}${f ? `.${f}` : ''}`;
+}
+
+function bootIndex(c: Ctx, dev: XmlElement): string {
+  const order = base0(c.t.attr(c.t.child(dev, 'boot'), 'order'));
+  return order !== undefined && order > 0 ? `,bootindex=${order - 1}` : '';
+}
+
+/** Forwards of <portForward> elements as QEMU hostfwd rules (IPv4 only in QEMU 7.2's slirp). */
+function forwards(c: Ctx, iface: XmlElement): string[] {
+  const out: string[] = [];
+  for (const pf of childElements(iface, 'portForward')) {
+    c.t.take(pf);
+    const proto = c.t.attr(pf, 'proto') ?? 'tcp';
+    const addr = c.t.attr(pf, 'address') ?? '';
+    if (c.t.attr(pf, 'dev') !== undefined) c.t.note(pf.openTagSpan, 'warning', "not translated: portForward dev= (slirp binds by address only)");
+    if (addr.includes(':')) {
+      c.t.note(pf.openTagSpan, 'warning', `not translated: IPv6 forward address ${addr} (QEMU 7.2's hostfwd is IPv4 only)`);
+      c.t.takeAll(pf);
+      continue;
+    }
+    const ports = new Map<number, number>();
+    const excluded = new Set<number>();
+    for (const r of childElements(pf, 'range')) {
+      c.t.take(r);
+      const start = base0(c.t.attr(r, 'start'));
+      const end = base0(c.t.attr(r, 'end')) ?? start;
+      const to = base0(c.t.attr(r, 'to')) ?? start;
+      const exclude = c.t.attr(r, 'exclude') === 'yes';
+      if (start === undefined || end === undefined || to === undefined || end < start || end - start >= MAX_RANGE_PORTS) {
+        c.t.note(r.openTagSpan, 'warning', `not translated: port range (at most ${MAX_RANGE_PORTS} ports become hostfwd rules)`);
+        continue;
+      }
+      for (let p = start; p <= end; p++) {
+        if (exclude) excluded.add(p);
+        else ports.set(p, to + (p - start));
+      }
+    }
+    for (const [hp, gp] of ports) if (!excluded.has(hp)) out.push(`${proto}:${addr}:${hp}-:${gp}`);
+  }
+  return out;
+}
+
+/** Marks the interface children the generators cover; the rest is reported by finish(). */
+function nicBasics(c: Ctx, iface: XmlElement): { model: NicModel; mac?: string } | string {
+  const modelEl = c.t.child(iface, 'model');
+  const raw = c.t.attr(modelEl, 'type');
+  const model = qemuNicDriver(raw ?? LIBVIRT_DEFAULT_MODEL);
+  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's x86 default ${LIBVIRT_DEFAULT_MODEL} made explicit`);
+  if (!CONVERTIBLE_NIC_MODELS.has(model)) return `NIC model '${raw}' has no QEMU x86 PCI device here`;
+  const mac = c.t.attr(c.t.child(iface, 'mac'), 'address');
+  for (const k of ['type', 'check']) c.t.attr(c.t.child(iface, 'mac'), k);
+  if (mac !== undefined && !isValidMac(mac)) return `MAC '${mac}' is not six hex pairs`;
+  if (mac === undefined) c.t.note(iface.openTagSpan, 'info', 'no <mac>: libvirt would pick one at define time; a MAC stable for this script is used');
+  c.t.takeAll(c.t.child(iface, 'alias'));
+  return { model: model as NicModel, ...(mac ? { mac: mac.toLowerCase() } : {}) };
+}
+
+function vhostOf(c: Ctx, iface: XmlElement): boolean {
+  const drv = c.t.child(iface, 'driver');
+  return c.t.attr(drv, 'name') === 'vhost';
+}
+
+/** The NetworkSpec of one <interface>, or why there is none. */
+function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet?: { up?: string; down?: string; managed: boolean } } | string {
+  const type = c.t.attr(iface, 'type');
+  const basics = nicBasics(c, iface);
+  if (typeof basics === 'string') return basics;
+  const src = c.t.child(iface, 'source');
+  const target = c.t.child(iface, 'target');
+  const tap = c.t.attr(target, 'dev');
+  switch (type) {
+    case 'user': {
+      const backend = c.t.child(iface, 'backend');
+      if (c.t.attr(backend, 'type') === 'passt') c.t.note(backend!.openTagSpan, 'info', "passt backend: QEMU 7.2 has no passt netdev, slirp's hostfwd forwards the same ports");
+      const ip = childElements(iface, 'ip').find((e) => (c.t.attr(e, 'family') ?? 'ipv4') === 'ipv4');
+      if (ip) c.t.take(ip);
+      const net = ip ? `${c.t.attr(ip, 'address')}/${c.t.attr(ip, 'prefix') ?? '24'}` : undefined;
+      return { spec: { mode: 'user', ...basics, hostfwd: forwards(c, iface), ...(net ? { net } : {}) } };
+    }
+    case 'bridge': {
+      const bridge = c.t.attr(src, 'bridge');
+      if (!bridge) return "type='bridge' without <source bridge=…>";
+      return { spec: { mode: 'tap', ...basics, bridge, ...(tap ? { ifname: tap } : {}), script: 'no', vhost: vhostOf(c, iface) } };
+    }
+    case 'ethernet': {
+      const managed = c.t.attr(target, 'managed') !== 'no';
+      const up = c.t.attr(c.t.child(iface, 'script'), 'path');
+      const down = c.t.attr(c.t.child(iface, 'downscript'), 'path');
+      return { spec: { mode: 'tap', ...basics, ...(tap ? { ifname: tap } : {}), vhost: vhostOf(c, iface) }, ethernet: { managed, ...(up ? { up } : {}), ...(down ? { down } : {}) } };
+    }
+    case 'direct': {
+      const link = c.t.attr(src, 'dev');
+      const mode = c.t.attr(src, 'mode') ?? 'vepa';
+      if (!link) return "type='direct' without <source dev=…>";
+      if (!MACVTAP.includes(mode)) return `macvtap mode '${mode}'`;
+      return { spec: { mode: 'macvtap', ...basics, link, macvtapMode: mode as MacvtapMode, ...(tap ? { name: tap } : {}), vhost: vhostOf(c, iface) } };
+    }
+    case 'hostdev': {
+      c.t.attr(iface, 'managed');
+      const bdf = sourceBdf(c, src);
+      if (!bdf) return "type='hostdev' without a PCI <source><address>";
+      if (basics.mac) c.t.note(iface.openTagSpan, 'warning', `not translated: MAC ${basics.mac} (libvirt sets it on the VF through its PF: ip link set PF vf N mac ${basics.mac})`);
+      return { spec: { mode: 'vfio', bdf } };
+    }
+    default:
+      return `interface type='${type ?? '?'}'${type === 'network' ? ` (the libvirt network '${c.t.attr(src, 'network') ?? '?'}' is defined on the host)` : ''}`;
+  }
+}
+
+/** Generated arguments for an ethernet interface: a tap QEMU opens by name, with libvirt's scripts or none. */
+function ethernetArgs(g: Generated, eth: { up?: string; down?: string; managed: boolean }, ifname: string | undefined): Generated {
+  const backend = g.args[1]!.replace(/,script=[^,]*,downscript=[^,]*/, `,script=${eth.up ?? 'no'},downscript=${eth.down ?? 'no'}`);
+  const prelude = eth.managed ? [] : [`# Tap ${ifname ?? '(unnamed)'} is prepared outside (libvirt managed='no'): ip tuntap add dev ${ifname ?? 'TAP'} mode tap`];
+  return { ...g, args: [g.args[0]!, backend, ...g.args.slice(2)], prelude, files: [] };
+}
+
+function deviceArgs(c: Ctx, dev: XmlElement): Generated | undefined {
+  c.t.take(dev);
+  let spec: NetworkSpec;
+  let eth: { up?: string; down?: string; managed: boolean } | undefined;
+  if (dev.name === 'hostdev') {
+    c.t.attr(dev, 'managed');
+    const type = c.t.attr(dev, 'type');
+    c.t.attr(dev, 'mode');
+    const drv = c.t.attr(c.t.child(dev, 'driver'), 'name');
+    if (drv === 'kvm') c.t.note(dev.openTagSpan, 'info', "driver name='kvm' (legacy KVM assignment) is gone from QEMU: vfio-pci assigns the device");
+    const bdf = type === 'pci' ? sourceBdf(c, c.t.child(dev, 'source')) : undefined;
+    if (!bdf) {
+      c.t.takeAll(dev);
+      c.t.note(dev.openTagSpan, 'warning', `not translated: <hostdev type='${type ?? '?'}'>${type === 'pci' ? ' without a source address' : ' (only PCI devices become vfio-pci)'}`);
+      return undefined;
+    }
+    spec = { mode: 'vfio', bdf };
+  } else {
+    const r = interfaceSpec(c, dev);
+    if (typeof r === 'string') {
+      c.t.takeAll(dev);
+      c.t.note(dev.openTagSpan, 'warning', `not translated: ${r}`);
+      return undefined;
+    }
+    spec = r.spec;
+    eth = r.ethernet;
+  }
+  try {
+    let g = generate(spec, { scriptPath: c.scriptPath, existingIds: c.ids, existingMacs: c.macs });
+    c.ids.add(g.id);
+    if (g.mac) c.macs.add(g.mac);
+    if (eth) g = ethernetArgs(g, eth, spec.mode === 'tap' ? spec.ifname : undefined);
+    const extra = guestAddr(c, dev) + bootIndex(c, dev);
+    if (extra) {
+      const i = g.args.lastIndexOf('-device') + 1;
+      g = { ...g, args: g.args.map((a, k) => (k === i ? a + extra : a)) };
+    }
+    c.t.map(dev.openTagSpan, `<${dev.name} type='${dev.attributes.find((a) => a.name === 'type')?.value ?? ''}'> → ${g.args.join(' ')}`);
+    return g;
+  } catch (e) {
+    if (!(e instanceof SpecError)) throw e;
+    c.t.takeAll(dev);
+    c.t.note(dev.openTagSpan, 'warning', `not translated: ${e.message}`);
+    return undefined;
+  }
+}
+
+export function domainToArgs(xml: string, options: XmlConvertOptions = {}): ArgsConversion {
+  const doc = parseXml(xml);
+  if (doc.error) throw new ConvertError(`the XML is not well-formed: ${doc.error.message} (line ${doc.rangeOf(doc.error.span).start.line + 1})`);
+  const t = new XmlTracker();
+  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set() };
+  const root = doc.root!;
+  if (options.at !== undefined) {
+    let e = elementAt(doc, options.at);
+    while (e && !((e.name === 'interface' || e.name === 'hostdev') && (e.parent?.name === 'devices' || e === root))) e = e.parent;
+    if (e) return deviceOnly(c, e);
+  }
+  if (root.name === 'interface' || root.name === 'hostdev') return deviceOnly(c, root);
+  if (root.name !== 'domain') throw new ConvertError(`expected a <domain> (or an <interface>/<hostdev>), found <${root.name}>`);
+  return wholeDomain(c, root);
+}
+
+function deviceOnly(c: Ctx, dev: XmlElement): ArgsConversion {
+  const g = deviceArgs(c, dev);
+  const notes = c.t.finish(dev);
+  const args = g?.args ?? [];
+  const line = [...args.map(shellQuote), ...(g?.redirects ?? [])].join(' ');
+  const text = `${[...(g?.prelude ?? []), line].join('\n')}\n`;
+  return { text, args, redirects: g?.redirects ?? [], prelude: g?.prelude ?? [], mapped: c.t.mapped, notes, scope: dev.name as 'interface' | 'hostdev' };
+}
+
+
+function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
+  const t = c.t;
+  t.take(root);
+  const guest = guestArgs(t, root);
+  const args = [...guest.args];
+  const redirects: string[] = [];
+  const prelude: string[] = [];
+  const devices = t.child(root, 'devices');
+  let nics = 0;
+  for (const dev of devices ? childElements(devices) : []) {
+    if (dev.name !== 'interface' && dev.name !== 'hostdev') continue;
+    const g = deviceArgs(c, dev);
+    if (!g) continue;
+    if (g.args.includes('-netdev')) nics++;
+    args.push(...g.args);
+    redirects.push(...g.redirects);
+    prelude.push(...g.prelude);
+  }
+  // Without any -netdev/-nic QEMU would add its own user-mode NIC; the domain has none.
+  if (nics === 0) args.push('-nic', 'none');
+  const notes = t.finish(root);
+  const program = guest.emulator ?? `qemu-system-${guest.arch}`;
+  const groups: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const next = args[i + 1];
+    if (a.startsWith('-') && next !== undefined && !next.startsWith('-') && !guest.flags.has(a)) {
+      groups.push(`${shellQuote(a)} ${shellQuote(next)}`);
+      i++;
+    } else groups.push(shellQuote(a));
+  }
+  if (redirects.length > 0) groups.push(redirects.join(' '));
+  const text = [
+    '#!/bin/sh',
+    `# QEMU launch script converted from the libvirt domain '${guest.name ?? '?'}' by KVM Networking.`,
+    'set -eu',
+    ...prelude,
+    `exec ${shellQuote(program)} \\`,
+    groups.map((g) => `  ${g}`).join(' \\\n'),
+    '',
+  ].join('\n');
+  return { text, args, redirects, prelude, mapped: t.mapped, notes: notes.sort((a, b) => a.span.start - b.span.start), scope: 'domain' };
+}
+
