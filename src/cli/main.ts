@@ -2,11 +2,12 @@ import { terminalSafe } from '../core/text';
 import { ExitCode, parseCommandArgs, UsageError, type CommandSpec, type Io } from './command';
 import { argsCommand } from './commands/args';
 import { checkCommand } from './commands/check';
+import { convertCommand } from './commands/convert';
 import { devicesCommand } from './commands/devices';
 import { guestsCommand } from './commands/guests';
 import { lintCommand } from './commands/lint';
 
-export const COMMANDS: readonly CommandSpec[] = [lintCommand, argsCommand, devicesCommand, guestsCommand, checkCommand];
+export const COMMANDS: readonly CommandSpec[] = [lintCommand, argsCommand, devicesCommand, guestsCommand, checkCommand, convertCommand];
 
 declare const KVMNET_VERSION: string | undefined;
 const version = typeof KVMNET_VERSION === 'string' ? KVMNET_VERSION : '0.0.0-dev';
