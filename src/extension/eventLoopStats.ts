@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { mainThreadLints } from '../core/lint';
+import { mainThreadParses } from '../core/mainThreadParses';
 import { mainThreadAnalyses } from '../core/xml/schema/analyze';
 import { lintWorkerStats } from '../core/xml/schema/client';
 import type { Log } from './log';
@@ -9,8 +10,8 @@ import type { Log } from './log';
 export const EVENT_LOOP_STATS_COMMAND = 'kvmnet.internal.eventLoopStats';
 
 /**
- * How long the extension host's event loop was blocked (perf_hooks histogram), and proof that no lint ran on
- * it: the command returns and logs the stats; `{ reset: true }` starts a new measurement.
+ * How long the extension host's event loop was blocked (perf_hooks histogram), and proof that no lint nor whole-document
+ * parse ran on it: the command returns and logs the stats; `{ reset: true }` starts a new measurement.
  */
 export function registerEventLoopStats(log: Log): vscode.Disposable {
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -23,6 +24,7 @@ export function registerEventLoopStats(log: Log): vscode.Disposable {
       samples: delay.count,
       mainThreadLints: mainThreadLints.count,
       mainThreadAnalyses: mainThreadAnalyses.count,
+      mainThreadParses: { ...mainThreadParses },
       worker: lintWorkerStats(),
     };
     log.info(`event-loop stats ${JSON.stringify(stats)}`);

@@ -1,14 +1,18 @@
 import * as vscode from 'vscode';
-import type { Finding } from '../core/findings';
+import type { DocumentKind } from '../core/documentKind';
 import { MAX_LINT_BYTES } from '../core/limits';
+import { workspaceMacsOffThread } from '../core/xml/schema/client';
 import { toDiagnostic } from './convert';
 import { fixIndex } from './diagnostics';
 import type { Log } from './log';
 
 const DEBOUNCE_MS = 1000;
 
-/** A workspace-wide check: which files to read, how to parse one, and the cross-file rule over all of them. */
-export interface WorkspaceScan<T> {
+/**
+ * A workspace-wide MAC check: which files to read and which are of its kind. The files are parsed and checked in
+ * the lint worker (core/workspaceMacs): the extension host only reads them and takes a cheap look at their start.
+ */
+export interface WorkspaceScan {
   /** Diagnostic collection name (its own: the per-file linter cannot see other files). */
   readonly name: string;
   /** What the scan is for, in log messages. */
@@ -20,42 +24,40 @@ export interface WorkspaceScan<T> {
   readonly watch: string;
   /** Files that may be ours: only these are read, and only their changes (watcher, open/save/edit) rescan. */
   readonly candidate: (uri: vscode.Uri) => boolean;
-  /** The parsed file, or undefined when it is not one of ours. Files on disk over MAX_LINT_BYTES are not read. */
-  readonly parse: (text: string, uri: vscode.Uri) => T | undefined;
-  /** Findings per file, keyed by the `file` names given (workspace-relative paths). */
-  readonly check: (files: readonly { file: string; uri: vscode.Uri; parsed: T }[]) => Map<string, Finding[]>;
+  /** The kind of file checked (the worker's cross-file rule for it). */
+  readonly kind: DocumentKind;
+  /** Whether a file is of that kind, from its name and the start of its text: never a parse of the whole text. */
+  readonly ofKind: (text: string, uri: vscode.Uri) => boolean;
 }
 
-/** A file as last read: its stamp (document version or mtime and size), text, and parse (undefined: not ours). */
-interface Loaded<T> {
+/** A file as last read: its stamp (document version or mtime and size), and its text when it is of the kind. */
+interface Loaded {
   readonly stamp: string;
-  readonly text: string;
-  readonly parsed: T | undefined;
+  readonly text: string | undefined;
 }
 
 /**
  * Runs a cross-file check over the workspace, debounced, on file and editor changes, and publishes its findings
- * to its own collection; their fixes are offered as quick fixes through diagnostics.ts's fixIndex. Parsed files
- * are cached by document version (open) or mtime and size (on disk).
+ * to its own collection; their fixes are offered as quick fixes through diagnostics.ts's fixIndex. Texts are cached
+ * by document version (open) or mtime and size (on disk); the worker keeps the parse of each unchanged text.
  */
-export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vscode.Disposable {
+export function registerWorkspaceScan(log: Log, scan: WorkspaceScan): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(scan.name);
-  const cache = new Map<string, Loaded<T>>();
+  const cache = new Map<string, Loaded>();
   let timer: NodeJS.Timeout | undefined;
   let running = false;
 
-  async function load(uri: vscode.Uri): Promise<Loaded<T>> {
+  async function load(uri: vscode.Uri): Promise<Loaded> {
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const stat = open ? undefined : await vscode.workspace.fs.stat(uri);
     const stamp = open ? `v${open.version}` : `m${stat!.mtime}:${stat!.size}`;
     const hit = cache.get(uri.toString());
     if (hit?.stamp === stamp) return hit;
-    let loaded: Loaded<T> = { stamp, text: '', parsed: undefined };
+    let loaded: Loaded = { stamp, text: undefined };
     if (open || stat!.size <= MAX_LINT_BYTES) {
       const text = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      const parsed = scan.parse(text, uri);
-      // The text is kept only for our files (their fixes are checked against it); it is the string the parse holds.
-      if (parsed !== undefined) loaded = { stamp, text, parsed };
+      // The text is kept only for files of the kind: the worker checks it, and their fixes are checked against it.
+      if (scan.ofKind(text, uri)) loaded = { stamp, text };
     }
     cache.set(uri.toString(), loaded);
     return loaded;
@@ -71,16 +73,17 @@ export function registerWorkspaceScan<T>(log: Log, scan: WorkspaceScan<T>): vsco
           if (scan.candidate(uri)) seen.set(uri.toString(), uri);
         }
       }
-      const files: { file: string; uri: vscode.Uri; parsed: T; text: string }[] = [];
+      const files: { file: string; path: string; uri: vscode.Uri; text: string }[] = [];
       for (const uri of seen.values()) {
         try {
-          const { parsed, text } = await load(uri);
-          if (parsed !== undefined) files.push({ file: vscode.workspace.asRelativePath(uri), uri, parsed, text });
+          const { text } = await load(uri);
+          if (text !== undefined) files.push({ file: vscode.workspace.asRelativePath(uri), path: uri.fsPath, uri, text });
         } catch (e) {
           log.debug(`Skipping ${uri.fsPath} for ${scan.what}: ${String(e)}`);
         }
       }
-      const byFile = scan.check(files);
+      const byFile = await workspaceMacsOffThread(scan.kind, files.map(({ file, path, text }) => ({ file, path, text })), `workspace-scan:${scan.name}`);
+      if (!byFile) return; // superseded: the newer scan publishes
       collection.clear();
       fixIndex.delete(scan.name);
       for (const f of files) {

@@ -1,4 +1,5 @@
 import { parseShell, type ShellCommand, type ShellScript, type ShellWord, type Span } from './shell';
+import { countParse } from '../mainThreadParses';
 
 /**
  * The QEMU invocations of a launch script and their options, each option and each `key=value` with its exact
@@ -297,6 +298,7 @@ export function findInvocations(script: ShellScript): QemuInvocation[] {
 
 /** Parses a launch script; never throws. */
 export function parseLaunchScript(text: string): LaunchScript {
+  countParse('script');
   const shell = parseShell(text);
   return { shell, invocations: findInvocations(shell) };
 }

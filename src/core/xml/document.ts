@@ -1,5 +1,6 @@
 import { LineIndex, type TextRange } from '../text';
 import { parseXmlTree } from './parse/parser';
+import { countParse } from '../mainThreadParses';
 
 /** Half-open offset span [start, end) into the document text. */
 export interface Span {
@@ -81,6 +82,7 @@ export class XmlDocument {
 }
 
 export function parseXml(text: string): XmlDocument {
+  countParse('xml');
   const { root, error } = parseXmlTree(text);
   return new XmlDocument(text, root, error);
 }

@@ -15,7 +15,9 @@ import {
 } from '../../core/qemu/edit';
 import { SpecError } from '../../core/qemu/generate';
 import { parseLaunchScript, type LaunchScript, type QemuInvocation } from '../../core/qemu/model';
+import { isBlankScript } from '../../core/qemu/outline';
 import { deviceSpec } from '../../core/qemu/readback';
+import { scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
@@ -118,11 +120,6 @@ function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<vo
 
 /** What a command does when the file has no QEMU invocation yet. */
 type Absent = 'template' | 'offer';
-
-/** Only blank lines and comments (a shebang is one): a script being started, where a template needs no asking. */
-function isBlankScript(text: string): boolean {
-  return text.split(/\r?\n/).every((l) => /^\s*(?:#.*)?$/.test(l));
-}
 
 const TEMPLATE_ACTION = 'Insert Launch-Script Template…';
 /** Passed as the invocation index when the user already accepted the template (so it is not asked twice). */
@@ -252,7 +249,10 @@ function registerCommands(log: Log): vscode.Disposable[] {
   ];
 }
 
-/** Code lenses over each QEMU invocation: the commands that apply to it. */
+/**
+ * Code lenses over each QEMU invocation: the commands that apply to it. The script is parsed in the lint worker
+ * (scriptOutlineOffThread): on a long script a parse per edit here would freeze the editor (issue #12).
+ */
 class InvocationLenses implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -261,29 +261,30 @@ class InvocationLenses implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
-  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+  async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (tooBig(doc)) return [];
-    const text = doc.getText();
-    const script = parseLaunchScript(text);
-    const lenses: vscode.CodeLens[] = [];
+    const outline = await scriptOutlineOffThread(doc.getText(), `lenses:${doc.uri.toString()}`);
+    // Superseded by a newer request, or the document changed meanwhile (its offsets would be wrong).
+    if (!outline || token.isCancellationRequested) return [];
     // A shell script just being started (nothing but comments): the template, one click away.
-    if (script.invocations.length === 0 && isBlankScript(text)) {
+    if (outline.blank) {
       const top = new vscode.Range(0, 0, 0, 0);
       return [new vscode.CodeLens(top, { title: 'Insert QEMU launch-script template…', command: ScriptCommands.addNetworkDevice, arguments: [doc.uri] })];
     }
-    script.invocations.forEach((inv, i) => {
-      const range = toVsRange({ start: doc.positionAt(inv.program.start), end: doc.positionAt(inv.program.end) });
+    const lenses: vscode.CodeLens[] = [];
+    outline.invocations.forEach((inv, i) => {
+      const range = toVsRange({ start: doc.positionAt(inv.programStart), end: doc.positionAt(inv.programEnd) });
       const args = [doc.uri, i];
       lenses.push(new vscode.CodeLens(range, { title: 'Add network device…', command: ScriptCommands.addNetworkDevice, arguments: args }));
-      if (listNetworkDevices(inv).length > 0) {
+      if (inv.hasNetworkDevices) {
         lenses.push(new vscode.CodeLens(range, { title: 'Edit network device…', command: ScriptCommands.editNetworkDevice, arguments: args }));
         lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
       }
-      if (userNetworks(inv).length > 0) {
+      if (inv.hasUserNetworks) {
         lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: ScriptCommands.addPortForward, arguments: args }));
       }
       lenses.push(new vscode.CodeLens(range, { title: 'Add PCI passthrough…', command: ScriptCommands.addPciPassthrough, arguments: args }));
-      if (inv.options.some((o) => o.name === '-net')) {
+      if (inv.hasLegacyNet) {
         lenses.push(new vscode.CodeLens(range, { title: 'Convert legacy -net options', command: ScriptCommands.convertLegacy, arguments: [doc.uri] }));
       }
     });

@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
 import { detectDocumentKind } from '../../core/documentKind';
 import { looksBinary } from '../../core/limits';
-import { parseLaunchScript, type LaunchScript } from '../../core/qemu/model';
-import { duplicateMacsAcrossScripts } from '../../core/qemu/workspace';
 import type { Log } from '../log';
 import { registerWorkspaceScan } from '../workspaceScan';
 
@@ -17,9 +15,10 @@ function mayBeScript(uri: vscode.Uri): boolean {
  * MACs shared between the workspace's QEMU launch scripts (QEMU's default 52:54:00:12:34:56, given or implied by a
  * tap/bridge NIC without mac=, or any explicit one):
  * two guests with one MAC on a network collide. Own diagnostic collection, as the per-file linter sees one file.
+ * Parsed and checked in the lint worker (a script without a QEMU command has no findings).
  */
 export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
-  return registerWorkspaceScan<{ text: string; script: LaunchScript }>(log, {
+  return registerWorkspaceScan(log, {
     name: 'kvmnet-qemu-workspace',
     what: 'launch-script MACs',
     // Scripts by name first, so the bounded catch-all (for shebang-only scripts) cannot crowd them out.
@@ -27,11 +26,7 @@ export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
     maxFiles: 2000,
     watch: '**/*',
     candidate: mayBeScript,
-    parse: (text, uri) => {
-      if (looksBinary(text) || detectDocumentKind(uri.path, text) !== 'launch-script') return undefined;
-      const script = parseLaunchScript(text);
-      return script.invocations.length > 0 ? { text, script } : undefined;
-    },
-    check: (files) => duplicateMacsAcrossScripts(files.map((f) => ({ file: f.file, path: f.uri.fsPath, text: f.parsed.text, script: f.parsed.script }))),
+    kind: 'launch-script',
+    ofKind: (text, uri) => !looksBinary(text) && detectDocumentKind(uri.path, text) === 'launch-script',
   });
 }

@@ -1,23 +1,37 @@
 /*
  * Main-thread side of the lint worker: one long-lived worker thread (libvirt's compiled schemas stay cached in
- * it) that runs the libvirt XML analysis and the whole lintText (XML and launch scripts), one job at a time.
- * The calling thread (the extension host) only posts text and receives findings. Nothing ever falls back to
+ * it) that runs, one job at a time, everything that parses a whole document for the editor: the libvirt XML
+ * analysis, the whole lintText (XML and launch scripts), the workspace MAC scans and the launch-script outline
+ * behind the code lenses. The calling thread (the extension host) only posts text and receives results. Nothing ever falls back to
  * running on the calling thread: a job that times out, is cancelled or loses its worker reports that instead
  * (a pathological file once froze the editor for 30 s that way, issue #12).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import type { DocumentKind } from '../../documentKind';
 import type { Finding } from '../../findings';
 import type { LintOptions, LintResult } from '../../lint';
+import type { ScriptOutline } from '../../qemu/outline';
+import type { WorkspaceText } from '../../workspaceMacs';
 import { libxmlBundlePath } from './libxml';
 import type { SchemaSet } from './schemaSet';
 
 export type LintJob =
   | { readonly kind: 'xml'; readonly text: string; readonly set: SchemaSet }
-  | { readonly kind: 'lint'; readonly fileName: string; readonly text: string; readonly options: LintOptions; readonly maxFindings?: number };
+  | { readonly kind: 'lint'; readonly fileName: string; readonly text: string; readonly options: LintOptions; readonly maxFindings?: number }
+  | { readonly kind: 'workspace-macs'; readonly documentKind: DocumentKind; readonly files: readonly WorkspaceText[] }
+  | { readonly kind: 'outline'; readonly text: string };
 
-type JobResult<J extends LintJob> = J extends { kind: 'xml' } ? Finding[] : LintResult;
+/** What each job kind answers. */
+export interface JobResults {
+  xml: Finding[];
+  lint: LintResult;
+  /** [file, findings] for every file given. */
+  'workspace-macs': [string, Finding[]][];
+  outline: ScriptOutline;
+}
+type JobResult<J extends LintJob> = JobResults[J['kind']];
 
 export interface WorkerRequest {
   readonly id: number;
@@ -26,7 +40,7 @@ export interface WorkerRequest {
 
 export interface WorkerReply {
   readonly id: number;
-  readonly result?: Finding[] | LintResult;
+  readonly result?: JobResults[LintJob['kind']];
   readonly error?: string;
 }
 
@@ -67,7 +81,7 @@ interface Task {
   readonly id: number;
   readonly job: LintJob;
   readonly key: string | undefined;
-  resolve(r: Finding[] | LintResult): void;
+  resolve(r: JobResults[LintJob['kind']]): void;
   reject(e: Error): void;
   timer?: NodeJS.Timeout;
   grace?: NodeJS.Timeout;
@@ -226,6 +240,30 @@ export async function lintOffThread(fileName: string, text: string, options: Lin
     // Timed out, no worker, or the worker died on this file: say so, and check nothing on this thread.
     const message = `Not checked: ${e instanceof Error ? e.message : String(e)}.`;
     return { kind: undefined, findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'not-checked', message, source: 'kvmnet' }] };
+  }
+}
+
+/**
+ * The cross-file MAC findings of a workspace's libvirt XML files or launch scripts, from their texts, in the worker
+ * (it keeps each file's parse while its text stays the same). A newer scan with the same `key` supersedes this
+ * one: it then resolves undefined. Timeouts and a lost worker reject.
+ */
+export async function workspaceMacsOffThread(documentKind: DocumentKind, files: readonly WorkspaceText[], key: string): Promise<Map<string, Finding[]> | undefined> {
+  try {
+    return new Map(await lintWorker().run({ kind: 'workspace-macs', documentKind, files }, key));
+  } catch (e) {
+    if (e instanceof SupersededError) return undefined;
+    throw e;
+  }
+}
+
+/** The launch-script outline behind the code lenses, in the worker; undefined when superseded (same `key`). */
+export async function scriptOutlineOffThread(text: string, key: string): Promise<ScriptOutline | undefined> {
+  try {
+    return await lintWorker().run({ kind: 'outline', text }, key);
+  } catch (e) {
+    if (e instanceof SupersededError) return undefined;
+    throw e;
   }
 }
 

@@ -1,12 +1,14 @@
 /*
  * Lint worker entry: the libvirt XML analysis (libxml2 schema compile ~100 ms once, validation of a 5,000-line
- * domain ~150 ms, the semantic rules) and the launch-script lint run here, so the extension host never blocks
- * while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
+ * domain ~150 ms, the semantic rules), the launch-script lint, the workspace MAC scans and the launch-script
+ * outline of the code lenses run here, so the extension host never parses a whole document while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Finding } from '../../findings';
 import { lintText, type LintResult } from '../../lint';
-import type { LintJob, WorkerReply, WorkerRequest } from './client';
+import { scriptOutline } from '../../qemu/outline';
+import { workspaceMacFindings } from '../../workspaceMacs';
+import type { JobResults, LintJob, WorkerReply, WorkerRequest } from './client';
 import { useLibxmlBundle } from './libxml';
 import { analyzeLibvirtXml } from './analyze';
 
@@ -22,9 +24,17 @@ function capFindings(result: LintResult, max: number | undefined): LintResult {
   return { ...result, findings: [notice, ...shown] };
 }
 
-async function run(job: LintJob): Promise<Finding[] | LintResult> {
-  if (job.kind === 'xml') return analyzeLibvirtXml(job.text, job.set);
-  return capFindings(await lintText(job.fileName, job.text, { ...job.options, schemaThread: 'inline' }), job.maxFindings);
+async function run(job: LintJob): Promise<JobResults[LintJob['kind']]> {
+  switch (job.kind) {
+    case 'xml':
+      return analyzeLibvirtXml(job.text, job.set);
+    case 'lint':
+      return capFindings(await lintText(job.fileName, job.text, { ...job.options, schemaThread: 'inline' }), job.maxFindings);
+    case 'workspace-macs':
+      return workspaceMacFindings(job.documentKind, job.files);
+    case 'outline':
+      return scriptOutline(job.text);
+  }
 }
 
 parentPort?.on('message', (req: WorkerRequest) => {
