@@ -276,6 +276,7 @@ function hostdev(c: NetContext, o: QemuOption): XmlOut | undefined {
   const src = pciAddressXml({ bdf }, false);
   const attrs = Object.fromEntries([...src.matchAll(/(\w+)='([^']*)'/g)].map((m) => [m[1]!, m[2]!]));
   t.map(o.span, `${optionKind(o)} ${bdf} → managed PCI <hostdev>`);
-  return el('hostdev', { mode: 'subsystem', type: 'pci', managed: 'yes' }, el('source', {}, el('address', attrs)), address, bootOrder(c, o));
+  // The script names vfio-pci: say so, rather than leaving libvirt to pick the backend from what the host offers.
+  return el('hostdev', { mode: 'subsystem', type: 'pci', managed: 'yes' }, el('driver', { name: 'vfio' }), el('source', {}, el('address', attrs)), address, bootOrder(c, o));
 }
 

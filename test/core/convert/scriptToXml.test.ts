@@ -42,7 +42,7 @@ describe('script → libvirt domain XML', () => {
     assert.match(x, /<interface type='bridge'>\s*<mac address='52:54:00:aa:bb:cd'\/>\s*<source bridge='br0'\/>\s*<target dev='tap1'\/>\s*<driver name='vhost'\/>/);
     assert.match(x, /<interface type='ethernet'>\s*<mac address='52:54:00:aa:bb:ce'\/>\s*<script path='\/etc\/qemu-ifup-lab'\/>\s*<downscript path='\/etc\/qemu-ifdown'\/>\s*<model type='rtl8139'\/>/);
     assert.match(x, /<interface type='direct'>\s*<mac address='52:54:00:11:22:33'\/>\s*<source dev='eth0' mode='bridge'\/>\s*<target dev='mvt0'\/>\s*<driver name='qemu'\/>/);
-    assert.match(x, /<hostdev mode='subsystem' type='pci' managed='yes'>\s*<source>\s*<address domain='0x0000' bus='0x03' slot='0x00' function='0x1'\/>/);
+    assert.match(x, /<hostdev mode='subsystem' type='pci' managed='yes'>\s*<driver name='vfio'\/>\s*<source>\s*<address domain='0x0000' bus='0x03' slot='0x00' function='0x1'\/>/);
     const notes = notesOf(r);
     assert.ok(notes.some((n) => /^info: port forwards need the passt backend/.test(n)));
     assert.ok(notes.some((n) => /^info: implicit MAC made explicit: QEMU gives this NIC 52:54:00:12:34:56/.test(n)));

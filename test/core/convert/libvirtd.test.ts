@@ -1,0 +1,101 @@
+/**
+ * A converted launch script defined and started on a real libvirtd (recipe §6, TCG): the QEMU command line libvirt
+ * really ran (/var/log/libvirt/qemu/DOM.log) carries the script's network devices: backend, model, MAC. libvirtd
+ * and virtlogd run as root inside a network namespace this test creates (bridge br0, veth0 for the macvtap), are
+ * killed by pid afterwards, and the test's domains are destroyed and undefined.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { commandLineWords, netFacts } from '../../../src/core/convert/netFacts';
+import { scriptToDomain } from '../../../src/core/convert/scriptToXml';
+import { parseLaunchScript } from '../../../src/core/qemu/model';
+import { createNetns } from '../qemu/qemuOracle';
+
+const SOCK = '/run/libvirt/libvirt-sock';
+const work = mkdtempSync(path.join(tmpdir(), 'kvmnet-convert-libvirtd-'));
+const prefix = `kvmnet-convert-${process.pid}`;
+let ns: ReturnType<typeof createNetns> | undefined;
+const daemons: ChildProcess[] = [];
+const domains: string[] = [];
+
+const virsh = (...a: string[]) => spawnSync('virsh', ['-c', 'qemu:///system', ...a], { encoding: 'utf8' });
+
+before(async () => {
+  for (const bin of ['/usr/sbin/libvirtd', '/usr/sbin/virtlogd', '/usr/bin/virsh']) assert.ok(existsSync(bin), `${bin} is required: apt-get install libvirt-daemon-system libvirt-clients`);
+  assert.equal(process.getuid?.(), 0, 'the libvirtd test runs as root (it starts its own libvirtd)');
+  assert.ok(!existsSync(SOCK) || virsh('version').status !== 0, 'another libvirtd is running here: this test starts and stops its own');
+  ns = createNetns('cvlv');
+  spawnSync('ip', ['-n', ns.name, 'tuntap', 'add', 'dev', 'tapcv', 'mode', 'tap']);
+  for (const bin of ['/usr/sbin/virtlogd', '/usr/sbin/libvirtd']) {
+    const d = spawn('ip', ['netns', 'exec', ns.name, bin], { detached: true, stdio: 'ignore' });
+    daemons.push(d);
+  }
+  for (let i = 0; i < 100 && virsh('version').status !== 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(virsh('version').status, 0, 'libvirtd did not come up');
+});
+
+after(() => {
+  for (const d of domains) {
+    virsh('destroy', d);
+    virsh('undefine', d);
+  }
+  for (const d of daemons.reverse()) if (d.pid) process.kill(d.pid, 'SIGTERM');
+  ns?.delete();
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The last QEMU command line of a domain's log. */
+function ranCommandLine(dom: string): string[] {
+  const log = readFileSync(`/var/log/libvirt/qemu/${dom}.log`, 'utf8');
+  const start = log.lastIndexOf('\nLC_ALL=');
+  const block = log.slice(start + 1).split('\n');
+  const end = block.findIndex((l) => !l.endsWith('\\'));
+  return commandLineWords(block.slice(0, end + 1).join('\n'));
+}
+
+function define(name: string, xml: string): void {
+  const file = path.join(work, `${name}.xml`);
+  writeFileSync(file, xml);
+  const r = virsh('define', file);
+  assert.equal(r.status, 0, `${r.stderr}\n${xml}`);
+  domains.push(name);
+}
+
+test('user, bridge, prepared tap and macvtap: defined, started, and the NICs are in the command line libvirt ran', () => {
+  const name = `${prefix}-a`;
+  const script = `#!/bin/sh
+ip link add link veth0 name mvcv type macvtap mode bridge
+ip link set dev tapb0 master br0 up
+exec qemu-system-x86_64 -name ${name} -m 64 -machine pc \\
+  -netdev user,id=n0 -device virtio-net-pci,netdev=n0 \\
+  -netdev tap,id=b0,ifname=tapb0,script=no,downscript=no -device e1000,netdev=b0,mac=52:54:00:0b:00:01 \\
+  -netdev tap,id=e0,ifname=tapcv,script=no,downscript=no -device rtl8139,netdev=e0,mac=52:54:00:0e:00:01 \\
+  -netdev tap,id=m0,fd=3 -device virtio-net-pci,netdev=m0,mac=52:54:00:0d:00:01 \\
+  3<>/dev/tap$(cat /sys/class/net/mvcv/ifindex)
+`;
+  const r = scriptToDomain(script, { scriptPath: path.join(work, 'a.sh') });
+  assert.deepEqual(r.notes.filter((n) => n.severity !== 'info'), []);
+  define(name, r.xml.replace("<target dev='tapb0'/>", ''));
+  const start = virsh('start', name);
+  assert.equal(start.status, 0, `${start.stderr}\n${r.xml}`);
+  const ran = netFacts(ranCommandLine(name));
+  const ours = netFacts(parseLaunchScript(script).invocations[0]!.args.map((w) => w.value));
+  // The script's default MAC is implicit; libvirt's is explicit.
+  assert.deepEqual(ran.nics.map((n) => [n.backend, n.model, n.mac]), ours.nics.map((n, i) => [n.backend, n.model, n.mac ?? (i === 0 ? '52:54:00:12:34:56' : undefined)]));
+});
+
+test('a vfio-pci device: defined, and libvirt\'s own translation (domxml-to-native) passes the same host address', () => {
+  const name = `${prefix}-v`;
+  const script = `qemu-system-x86_64 -name ${name} -m 64 -nic none -device vfio-pci,host=0000:06:12.5\n`;
+  const r = scriptToDomain(script);
+  define(name, r.xml);
+  const file = path.join(work, 'v.xml');
+  writeFileSync(file, r.xml);
+  const native = virsh('domxml-to-native', 'qemu-argv', file);
+  assert.equal(native.status, 0, native.stderr);
+  assert.deepEqual(netFacts(commandLineWords(native.stdout)).hostdevs, ['0000:06:12.5']);
+});
