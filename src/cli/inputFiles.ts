@@ -22,9 +22,9 @@ function kindOf(st: Stats): string {
 }
 
 /** Why a file is not read, or undefined: only regular files up to the cap are (a FIFO can block forever, /dev/zero never ends). */
-function refusal(st: Stats): string | undefined {
+function refusal(st: Stats, maxBytes = MAX_LINT_BYTES): string | undefined {
   if (!st.isFile()) return `${kindOf(st)}, not a regular file; not read`;
-  if (st.size > MAX_LINT_BYTES) return `${st.size} bytes, over the ${megabytes(MAX_LINT_BYTES)} limit; not read`;
+  if (st.size > maxBytes) return `${st.size} bytes, over the ${megabytes(maxBytes)} limit; not read`;
   return undefined;
 }
 
@@ -37,14 +37,14 @@ function describe(e: unknown): string {
   return (e as Error).message;
 }
 
-async function readCapped(file: string): Promise<string> {
+async function readCapped(file: string, maxBytes: number): Promise<string> {
   // stat first, so no device is even opened (opening one can have effects: a tape rewinds, a watchdog arms);
   // then O_NONBLOCK (a FIFO swapped in meanwhile cannot block the open) and fstat the descriptor actually read.
-  const before = refusal(await stat(file));
+  const before = refusal(await stat(file), maxBytes);
   if (before) throw new InputError(before);
   const handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
   try {
-    const now = refusal(await handle.stat());
+    const now = refusal(await handle.stat(), maxBytes);
     if (now) throw new InputError(now);
     const chunks: Buffer[] = [];
     let total = 0;
@@ -53,7 +53,7 @@ async function readCapped(file: string): Promise<string> {
       if (bytesRead === 0) break;
       total += bytesRead;
       // A file that grew past the cap since fstat is refused, never read to its end.
-      if (total > MAX_LINT_BYTES) throw new InputError(`grew over the ${megabytes(MAX_LINT_BYTES)} limit while read; not read`);
+      if (total > maxBytes) throw new InputError(`grew over the ${megabytes(maxBytes)} limit while read; not read`);
       chunks.push(buffer.subarray(0, bytesRead));
     }
     return Buffer.concat(chunks, total).toString('utf8');
@@ -62,10 +62,10 @@ async function readCapped(file: string): Promise<string> {
   }
 }
 
-/** The text of a file named on the command line; InputError says why it was not read. */
-export async function readInputFile(file: string): Promise<string> {
+/** The text of a file named on the command line (or a config file, with its own cap); InputError says why it was not read. */
+export async function readInputFile(file: string, maxBytes = MAX_LINT_BYTES): Promise<string> {
   try {
-    return await readCapped(file);
+    return await readCapped(file, maxBytes);
   } catch (e) {
     throw new InputError(describe(e));
   }

@@ -2,10 +2,13 @@ import path from 'node:path';
 import type { Finding } from '../../core/findings';
 import { MAX_LINT_BYTES } from '../../core/limits';
 import { lintText } from '../../core/lint';
+import { ConfigError } from '../../core/lintConfig/config';
+import { applyLintPolicy } from '../../core/lintConfig/policy';
 import { allRules } from '../../core/rules';
 import { terminalSafeField, terminalSafeJson } from '../../core/text';
 import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
 import { checkSchemaDir, InputError, readInputFile } from '../inputFiles';
+import { LintConfigFiles } from '../lintConfigFiles';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
 export interface JsonFinding {
@@ -37,7 +40,7 @@ export function toJsonFinding(file: string, f: Finding): JsonFinding {
 export const lintCommand: CommandSpec = {
   name: 'lint',
   summary: 'check libvirt XML files and shell launch scripts',
-  usage: 'kvmnet lint [--format text|json] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
+  usage: 'kvmnet lint [--format text|json] [--config FILE] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
   help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
 against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
 arguments in shell launch scripts. Other files are accepted and have no findings.
@@ -51,6 +54,18 @@ Options:
   --schema-dir DIR      libvirt schema directory (default: the machine's
                         /usr/share/libvirt/schemas, else the bundled copy)
   --xml                 treat every FILE as libvirt XML whatever its root element
+  --config FILE         the lint config for every FILE (default: the nearest
+                        .kvmnetrc.json walking up from each FILE's directory):
+                        {"rules": {CODE: "error"|"warning"|"info"|"hint"|"off"},
+                         "overrides": [{"files": [GLOB…], "rules": {…}}]}
+                        (JSON with comments; GLOBs are relative to its directory).
+                        A config that does not parse or names an unknown code is
+                        an error naming its file and line (exit 2)
+Inline suppressions: <!-- kvmnet-disable-next-line CODE[, CODE]: reason --> in
+XML covers the next line (the whole tag when it spans lines); # kvmnet disable=CODE
+on its own line in a script covers the next command with its continuation lines.
+A directive code that suppresses nothing is reported as kvmnet-unused-disable.
+
   --list-rules          print every rule instead of linting: its code, source
                         and one-line doc (text: CODE<TAB>SOURCE<TAB>DOC per
                         line; json: an array of {code, source, doc})
@@ -67,6 +82,7 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     'schema-dir': { type: 'string' },
     xml: { type: 'boolean' },
     'list-rules': { type: 'boolean' },
+    config: { type: 'string' },
   },
   async run(args, io) {
     const format = stringOption(args, 'format') ?? 'text';
@@ -89,6 +105,8 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         return ExitCode.Usage;
       }
     }
+    const configPath = stringOption(args, 'config');
+    const configs = new LintConfigFiles(configPath === undefined ? undefined : path.resolve(io.cwd, configPath));
     const all: JsonFinding[] = [];
     let ioFailed = false;
     for (const file of args.positionals) {
@@ -101,9 +119,18 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         ioFailed = true;
         continue;
       }
-      const result = await lintText(path.resolve(io.cwd, file), text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
+      const abs = path.resolve(io.cwd, file);
+      let settings;
+      try {
+        settings = await configs.settings(abs);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        io.err(`kvmnet lint: ${e.message}\n`);
+        return ExitCode.Usage;
+      }
+      const result = await lintText(abs, text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
       if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
-      all.push(...result.findings.map((f) => toJsonFinding(file, f)));
+      all.push(...applyLintPolicy(result.kind, text, result.findings, settings).map((f) => toJsonFinding(file, f)));
     }
     if (format === 'json') io.out(`${terminalSafeJson(all)}\n`);
     // One finding per line: a file name or quoted file text with a newline must not forge another one.
