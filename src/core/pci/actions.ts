@@ -1,4 +1,5 @@
 import { parseBdf, type Bdf, type HostSnapshot, type PciDevice, type SystemFacts } from '../host/model';
+import { deviceHolders, holderText } from '../libvirt/holders';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';
 
@@ -123,6 +124,25 @@ function refuseUplink(snapshot: HostSnapshot, d: PciDevice, what: string): void 
   if (f.carriesDefaultRoute) throw new ActionRefused(`${d.bdf} carries the host's default route; refusing to ${what}`);
 }
 
+/**
+ * libvirt's holders of the devices a plan changes: a guest running with one (QEMU has it open) refuses the plan;
+ * a defined guest or a VF pool only warns (it takes the device when it starts). The holders are a basis fact, so
+ * a guest that starts or gets the device between confirmation and the run makes the plan drift.
+ */
+function holderCheck(snapshot: HostSnapshot, devices: readonly PciDevice[], what: string): { basis: PlanFact[]; warnings: string[] } {
+  const all = deviceHolders(snapshot);
+  const basis: PlanFact[] = [];
+  const warnings: string[] = [];
+  for (const d of devices) {
+    const hs = all.get(d.bdf) ?? [];
+    const running = hs.find((h) => h.kind === 'guest' && h.running);
+    if (running) throw new ActionRefused(`${d.bdf} is held by the running guest ${holderText(running)}; refusing to ${what}`);
+    basis.push({ name: `${d.bdf} libvirt holders`, value: snapshot.libvirt === undefined ? '(libvirt not read)' : hs.map(holderText).join('; ') || '(none)' });
+    for (const h of hs) warnings.push(h.kind === 'guest' ? `${d.bdf} is assigned to the guest ${holderText(h)}: it takes the device when it starts.` : `${d.bdf} is in the ${holderText(h)}: libvirt hands it to guests of that network.`);
+  }
+  return { basis, warnings };
+}
+
 function sysfs(bdf: Bdf, file: string): string {
   return `/sys/bus/pci/devices/${bdf}/${file}`;
 }
@@ -144,6 +164,9 @@ export function planSetNumVfs(snapshot: HostSnapshot, bdf: string, count: number
   const warnings: string[] = [];
   if (removes) {
     for (const v of vfs) refuseUplink(snapshot, v, `remove the VFs of ${d.bdf}`);
+    const held = holderCheck(snapshot, vfs, `remove the VFs of ${d.bdf}`);
+    basis.push(...held.basis);
+    warnings.push(...held.warnings);
     // VFs in use vanish with the count: say which.
     const used = vfs.filter((v) => v.driver === VFIO_DRIVER);
     if (used.length) warnings.push(`Removing the current ${current} VFs also removes ${used.map((v) => v.bdf).join(', ')} (bound to vfio-pci).`);
@@ -185,6 +208,8 @@ export function planBindVfio(snapshot: HostSnapshot, bdf: string): ActionPlan {
   const basis = [...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, [d], 'bind it to vfio-pci')];
   refuseUplink(snapshot, d, 'bind it to vfio-pci');
   if (d.driver === VFIO_DRIVER) throw new ActionRefused(`${d.bdf} is already bound to vfio-pci`);
+  const held = holderCheck(snapshot, [d], 'bind it to vfio-pci');
+  basis.push(...held.basis);
   const p = { isRoot: snapshot.system.isRoot };
   const steps: HostStep[] = [run(p, ['modprobe', 'vfio-pci']), write(p, VFIO_DRIVER, sysfs(d.bdf, 'driver_override'))];
   if (d.driver) steps.push(write(p, d.bdf, sysfs(d.bdf, 'driver/unbind')));
@@ -192,7 +217,7 @@ export function planBindVfio(snapshot: HostSnapshot, bdf: string): ActionPlan {
   return {
     title: `Bind ${d.bdf} to vfio-pci${d.driver ? ` (now ${d.driver})` : ''}`,
     steps,
-    warnings: groupWarnings(snapshot, d),
+    warnings: [...held.warnings, ...groupWarnings(snapshot, d)],
     request: { op: 'bindVfio', bdf: d.bdf },
     basis,
     undo: { op: 'restoreDriver', bdf: d.bdf },
@@ -206,6 +231,8 @@ export function planBindVfio(snapshot: HostSnapshot, bdf: string): ActionPlan {
  */
 export function planRestoreDriver(snapshot: HostSnapshot, bdf: string): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
+  // A running guest's device given back to the host is pulled from under QEMU.
+  const held = holderCheck(snapshot, [d], 'give it back to the host');
   const p = { isRoot: snapshot.system.isRoot };
   const steps: HostStep[] = [write(p, '', sysfs(d.bdf, 'driver_override'))];
   if (d.driver === VFIO_DRIVER) steps.push(write(p, d.bdf, sysfs(d.bdf, 'driver/unbind')));
@@ -213,9 +240,9 @@ export function planRestoreDriver(snapshot: HostSnapshot, bdf: string): ActionPl
   return {
     title: `Give ${d.bdf} back to its native driver`,
     steps,
-    warnings: [],
+    warnings: held.warnings,
     request: { op: 'restoreDriver', bdf: d.bdf },
-    basis: deviceBasis(snapshot, d),
+    basis: [...deviceBasis(snapshot, d), ...held.basis],
     ...(d.driver === VFIO_DRIVER ? { undo: { op: 'bindVfio', bdf: d.bdf } as const } : {}),
   };
 }
@@ -247,6 +274,8 @@ export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 
     basis.push(...uplinkBasis(snapshot, [d], 'detach it from the host'));
     refuseUplink(snapshot, d, 'detach it from the host');
   }
+  const held = holderCheck(snapshot, [d], op === 'detach' ? 'detach it from the host' : 'reattach it to the host');
+  basis.push(...held.basis);
   const unavailable = libvirtUnavailable(snapshot.system);
   if (unavailable) throw new ActionRefused(unavailable);
   const name = `pci_${d.bdf.replace(/[:.]/g, '_')}`;
@@ -255,7 +284,7 @@ export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 
   return {
     title: `virsh nodedev-${op} ${name}`,
     steps: op === 'detach' ? [run(p, ['modprobe', 'vfio-pci']), virsh] : [virsh],
-    warnings: op === 'detach' ? groupWarnings(snapshot, d) : [],
+    warnings: [...held.warnings, ...(op === 'detach' ? groupWarnings(snapshot, d) : [])],
     request: { op: 'nodedev', bdf: d.bdf, action: op },
     basis,
     undo: { op: 'nodedev', bdf: d.bdf, action: op === 'detach' ? 'reattach' : 'detach' },
