@@ -44,6 +44,33 @@ export const cases: readonly Case[] = [
     fixAccepted: true,
   },
   {
+    rule: 'LegacyNet',
+    bad: `${Q} -m 256 -net nic,model=virtio -net tap,ifname=tap0,script=no,downscript=no\n`,
+    good: `${Q} -m 256 -net none\n`,
+  },
+  {
+    rule: 'RemovedOption',
+    bad: `${Q} -m 256 \\\n  -net nic,vlan=0,model=virtio -net user,vlan=0,hostfwd=tcp:127.0.0.1:0-:22 \\\n  -net nic,vlan=1,model=e1000 -net user,vlan=1\n`,
+    good: `${Q} -m 256 -net nic,model=virtio -net user\n`,
+    qemuRejects: /Invalid parameter 'vlan'/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'RemovedOption',
+    bad: `${Q} -netdev user,id=n0 -device virtio-net-pci,netdev=n0 -tftp /srv/tftp\n`,
+    good: `${Q} -netdev user,id=n0,tftp=/srv/tftp -device virtio-net-pci,netdev=n0\n`,
+    qemuRejects: /-tftp: invalid option/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'RemovedOption',
+    bad: `${Q} -net nic -net user,name=u0\n`,
+    good: `${Q} -net nic -net user,id=u0\n`,
+    qemuRejects: /Invalid parameter 'name'/,
+    fixAccepted: true,
+  },
+  { rule: 'RemovedOption', bad: `${Q} -nic user -net dump,file=/dev/null\n`, good: `${Q} -nic user\n`, qemuRejects: /does not accept value 'dump'/ },
+  {
     rule: 'PciAssign',
     bad: `${Q} -device pci-assign,host=00:15.0,prefer_msi=on\n`,
     good: `${Q} -device vfio-pci,host=0000:00:15.0\n`,
