@@ -41,8 +41,37 @@ function typeProp(o: QemuOption): QemuProp | undefined {
   return prop(o, 'type');
 }
 
+/**
+ * An invocation's backends, looked up per NIC: -netdev options by id and legacy -net backends by hub (vlan). Built
+ * once per invocation: a scan of all options per NIC made thousands of NICs in one command quadratic (issue #12).
+ */
+interface Backends {
+  readonly netdevs: Map<string, QemuOption[]>;
+  readonly hubs: Map<string, QemuOption[]>;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function backendsOf(inv: QemuInvocation): Backends {
+  const netdevs = new Map<string, QemuOption[]>();
+  const hubs = new Map<string, QemuOption[]>();
+  for (const x of inv.options) {
+    if (x.name === '-netdev') {
+      const id = prop(x, 'id')?.value;
+      if (id !== undefined) push(netdevs, id, x);
+    } else if (x.name === '-net' && optionKind(x) !== 'nic') {
+      push(hubs, prop(x, 'vlan')?.value ?? '0', x);
+    }
+  }
+  return { netdevs, hubs };
+}
+
 /** Whether a NIC option's network is shared, looking up its -netdev or its -net hub. */
-function sharedOf(inv: QemuInvocation, o: QemuOption): boolean | undefined {
+function sharedOf(backends: Backends, o: QemuOption): boolean | undefined {
   if (o.name === '-nic') {
     const t = typeProp(o);
     // -nic without a type is user-mode.
@@ -50,14 +79,13 @@ function sharedOf(inv: QemuInvocation, o: QemuOption): boolean | undefined {
   }
   if (o.name === '-net') {
     const vlan = prop(o, 'vlan')?.value ?? '0';
-    const backends = inv.options.filter((x) => x.name === '-net' && x !== o && optionKind(x) !== 'nic' && (prop(x, 'vlan')?.value ?? '0') === vlan);
-    const verdicts = backends.map((b) => backendShared(typeProp(b)?.value, typeProp(b)?.dynamic ?? true));
+    const verdicts = (backends.hubs.get(vlan) ?? []).map((b) => backendShared(typeProp(b)?.value, typeProp(b)?.dynamic ?? true));
     if (verdicts.includes(true)) return true;
     return verdicts.length > 0 && verdicts.every((v) => v === false) ? false : undefined;
   }
   const ref = prop(o, 'netdev');
   if (!ref || ref.dynamic) return ref ? undefined : false;
-  const nds = inv.options.filter((x) => x.name === '-netdev' && prop(x, 'id')?.value === ref.value);
+  const nds = backends.netdevs.get(ref.value) ?? [];
   if (nds.length !== 1) return undefined;
   const t = typeProp(nds[0]!);
   return t ? backendShared(t.value, t.dynamic) : undefined;
@@ -74,13 +102,14 @@ export function guestNics(inv: QemuInvocation): GuestNic[] {
   const nics = inv.options.filter(isNicOption);
   const rank = (o: QemuOption): number => (o.name === '-nic' ? 0 : o.name === '-net' ? 1 : 2);
   const ordered = nics.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map((x) => x.o);
+  const backends = backendsOf(inv);
   const used = new Set<number>();
   const out: GuestNic[] = [];
   for (const o of ordered) {
     const p = o.name === '-net' ? prop(o, 'macaddr') : prop(o, 'mac');
     const key = prop(o, 'netdev')?.value ?? prop(o, 'id')?.value ?? `${o.name}@${o.span.start}`;
     const base = { option: o, key, ...(p ? { macProp: p } : {}) };
-    const shared = sharedOf(inv, o);
+    const shared = sharedOf(backends, o);
     const withShared = shared === undefined ? base : { ...base, shared };
     if (p) {
       const mac = p.dynamic || !isValidMac(p.value) ? undefined : p.value.toLowerCase();

@@ -55,10 +55,16 @@ function implicitMacMessage(nic: GuestNic): string {
 /** NICs on a shared network relying on QEMU's default MAC; a warning when another invocation of the script gets the same. */
 function checkImplicitMacs(c: RuleContext, script: LaunchScript, fresh: (key: string) => string): void {
   const perInv = script.invocations.map(guestNics);
+  // Which invocations have a NIC on a shared network with each MAC: one pass, not a scan of all NICs per NIC.
+  const invsByMac = new Map<string, Set<number>>();
+  perInv.forEach((nics, k) => {
+    for (const n of nics) if (n.shared === true && n.mac !== undefined) invsByMac.set(n.mac, (invsByMac.get(n.mac) ?? new Set()).add(k));
+  });
   perInv.forEach((nics, k) => {
     for (const nic of nics) {
       if (!nic.implicit || nic.shared !== true) continue;
-      const clash = perInv.some((other, j) => j !== k && other.some((n) => n.shared === true && n.mac === nic.mac));
+      const invs = invsByMac.get(nic.mac!)!;
+      const clash = invs.size > 1 || !invs.has(k);
       const item = `${macKey(nic)}=${fresh(nic.key)}`;
       c.report('MacImplicit', clash ? 'warning' : 'info', nicAnchor(nic), clash ? `${implicitMacMessage(nic)} Another QEMU command of this script gets ${nic.mac} too.` : implicitMacMessage(nic), [
         { title: `Add ${item}`, edits: [appendProp(nic.option, item)], isPreferred: true },
