@@ -9,6 +9,9 @@ import { terminalSafeField, terminalSafeJson } from '../../core/text';
 import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
 import { checkSchemaDir, InputError, readInputFile } from '../inputFiles';
 import { LintConfigFiles } from '../lintConfigFiles';
+import { replaceFileAtomically } from '../atomicWrite';
+import { fixText } from '../lintFix';
+import { unifiedDiff } from '../../core/lintConfig/fix';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
 export interface JsonFinding {
@@ -21,6 +24,22 @@ export interface JsonFinding {
   code: string;
   message: string;
   source: string;
+  /** Only with --show-fixes: the quick fixes, edits located like the finding (end exclusive). */
+  fixes?: JsonFix[];
+}
+
+export interface JsonFix {
+  title: string;
+  isPreferred: boolean;
+  edits: { line: number; column: number; endLine: number; endColumn: number; text: string }[];
+}
+
+function toJsonFixes(f: Finding): JsonFix[] {
+  return (f.fixes ?? []).map((x) => ({
+    title: x.title,
+    isPreferred: x.isPreferred === true,
+    edits: x.edits.map((e) => ({ line: e.range.start.line + 1, column: e.range.start.character + 1, endLine: e.range.end.line + 1, endColumn: e.range.end.character + 1, text: e.newText })),
+  }));
 }
 
 export function toJsonFinding(file: string, f: Finding): JsonFinding {
@@ -40,7 +59,7 @@ export function toJsonFinding(file: string, f: Finding): JsonFinding {
 export const lintCommand: CommandSpec = {
   name: 'lint',
   summary: 'check libvirt XML files and shell launch scripts',
-  usage: 'kvmnet lint [--format text|json] [--config FILE] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
+  usage: 'kvmnet lint [--format text|json] [--config FILE] [--fix|--fix-dry-run] [--show-fixes] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
   help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
 against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
 arguments in shell launch scripts. Other files are accepted and have no findings.
@@ -61,6 +80,14 @@ Options:
                         (JSON with comments; GLOBs are relative to its directory).
                         A config that does not parse or names an unknown code is
                         an error naming its file and line (exit 2)
+  --fix                 apply the preferred fixes (the editor's preferred quick
+                        fixes) and report what is left; each file is replaced
+                        atomically with its mode kept; symlinks and non-regular
+                        files are not written
+  --fix-dry-run         print the unified diff --fix would apply instead of the
+                        findings; write nothing
+  --show-fixes          json: each finding carries "fixes": [{title, isPreferred,
+                        edits: [{line, column, endLine, endColumn, text}]}]
 Inline suppressions: <!-- kvmnet-disable-next-line CODE[, CODE]: reason --> in
 XML covers the next line (the whole tag when it spans lines); # kvmnet disable=CODE
 on its own line in a script covers the next command with its continuation lines.
@@ -83,6 +110,9 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     xml: { type: 'boolean' },
     'list-rules': { type: 'boolean' },
     config: { type: 'string' },
+    fix: { type: 'boolean' },
+    'fix-dry-run': { type: 'boolean' },
+    'show-fixes': { type: 'boolean' },
   },
   async run(args, io) {
     const format = stringOption(args, 'format') ?? 'text';
@@ -105,6 +135,9 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         return ExitCode.Usage;
       }
     }
+    const fix = flag(args, 'fix');
+    const dryRun = flag(args, 'fix-dry-run');
+    if (fix && dryRun) throw new UsageError('--fix and --fix-dry-run exclude each other');
     const configPath = stringOption(args, 'config');
     const configs = new LintConfigFiles(configPath === undefined ? undefined : path.resolve(io.cwd, configPath));
     const all: JsonFinding[] = [];
@@ -128,11 +161,28 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         io.err(`kvmnet lint: ${e.message}\n`);
         return ExitCode.Usage;
       }
-      const result = await lintText(abs, text, { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) });
+      const options = { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) };
+      const result = await lintText(abs, text, options);
       if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
-      all.push(...applyLintPolicy(result.kind, text, result.findings, settings).map((f) => toJsonFinding(file, f)));
+      let findings = applyLintPolicy(result.kind, text, result.findings, settings);
+      if (fix || dryRun) {
+        const relint = async (t: string) => applyLintPolicy(result.kind, t, (await lintText(abs, t, options)).findings, settings);
+        const fixed = await fixText(text, findings, relint);
+        if (dryRun) io.out(unifiedDiff(file, text, fixed.text));
+        try {
+          if (!dryRun && fixed.text !== text) await replaceFileAtomically(abs, fixed.text);
+          findings = [...fixed.findings];
+        } catch (e) {
+          // The file keeps its text, so its findings stay those of that text.
+          io.err(`kvmnet lint: ${file}: ${e instanceof InputError ? e.message : `not fixed: ${(e as Error).message}`}\n`);
+          ioFailed = true;
+        }
+      }
+      all.push(...findings.map((f) => ({ ...toJsonFinding(file, f), ...(flag(args, 'show-fixes') ? { fixes: toJsonFixes(f) } : {}) })));
     }
-    if (format === 'json') io.out(`${terminalSafeJson(all)}\n`);
+    if (dryRun) {
+      // stdout carries the diff alone.
+    } else if (format === 'json') io.out(`${terminalSafeJson(all)}\n`);
     // One finding per line: a file name or quoted file text with a newline must not forge another one.
     else for (const f of all) io.out(`${terminalSafeField(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${terminalSafeField(f.message)}\n`);
     if (ioFailed) return ExitCode.Usage;
