@@ -1,4 +1,5 @@
 import type { FindingSource } from './findings';
+import { NOTICE_CODES } from './notices';
 import { QemuCode } from './qemu/codes';
 import type { CodeTable } from './rulekit';
 import { XmlCode } from './xml/codes';
@@ -9,7 +10,8 @@ type LintSource = Exclude<FindingSource, 'kvmnet'>;
 /** One lint rule as users see it: the `code` of its findings, their `source`, and its one-line doc. */
 export interface RuleDoc {
   readonly id: string;
-  readonly source: LintSource;
+  /** 'kvmnet' for the editor's notices about the check itself. */
+  readonly source: FindingSource;
   readonly doc: string;
 }
 
@@ -20,7 +22,11 @@ export const LINT_FAMILIES: readonly { readonly source: LintSource; readonly cod
   { source: 'kvmnet-qemu', codes: QemuCode },
 ];
 
-/** Every rule `lintText` can report, from the same code tables the checkers use (`kvmnet lint --list-rules`). */
+/**
+ * Every rule `lintText` can report, then the editor's notices (too many findings, not checked), from the same code
+ * tables the checkers use (`kvmnet lint --list-rules`).
+ */
 export function allRules(): RuleDoc[] {
-  return LINT_FAMILIES.flatMap(({ source, codes }) => Object.values(codes).map(({ id, doc }) => ({ id, source, doc })));
+  const families: readonly { readonly source: FindingSource; readonly codes: CodeTable }[] = [...LINT_FAMILIES, { source: 'kvmnet', codes: NOTICE_CODES }];
+  return families.flatMap(({ source, codes }) => Object.values(codes).map(({ id, doc }) => ({ id, source, doc })));
 }

@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { DocumentKind } from '../../documentKind';
 import type { Finding } from '../../findings';
 import type { LintOptions, LintResult } from '../../lint';
+import { notice } from '../../notices';
 import type { ScriptOutline } from '../../qemu/outline';
 import type { WorkspaceText } from '../../workspaceMacs';
 import { libxmlBundlePath } from './libxml';
@@ -239,7 +240,7 @@ export async function lintOffThread(fileName: string, text: string, options: Lin
     if (e instanceof SupersededError) return undefined;
     // Timed out, no worker, or the worker died on this file: say so, and check nothing on this thread.
     const message = `Not checked: ${e instanceof Error ? e.message : String(e)}.`;
-    return { kind: undefined, findings: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'not-checked', message, source: 'kvmnet' }] };
+    return { kind: undefined, findings: [notice('NotChecked', message)] };
   }
 }
 

@@ -4,8 +4,8 @@
  * outline of the code lenses run here, so the extension host never parses a whole document while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Finding } from '../../findings';
 import { lintText, type LintResult } from '../../lint';
+import { notice } from '../../notices';
 import { scriptOutline } from '../../qemu/outline';
 import { workspaceMacFindings } from '../../workspaceMacs';
 import type { JobResults, LintJob, WorkerReply, WorkerRequest } from './client';
@@ -20,8 +20,7 @@ function capFindings(result: LintResult, max: number | undefined): LintResult {
   if (max === undefined || result.findings.length <= max) return result;
   const shown = result.findings.slice(0, max);
   const message = `Showing the first ${max} of ${result.findings.length} findings in this file; run \`kvmnet lint\` for all of them.`;
-  const notice: Finding = { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: 'info', code: 'too-many-findings', message, source: 'kvmnet' };
-  return { ...result, findings: [notice, ...shown] };
+  return { ...result, findings: [notice('TooManyFindings', message), ...shown] };
 }
 
 async function run(job: LintJob): Promise<JobResults[LintJob['kind']]> {
