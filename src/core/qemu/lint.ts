@@ -33,7 +33,7 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
     checkLegacy(c, script, inv, ids);
     checkRemoved(c, inv);
     checkHostfwds(c, inv);
-    checkIds(c, inv, scriptPath, macs);
+    checkIds(c, script.shell, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);
     checkTap(c, inv, baseDir, exists);
   }

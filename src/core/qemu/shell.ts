@@ -51,6 +51,11 @@ export interface ShellVar extends Span {
   readonly value?: ShellWord;
 }
 
+export interface ShellBranch {
+  /** The source range of each alternative's body (an `else`/`elif` arm spans the rest of the clause). */
+  readonly arms: readonly Span[];
+}
+
 export interface ShellError {
   readonly offset: number;
   readonly message: string;
@@ -62,11 +67,40 @@ export interface ShellScript {
   readonly arrays: readonly ShellArray[];
   readonly vars: readonly ShellVar[];
   readonly comments: readonly Span[];
+  /** `if`/`elif`/`else` and `case` clauses by their alternatives: at most one alternative of each runs. */
+  readonly branches: readonly ShellBranch[];
   /** Syntax errors; the lines they point at were blanked and the rest parsed. */
   readonly errors: readonly ShellError[];
 }
 
 const MAX_RECOVERIES = 25;
+
+/** The alternatives of an `if` or `case` node (one arm per branch), or undefined for other nodes. */
+export function branchOf(node: syntax.Node, type: string, conv: (byte: number) => number): ShellBranch | undefined {
+  const stmtsSpan = (stmts: readonly syntax.Stmt[] | undefined): Span[] =>
+    stmts && stmts.length > 0 ? [{ start: conv(stmts[0]!.Pos().Offset()), end: conv(stmts[stmts.length - 1]!.End().Offset()) }] : [];
+  if (type === 'IfClause') {
+    const n = node as unknown as { Then?: syntax.Stmt[]; Else?: syntax.Node | null };
+    const arms = stmtsSpan(n.Then);
+    if (n.Else) arms.push({ start: conv(n.Else.Pos().Offset()), end: conv(n.Else.End().Offset()) });
+    return arms.length > 1 ? { arms } : undefined;
+  }
+  if (type === 'CaseClause') {
+    const items = (node as unknown as { Items?: syntax.Node[] }).Items ?? [];
+    return items.length > 1 ? { arms: items.map((i) => ({ start: conv(i.Pos().Offset()), end: conv(i.End().Offset()) })) } : undefined;
+  }
+  return undefined;
+}
+
+/** Offsets `a` and `b` lie in different alternatives of one `if`/`case`: they never both run. */
+export function exclusive(script: Pick<ShellScript, 'branches'>, a: number, b: number): boolean {
+  const inArm = (arms: readonly Span[], at: number): number => arms.findIndex((s) => s.start <= at && at < s.end);
+  return script.branches.some((br) => {
+    const i = inArm(br.arms, a);
+    const j = inArm(br.arms, b);
+    return i >= 0 && j >= 0 && i !== j;
+  });
+}
 
 /** Maps UTF-8 byte offsets (what the Go parser reports) to UTF-16 offsets. */
 export function byteToUtf16(text: string): (byte: number) => number {
@@ -271,6 +305,7 @@ export function parseShell(text: string): ShellScript {
   const arrays: ShellArray[] = [];
   const vars: ShellVar[] = [];
   const comments: Span[] = [];
+  const branches: ShellBranch[] = [];
   if (file) {
     const conv = byteToUtf16(src);
     const span = (n: syntax.Node): Span => ({ start: conv(n.Pos().Offset()), end: conv(n.End().Offset()) });
@@ -355,6 +390,10 @@ export function parseShell(text: string): ShellScript {
         }
       } else if (type === 'Assign') assign(node as syntax.Assign);
       else if (type === 'Comment') comments.push(span(node));
+      else {
+        const br = branchOf(node, type, conv);
+        if (br) branches.push(br);
+      }
       return true;
     };
     sh.syntax.Walk(file, visit);
@@ -364,5 +403,6 @@ export function parseShell(text: string): ShellScript {
   vars.sort(bySource);
   comments.sort(bySource);
   commands.sort(bySource);
-  return { text, commands, arrays, vars, comments, errors };
+  branches.sort((a, b) => a.arms[0]!.start - b.arms[0]!.start);
+  return { text, commands, arrays, vars, comments, branches, errors };
 }

@@ -105,6 +105,13 @@ export const cases: readonly Case[] = [
     good: `${Q} -netdev user,id=n0 -netdev user,id=n1 -device e1000,netdev=n0 -device e1000,netdev=n1\n`,
     qemuRejects: /Duplicate ID 'n0'/,
   },
+  {
+    // Array elements per branch: only one alternative of the if (or case) runs, so the ids never meet.
+    rule: 'NetdevIdDuplicate',
+    bad: `NET=()\nif [ -d /proc ]; then\n  NET+=(-netdev user,id=n0)\nfi\nNET+=(-netdev user,id=n0)\n${Q} "\${NET[@]}" -device e1000,netdev=n0\n`,
+    good: `NET=()\nif [ -d /nonexistent ]; then\n  NET+=(-netdev user,id=n0)\nelif [ -d /proc ]; then\n  NET+=(-netdev user,id=n0,hostfwd=tcp:127.0.0.1:0-:22)\nelse\n  NET+=(-netdev user,id=n0)\nfi\ncase \"$1\" in\n  x) NET+=(-device e1000,netdev=n0,mac=52:54:00:00:00:01) ;;\n  *) NET+=(-device e1000,netdev=n0,mac=52:54:00:00:00:01) ;;\nesac\n${Q} "\${NET[@]}"\n`,
+    qemuRejects: /Duplicate ID 'n0'/,
+  },
   { rule: 'NetdevIdMissing', bad: `${Q} -netdev user\n`, good: `${Q} -netdev user,id=a -device e1000,netdev=a\n`, qemuRejects: /Parameter 'id' is missing/ },
   {
     rule: 'NetdevNotFound',

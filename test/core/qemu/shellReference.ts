@@ -1,9 +1,9 @@
 // Reference: the straightforward parseShell (a full sh.syntax.Walk, NodeType and positions asked per node) that
 // src/core/qemu/shell.ts replaced with a faster walk; the differential test checks both give the same ShellScript.
 import sh, { type syntax } from 'mvdan-sh';
-import type { ShellCommand, ShellArray, ShellVar, ShellScript, ShellWord, Span } from '../../../src/core/qemu/shell';
+import type { ShellBranch, ShellCommand, ShellArray, ShellVar, ShellScript, ShellWord, Span } from '../../../src/core/qemu/shell';
 // Position, error-recovery and word-building helpers are shared with the real parser: only the walk differs.
-import { byteToUtf16, paramOf, parseWithRecovery, redirectOp } from '../../../src/core/qemu/shell';
+import { branchOf, byteToUtf16, paramOf, parseWithRecovery, redirectOp } from '../../../src/core/qemu/shell';
 import { pushLiteral, WordBuilder } from '../../../src/core/qemu/shellFast';
 
 type Conv = (byte: number) => number;
@@ -41,6 +41,7 @@ export function parseShellReference(text: string): ShellScript {
   const arrays: ShellArray[] = [];
   const vars: ShellVar[] = [];
   const comments: Span[] = [];
+  const branches: ShellBranch[] = [];
   if (file) {
     const conv = byteToUtf16(src);
     sh.syntax.Walk(file, (node) => {
@@ -88,10 +89,14 @@ export function parseShellReference(text: string): ShellScript {
         }
       } else if (type === 'Comment') {
         comments.push({ start: conv(node.Pos().Offset()), end: conv(node.End().Offset()) });
+      } else {
+        const br = branchOf(node, type, conv);
+        if (br) branches.push(br);
       }
       return true;
     });
   }
   commands.sort((a, b) => a.start - b.start);
-  return { text, commands, arrays, vars, comments, errors };
+  branches.sort((a, b) => a.arms[0]!.start - b.arms[0]!.start);
+  return { text, commands, arrays, vars, comments, branches, errors };
 }

@@ -4,6 +4,7 @@ import { appendProp, isNicDriver, usedNames } from '../edit';
 import { stableMac } from '../generate';
 import { optionKind, prop, type LaunchScript, type QemuOption, type QemuProp } from '../model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from '../nics';
+import { exclusive } from '../shell';
 import type { RuleContext } from './context';
 
 /** The MAC-bearing prop of a NIC option: -device NIC,mac= / -nic …,mac= / -net nic,macaddr=. */
@@ -40,7 +41,9 @@ export function checkMacs(c: RuleContext, script: LaunchScript, scriptPath: stri
         // A hint only: one guest with it is fine; the workspace check (../workspace) warns when another script has it too.
         c.report('MacQemuDefault', 'hint', p.valueRange, `${QEMU_DEFAULT_MAC} is QEMU's default MAC: every guest without a MAC gets it, so two such guests on one network collide.`, fix('Use a generated MAC'));
       }
-      if (seen.has(lower)) c.report('MacDuplicate', 'warning', p.valueRange, `MAC '${p.value}' is already used by another NIC in this script.`, fix('Use a generated MAC'));
+      const before = seen.get(lower);
+      if (before && exclusive(script.shell, before.range.start, p.range.start)) continue;
+      if (before) c.report('MacDuplicate', 'warning', p.valueRange, `MAC '${p.value}' is already used by another NIC in this script.`, fix('Use a generated MAC'));
       else seen.set(lower, p);
     }
   }
@@ -64,7 +67,9 @@ function checkImplicitMacs(c: RuleContext, script: LaunchScript, fresh: (key: st
     for (const nic of nics) {
       if (!nic.implicit || nic.shared !== true) continue;
       const invs = invsByMac.get(nic.mac!)!;
-      const clash = invs.size > 1 || !invs.has(k);
+      // Commands in different alternatives of an if/case never run together.
+      const at = script.invocations[k]!.command.start;
+      const clash = [...invs].some((j) => j !== k && !exclusive(script.shell, at, script.invocations[j]!.command.start));
       const item = `${macKey(nic)}=${fresh(nic.key)}`;
       c.report('MacImplicit', clash ? 'warning' : 'info', nicAnchor(nic), clash ? `${implicitMacMessage(nic)} Another QEMU command of this script gets ${nic.mac} too.` : implicitMacMessage(nic), [
         { title: `Add ${item}`, edits: [appendProp(nic.option, item)], isPreferred: true },

@@ -1,11 +1,16 @@
 import { appendArgs } from '../edit';
 import { stableMac } from '../generate';
 import { optionKind, prop, type QemuInvocation, type QemuProp } from '../model';
+import { exclusive, type ShellScript } from '../shell';
 import type { RuleContext } from './context';
 
-/** -netdev ids and the -device …,netdev= references to them, as QEMU resolves them within one command. */
-export function checkIds(c: RuleContext, inv: QemuInvocation, scriptPath: string, macs: Set<string>): void {
+/**
+ * -netdev ids and the -device …,netdev= references to them, as QEMU resolves them within one command. Two
+ * -netdev from different alternatives of an `if`/`case` (array elements added per branch) never meet.
+ */
+export function checkIds(c: RuleContext, shell: ShellScript, inv: QemuInvocation, scriptPath: string, macs: Set<string>): void {
   const seen = new Map<string, QemuProp>();
+  const others = new Map<string, QemuProp[]>();
   const netdevs = inv.options.filter((o) => o.name === '-netdev');
   for (const nd of netdevs) {
     const id = prop(nd, 'id');
@@ -14,7 +19,10 @@ export function checkIds(c: RuleContext, inv: QemuInvocation, scriptPath: string
       continue;
     }
     if (id.dynamic) continue;
-    if (seen.has(id.value)) c.report('NetdevIdDuplicate', 'error', id.valueRange, `QEMU rejects a second -netdev with id '${id.value}' (Duplicate ID).`);
+    const earlier = [seen.get(id.value), ...(others.get(id.value) ?? [])].filter((p): p is QemuProp => p !== undefined);
+    if (earlier.length > 0 && earlier.every((p) => exclusive(shell, p.range.start, id.range.start))) {
+      others.set(id.value, [...(others.get(id.value) ?? []), id]);
+    } else if (seen.has(id.value)) c.report('NetdevIdDuplicate', 'error', id.valueRange, `QEMU rejects a second -netdev with id '${id.value}' (Duplicate ID).`);
     else seen.set(id.value, id);
   }
   const devices = inv.options.filter((o) => o.name === '-device');
