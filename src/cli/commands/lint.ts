@@ -12,6 +12,8 @@ import { LintConfigFiles } from '../lintConfigFiles';
 import { replaceFileAtomically } from '../atomicWrite';
 import { fixText } from '../lintFix';
 import { unifiedDiff } from '../../core/lintConfig/fix';
+import { toGithubAnnotations, toSarif } from '../lintFormats';
+import { cliVersion } from '../version';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
 export interface JsonFinding {
@@ -59,7 +61,7 @@ export function toJsonFinding(file: string, f: Finding): JsonFinding {
 export const lintCommand: CommandSpec = {
   name: 'lint',
   summary: 'check libvirt XML files and shell launch scripts',
-  usage: 'kvmnet lint [--format text|json] [--config FILE] [--fix|--fix-dry-run] [--show-fixes] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
+  usage: 'kvmnet lint [--format text|json|sarif|github] [--config FILE] [--fix|--fix-dry-run] [--show-fixes] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
   help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
 against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
 arguments in shell launch scripts. Other files are accepted and have no findings.
@@ -70,6 +72,10 @@ Options:
                         json: an array of {file, line, column, endLine, endColumn,
                           severity, code, message, source}; lines and columns
                           are 1-based; severity is error, warning, info or hint
+                        sarif: a SARIF 2.1.0 log (rules with docs and help
+                          links, one result per finding)
+                        github: GitHub Actions annotations, one
+                          ::error|warning|notice file=…,line=…::MESSAGE line each
   --schema-dir DIR      libvirt schema directory (default: the machine's
                         /usr/share/libvirt/schemas, else the bundled copy)
   --xml                 treat every FILE as libvirt XML whatever its root element
@@ -116,9 +122,10 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
   },
   async run(args, io) {
     const format = stringOption(args, 'format') ?? 'text';
-    if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+    if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not '${format}'`);
     if (flag(args, 'list-rules')) {
       if (args.positionals.length > 0) throw new UsageError('--list-rules takes no FILE');
+      if (format !== 'text' && format !== 'json') throw new UsageError('--list-rules prints text or json');
       const rules = allRules().map((r) => ({ code: r.id, source: r.source, doc: r.doc }));
       if (format === 'json') io.out(`${terminalSafeJson(rules)}\n`);
       else for (const r of rules) io.out(`${r.code}\t${r.source}\t${r.doc}\n`);
@@ -183,6 +190,8 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     if (dryRun) {
       // stdout carries the diff alone.
     } else if (format === 'json') io.out(`${terminalSafeJson(all)}\n`);
+    else if (format === 'sarif') io.out(`${terminalSafeJson(toSarif(all, cliVersion()))}\n`);
+    else if (format === 'github') io.out(toGithubAnnotations(all));
     // One finding per line: a file name or quoted file text with a newline must not forge another one.
     else for (const f of all) io.out(`${terminalSafeField(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${terminalSafeField(f.message)}\n`);
     if (ioFailed) return ExitCode.Usage;

@@ -8,7 +8,7 @@ import { allRules } from '../rules';
 export const POLICY_CODES = defineCodes({
   UnusedDisable: {
     id: 'kvmnet-unused-disable',
-    doc: 'A kvmnet disable directive (<!-- kvmnet-disable-next-line CODE --> or # kvmnet disable=CODE) names a code that reports nothing on the lines it covers: remove it, or fix the code name.',
+    doc: 'A kvmnet disable directive (an XML kvmnet-disable-next-line comment or a # kvmnet disable= line of a script) names a code that reports nothing on the lines it covers: remove it, or fix the code name.',
   },
 });
 
