@@ -21,7 +21,7 @@ export const QemuCode = defineCodes({
   MacImplicit: { id: 'qemu-mac-implicit', doc: 'A NIC on a shared network (tap, bridge, socket …) without mac=: QEMU gives it its default 52:54:00:12:34:56 (…:57 for the next), the same in every VM, so such guests on one LAN collide. User-mode NICs are private and exempt.' },
   MacDuplicateWorkspace: { id: 'qemu-mac-duplicate-workspace', doc: 'The same explicit MAC in two launch scripts of the workspace: two guests with one MAC on a shared network break ARP and DHCP.' },
   VhostNonVirtio: { id: 'qemu-vhost-non-virtio', doc: 'vhost=on only accelerates virtio-net devices; with another NIC model it does nothing.' },
-  TapScriptMissing: { id: 'qemu-tap-script-missing', doc: 'tap script=/downscript= names a file that does not exist; QEMU fails to start the network.' },
+  TapScriptMissing: { id: 'qemu-tap-script-missing', doc: 'tap script=/downscript= names no executable file (files the launch script creates first count as there): an error when what is on this machine makes QEMU fail (a directory, not executable script=), else a warning saying where it looked; a downscript= never stops QEMU from starting.' },
   FdNotOpen: { id: 'qemu-fd-not-open', doc: 'tap fd=N without an N<> redirection (or earlier exec N<>): QEMU fails, the descriptor is not open.' },
   CrlfLineEndings: { id: 'qemu-crlf-line-endings', doc: 'A launch script with Windows (CRLF) line endings: sh/bash keep the \\r in each line, so a backslash no longer continues the QEMU command and arguments get a stray \\r.' },
   EmulatedNic: { id: 'qemu-emulated-nic', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio-net-pci is much faster if the guest has virtio drivers.' },

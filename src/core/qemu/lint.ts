@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../findings';
 import { usedNames } from './edit';
@@ -11,13 +11,32 @@ import { checkMacs } from './rules/mac';
 import { checkIds } from './rules/netdev';
 import { checkVhostAndModels } from './rules/nic';
 import { checkLineEndings, checkShellSyntax } from './rules/script';
-import { checkTap } from './rules/tap';
+import { checkTap, type ScriptFileKind } from './rules/tap';
 
 export interface LaunchLintOptions {
   /** The script's path: relative script= files are resolved from its folder, and it seeds replacement MACs. */
   readonly fileName?: string;
-  /** Injectable file check (tests, remote file systems); default: the local file system. */
+  /** Injectable file check (tests, remote file systems): a file there counts as an executable script. */
   readonly fileExists?: (absolutePath: string) => boolean;
+  /** Injectable look at a tap script's path; default: the local file system (or fileExists when given). */
+  readonly scriptFileKind?: (absolutePath: string) => ScriptFileKind;
+}
+
+/** What is at a tap script's path on this machine (as the user QEMU would run as: the linting user). */
+function localScriptFileKind(p: string): ScriptFileKind {
+  let isDir: boolean;
+  try {
+    isDir = statSync(p).isDirectory();
+  } catch {
+    return 'missing';
+  }
+  if (isDir) return 'directory';
+  try {
+    accessSync(p, constants.X_OK);
+    return 'executable';
+  } catch {
+    return 'not-executable';
+  }
 }
 
 /** Lint of the QEMU network arguments in a shell launch script (one file per rule family in ./rules). Never throws. */
@@ -27,7 +46,8 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   checkShellSyntax(c, script);
   const scriptPath = options.fileName ?? 'launch-script';
   const baseDir = options.fileName ? path.dirname(options.fileName) : undefined;
-  const exists = options.fileExists ?? existsSync;
+  const fileExists = options.fileExists;
+  const kindOf = options.scriptFileKind ?? (fileExists ? (p: string): ScriptFileKind => (fileExists(p) ? 'executable' : 'missing') : localScriptFileKind);
   const { ids, macs } = usedNames(script);
   for (const inv of script.invocations) {
     checkLegacy(c, script, inv, ids);
@@ -35,7 +55,7 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
     checkHostfwds(c, inv);
     checkIds(c, script.shell, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);
-    checkTap(c, inv, baseDir, exists);
+    checkTap(c, script, inv, baseDir, kindOf);
   }
   checkMacs(c, script, scriptPath);
   checkCommandBoundaries(c, script);

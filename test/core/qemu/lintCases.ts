@@ -171,6 +171,13 @@ export const cases: readonly Case[] = [
     qemuRejects: /network script \/nonexistent\/kvmnet-ifup failed/,
   },
   {
+    // Not executable here: QEMU fails on this machine (an error). Created by the script itself first: there.
+    rule: 'TapScriptMissing',
+    bad: `${Q} -netdev tap,id=t0,ifname=tap0,script=/proc/version,downscript=no -device virtio-net-pci,netdev=t0\n`,
+    good: `cat > ./ifup-made <<'EOF'\n#!/bin/sh\nEOF\nchmod +x ./ifup-made\ninstall -m 755 /dev/null ifdown-made\n${Q} -netdev tap,id=t0,ifname=tap0,script=./ifup-made,downscript=ifdown-made -device virtio-net-pci,netdev=t0\n`,
+    qemuRejects: /network script \/proc\/version failed with status 256/,
+  },
+  {
     rule: 'FdNotOpen',
     bad: `${Q} -netdev tap,id=t0,fd=7 -device virtio-net-pci,netdev=t0\n`,
     good: `exec 7<>/dev/net/tun\n${Q} -netdev tap,id=t0,fd=7 -device virtio-net-pci,netdev=t0\n`,
