@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { slirpAddressProblem } from './slirpNet';
 
 /**
  * Generators for QEMU network arguments, one per mode of the networking guide. They emit the modern
@@ -195,6 +196,8 @@ function user(spec: UserSpec, ctx: GenerateContext): Generated {
     need(key === 'net' ? IPV4_NET.test(v) : IPV4.test(v), `invalid --${key} '${v}': expected an IPv4 address${key === 'net' ? '[/prefix]' : ''}`);
     backend += `,${key}=${v}`;
   }
+  const addressProblem = slirpAddressProblem(spec.net, spec.host, spec.dns);
+  if (addressProblem) throw new SpecError(addressProblem);
   for (const rule of spec.hostfwd ?? []) backend += `,hostfwd=${normalizeHostfwd(rule)}`;
   return { args: nicArgs(backend, id, model, mac, ctx), redirects: [], prelude: [], files: [], id, mac };
 }
