@@ -99,3 +99,16 @@ export async function checkSchemaDir(dir: string): Promise<void> {
     if (why) throw new InputError(`${file}: ${why}`);
   }
 }
+
+/** Standard input, read to its end under the same cap as a file. */
+export async function readStdin(stream: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    total += b.length;
+    if (total > MAX_LINT_BYTES) throw new InputError(`over the ${megabytes(MAX_LINT_BYTES)} limit; not read`);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks, total).toString('utf8');
+}

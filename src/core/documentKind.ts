@@ -5,13 +5,16 @@ export type DocumentKind = 'libvirt-xml' | 'launch-script';
 export const LIBVIRT_ROOTS = ['domain', 'network', 'interface', 'hostdev', 'device'] as const;
 export type LibvirtRoot = (typeof LIBVIRT_ROOTS)[number];
 
+/** How far rootElementName looks: 64 KiB is enough for any real prolog. */
+export const ROOT_SCAN_CHARS = 65536;
+
 /**
  * Name of the first element, skipping the XML declaration, processing
  * instructions, comments and a DOCTYPE. Returns undefined when there is none
- * in the first 64 KiB (enough for any real prolog).
+ * in the first ROOT_SCAN_CHARS characters.
  */
 export function rootElementName(text: string): string | undefined {
-  const head = text.slice(0, 65536);
+  const head = text.slice(0, ROOT_SCAN_CHARS);
   let i = 0;
   while (i < head.length) {
     const lt = head.indexOf('<', i);

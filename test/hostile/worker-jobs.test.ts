@@ -1,5 +1,5 @@
 // Issue #12 "no editor freeze": the workspace MAC scans and the launch-script outline of the code lenses run in the
-// lint worker (job kinds beside the lint), with the same results as on the calling thread, per-key cancellation,
+// lint worker (job kinds beside the lint), and so do XML completion and hover, with the same results as on the calling thread, per-key cancellation,
 // and no whole-document parse on the calling thread.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
@@ -10,9 +10,21 @@ import { parseLaunchScript } from '../../src/core/qemu/model';
 import { scriptOutline } from '../../src/core/qemu/outline';
 import { duplicateMacsAcrossScripts } from '../../src/core/qemu/workspace';
 import { workspaceMacFindings } from '../../src/core/workspaceMacs';
+import { completeXml } from '../../src/core/xml/complete/complete';
+import { hoverXml } from '../../src/core/xml/complete/hover';
 import { parseXml } from '../../src/core/xml/document';
 import { duplicateMacsAcrossFiles } from '../../src/core/xml/rules';
-import { configureLintWorker, disposeSchemaWorker, lintWorkerStats, scriptOutlineOffThread, workspaceMacsOffThread } from '../../src/core/xml/schema/client';
+import {
+  completeOffThread,
+  configureLintWorker,
+  disposeSchemaWorker,
+  hoverOffThread,
+  lintOffThread,
+  lintWorkerStats,
+  scriptOutlineOffThread,
+  workspaceMacsOffThread,
+} from '../../src/core/xml/schema/client';
+import { resolveSchemaSet } from '../../src/core/xml/schema/schemaSet';
 import { SCRIPT_SHAPES } from './script-shapes';
 import { XML_SHAPES } from './xml-shapes';
 
@@ -90,4 +102,26 @@ test('a newer request with the same key supersedes a queued outline or scan', as
   assert.equal((await latest)?.invocations.length, 300);
   assert.equal((await latestScan)?.size, 3);
   assert.equal(lintWorkerStats().superseded - before.superseded, 2);
+});
+
+test('XML completion and hover in the worker: the same answers as here, ahead of queued lints, no parse here', async () => {
+  const schemaDir = resolveSchemaSet().set!.dir;
+  const text = nics(3).replace("<model type='virtio'/>", "<model type='virtio'/><link state=''/>");
+  const valueAt = text.indexOf("state=''") + "state='".length;
+  const modelAt = text.indexOf('model') + 1;
+  const here = { complete: completeXml(text, valueAt, schemaDir), hover: hoverXml(text, modelAt) };
+  assert.ok(here.complete.some((c) => c.label === 'up') && here.hover, 'the fixtures have answers');
+  const before = parses();
+  // A heavy lint queued first: the completion still runs before it (only the running job goes first).
+  const lint = lintOffThread('/ws/slow.xml', XML_SHAPES['many invalid NICs']!(300), {}, 'slow.xml');
+  const queuedLint = lintOffThread('/ws/slow2.xml', XML_SHAPES['many invalid NICs']!(300), {}, 'slow2.xml');
+  let lintDone = false;
+  void queuedLint.then(() => (lintDone = true));
+  const complete = await completeOffThread(text, valueAt, schemaDir, 'complete:a');
+  assert.equal(lintDone, false, 'the completion did not wait for the queued lint');
+  assert.deepEqual(complete, here.complete);
+  assert.deepEqual(await hoverOffThread(text, modelAt, 'hover:a'), here.hover);
+  assert.equal(await hoverOffThread(text, text.indexOf('hostile'), 'hover:a'), undefined, 'nothing to say in text content');
+  await Promise.all([lint, queuedLint]);
+  assert.equal(parses(), before, 'nothing parsed on this thread');
 });

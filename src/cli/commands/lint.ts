@@ -7,7 +7,8 @@ import { applyLintPolicy } from '../../core/lintConfig/policy';
 import { allRules } from '../../core/rules';
 import { terminalSafeField, terminalSafeJson } from '../../core/text';
 import { ExitCode, flag, stringOption, UsageError, type CommandSpec } from '../command';
-import { checkSchemaDir, InputError, readInputFile } from '../inputFiles';
+import { checkSchemaDir, InputError, readInputFile, readStdin } from '../inputFiles';
+import { lintInputs } from '../lintInputs';
 import { LintConfigFiles } from '../lintConfigFiles';
 import { replaceFileAtomically } from '../atomicWrite';
 import { fixText } from '../lintFix';
@@ -58,10 +59,16 @@ export function toJsonFinding(file: string, f: Finding): JsonFinding {
   };
 }
 
+function intOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--max-warnings takes a count (0, 1, …), not '${value}'`);
+  return Number(value);
+}
+
 export const lintCommand: CommandSpec = {
   name: 'lint',
   summary: 'check libvirt XML files and shell launch scripts',
-  usage: 'kvmnet lint [--format text|json|sarif|github] [--config FILE] [--fix|--fix-dry-run] [--show-fixes] [--schema-dir DIR] [--xml] FILE…\n       kvmnet lint --list-rules [--format text|json]',
+  usage: 'kvmnet lint [--format text|json|sarif|github] [--config FILE] [--fix|--fix-dry-run] [--show-fixes]\n                   [-r] [--max-warnings N] [--strict] [--schema-dir DIR] [--xml] FILE…|-\n       kvmnet lint --list-rules [--format text|json]',
   help: `Check libvirt XML (domain, network, interface/hostdev fragments, node devices)
 against libvirt's RelaxNG schemas and the semantic rules, and the QEMU network
 arguments in shell launch scripts. Other files are accepted and have no findings.
@@ -99,6 +106,18 @@ XML covers the next line (the whole tag when it spans lines); # kvmnet disable=C
 on its own line in a script covers the next command with its continuation lines.
 A directive code that suppresses nothing is reported as kvmnet-unused-disable.
 
+Inputs:
+  -                     read standard input; --stdin-filename NAME names it (for
+                        the kind, the config lookup and the output)
+  -r, --recursive       a directory FILE is walked (*.xml, *.sh, *.bash and files
+                        without extension), a glob FILE ('vms/**/*.xml') naming
+                        no file is expanded; both skip what .gitignore ignores
+                        and never follow symlinks
+  --max-warnings N      exit 1 when there are more than N warnings
+  --strict              a skipped file (binary, too large, neither libvirt XML
+                        nor a launch script) exits 2; files a walk finds or
+                        --strict checks are listed on stderr when skipped
+
   --list-rules          print every rule instead of linting: its code, source
                         and one-line doc (text: CODE<TAB>SOURCE<TAB>DOC per
                         line; json: an array of {code, source, doc})
@@ -119,10 +138,14 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     fix: { type: 'boolean' },
     'fix-dry-run': { type: 'boolean' },
     'show-fixes': { type: 'boolean' },
+    recursive: { type: 'boolean', short: 'r' },
+    'stdin-filename': { type: 'string' },
+    'max-warnings': { type: 'string' },
+    strict: { type: 'boolean' },
   },
   async run(args, io) {
     const format = stringOption(args, 'format') ?? 'text';
-    if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text, json, sarif or github, not '${format}'`);
+    if (!['text', 'json', 'sarif', 'github'].includes(format)) throw new UsageError(`--format must be text or json (or sarif, github), not '${format}'`);
     if (flag(args, 'list-rules')) {
       if (args.positionals.length > 0) throw new UsageError('--list-rules takes no FILE');
       if (format !== 'text' && format !== 'json') throw new UsageError('--list-rules prints text or json');
@@ -149,17 +172,25 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     const configs = new LintConfigFiles(configPath === undefined ? undefined : path.resolve(io.cwd, configPath));
     const all: JsonFinding[] = [];
     let ioFailed = false;
-    for (const file of args.positionals) {
+    const stdinFilename = stringOption(args, 'stdin-filename');
+    if (args.positionals.filter((p) => p === '-').length > 1) throw new UsageError("'-' (standard input) may be given once");
+    if (stdinFilename !== undefined && !args.positionals.includes('-')) throw new UsageError("--stdin-filename needs '-' among the FILEs");
+    if (fix && args.positionals.includes('-')) throw new UsageError("--fix cannot write standard input; use --fix-dry-run for a diff");
+    const maxWarnings = intOption(stringOption(args, 'max-warnings'));
+    const strict = flag(args, 'strict');
+    const { inputs, failed } = await lintInputs(args.positionals, io, { recursive: flag(args, 'recursive'), ...(stdinFilename === undefined ? {} : { stdinFilename }) });
+    if (failed) ioFailed = true;
+    let skips = 0;
+    for (const { name: file, abs, stdin, found } of inputs) {
       let text: string;
       try {
-        text = await readInputFile(path.resolve(io.cwd, file));
+        text = stdin ? await readStdin() : await readInputFile(abs);
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         io.err(`kvmnet lint: ${file}: ${e.message}\n`);
         ioFailed = true;
         continue;
       }
-      const abs = path.resolve(io.cwd, file);
       let settings;
       try {
         settings = await configs.settings(abs);
@@ -170,7 +201,14 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
       }
       const options = { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) };
       const result = await lintText(abs, text, options);
-      if (result.skipped) io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
+      if (result.skipped) {
+        io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);
+        skips++;
+      } else if (result.kind === undefined && (found || strict)) {
+        // Named files of other kinds were always accepted silently; a walk's or --strict's are listed.
+        io.err(`kvmnet lint: ${file}: skipped (neither libvirt XML nor a launch script)\n`);
+        skips++;
+      }
       let findings = applyLintPolicy(result.kind, text, result.findings, settings);
       if (fix || dryRun) {
         const relint = async (t: string) => applyLintPolicy(result.kind, t, (await lintText(abs, t, options)).findings, settings);
@@ -194,7 +232,13 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     else if (format === 'github') io.out(toGithubAnnotations(all));
     // One finding per line: a file name or quoted file text with a newline must not forge another one.
     else for (const f of all) io.out(`${terminalSafeField(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${terminalSafeField(f.message)}\n`);
-    if (ioFailed) return ExitCode.Usage;
-    return all.some((f) => f.severity === 'error') ? ExitCode.Findings : ExitCode.Ok;
+    if (ioFailed || (strict && skips > 0)) return ExitCode.Usage;
+    if (all.some((f) => f.severity === 'error')) return ExitCode.Findings;
+    const warnings = all.filter((f) => f.severity === 'warning').length;
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.err(`kvmnet lint: ${warnings} warnings, more than --max-warnings ${maxWarnings}\n`);
+      return ExitCode.Findings;
+    }
+    return ExitCode.Ok;
   },
 };

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { completeXml, type XmlCompletion } from '../../core/xml/complete/complete';
+import type { XmlCompletion } from '../../core/xml/complete/complete';
+import { completeOffThread } from '../../core/xml/schema/client';
 import { loadSchemaSet } from '../../core/xml/schema/schemaSet';
 import { Config } from '../config';
 import type { Log } from '../log';
@@ -23,17 +24,23 @@ function toItem(doc: vscode.TextDocument, position: vscode.Position, c: XmlCompl
   return item;
 }
 
-/** Element, attribute and value completion for libvirt networking XML (core/xml/complete). */
+/**
+ * Element, attribute and value completion for libvirt networking XML (core/xml/complete), computed in the lint
+ * worker: it parses the text up to the cursor, on a large file a freeze per keystroke here (issue #12).
+ */
 export function registerXmlCompletion(log: Log): vscode.Disposable {
   return vscode.languages.registerCompletionItemProvider(
     XML_SELECTOR,
     {
-      async provideCompletionItems(doc, position) {
+      async provideCompletionItems(doc, position, token) {
         try {
           if (!isLibvirtXml(doc)) return [];
           // The schema set in use (setting → machine → bundled), read asynchronously once; without one, the curated table answers alone.
           const schemaDir = (await loadSchemaSet(Config.current().schemaPath)).set?.dir;
-          return completeXml(doc.getText(), doc.offsetAt(position), schemaDir).map((c) => toItem(doc, position, c));
+          const items = await completeOffThread(doc.getText(), doc.offsetAt(position), schemaDir, `complete:${doc.uri.toString()}`);
+          // Superseded by a newer request, or the document changed meanwhile (the offsets would be off).
+          if (!items || token.isCancellationRequested) return [];
+          return items.map((c) => toItem(doc, position, c));
         } catch (e) {
           log.error(`XML completion failed: ${(e as Error).stack ?? String(e)}`);
           return [];

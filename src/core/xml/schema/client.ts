@@ -15,6 +15,8 @@ import type { LintOptions, LintResult } from '../../lint';
 import { notice } from '../../notices';
 import type { ScriptOutline } from '../../qemu/outline';
 import type { WorkspaceText } from '../../workspaceMacs';
+import type { XmlCompletion } from '../complete/complete';
+import type { XmlHover } from '../complete/hover';
 import { libxmlBundlePath } from './libxml';
 import type { SchemaSet } from './schemaSet';
 
@@ -22,7 +24,9 @@ export type LintJob =
   | { readonly kind: 'xml'; readonly text: string; readonly set: SchemaSet }
   | { readonly kind: 'lint'; readonly fileName: string; readonly text: string; readonly options: LintOptions; readonly maxFindings?: number }
   | { readonly kind: 'workspace-macs'; readonly documentKind: DocumentKind; readonly files: readonly WorkspaceText[] }
-  | { readonly kind: 'outline'; readonly text: string };
+  | { readonly kind: 'outline'; readonly text: string }
+  | { readonly kind: 'complete'; readonly text: string; readonly offset: number; readonly schemaDir?: string }
+  | { readonly kind: 'hover'; readonly text: string; readonly offset: number };
 
 /** What each job kind answers. */
 export interface JobResults {
@@ -31,6 +35,9 @@ export interface JobResults {
   /** [file, findings] for every file given. */
   'workspace-macs': [string, Finding[]][];
   outline: ScriptOutline;
+  complete: XmlCompletion[];
+  /** null: nothing to say there (a reply always carries a result). */
+  hover: XmlHover | null;
 }
 type JobResult<J extends LintJob> = JobResults[J['kind']];
 
@@ -128,7 +135,7 @@ class LintWorker {
       if (this.worker !== w || task?.id !== m.id) return;
       this.finish(task);
       this.stats.completed++;
-      if (m.result) task.resolve(m.result);
+      if (m.result !== undefined) task.resolve(m.result);
       else task.reject(new Error(m.error ?? 'lint worker failed'));
       this.pump();
     });
@@ -147,10 +154,13 @@ class LintWorker {
     return w;
   }
 
-  run<J extends LintJob>(job: J, key?: string): Promise<JobResult<J>> {
+  /** `urgent` jobs (the user waits on them: completion, hover) go before the queued lints and scans. */
+  run<J extends LintJob>(job: J, key?: string, urgent = false): Promise<JobResult<J>> {
     if (key !== undefined) this.cancel(key);
     return new Promise<JobResult<J>>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, job, key, resolve: resolve as Task['resolve'], reject });
+      const task = { id: this.nextId++, job, key, resolve: resolve as Task['resolve'], reject };
+      if (urgent) this.queue.unshift(task);
+      else this.queue.push(task);
       this.pump();
     });
   }
@@ -262,6 +272,29 @@ export async function workspaceMacsOffThread(documentKind: DocumentKind, files: 
 export async function scriptOutlineOffThread(text: string, key: string): Promise<ScriptOutline | undefined> {
   try {
     return await lintWorker().run({ kind: 'outline', text }, key);
+  } catch (e) {
+    if (e instanceof SupersededError) return undefined;
+    throw e;
+  }
+}
+
+/**
+ * XML completion at `offset` in the worker (it reads the text up to the cursor into a tree, and the schema's
+ * completion model); ahead of queued lints, but after the running job. Undefined when superseded (same `key`).
+ */
+export async function completeOffThread(text: string, offset: number, schemaDir: string | undefined, key: string): Promise<XmlCompletion[] | undefined> {
+  try {
+    return await lintWorker().run({ kind: 'complete', text, offset, ...(schemaDir !== undefined ? { schemaDir } : {}) }, key, true);
+  } catch (e) {
+    if (e instanceof SupersededError) return undefined;
+    throw e;
+  }
+}
+
+/** XML hover at `offset` in the worker (it parses the whole document); undefined when superseded or nothing there. */
+export async function hoverOffThread(text: string, offset: number, key: string): Promise<XmlHover | undefined> {
+  try {
+    return (await lintWorker().run({ kind: 'hover', text, offset }, key, true)) ?? undefined;
   } catch (e) {
     if (e instanceof SupersededError) return undefined;
     throw e;

@@ -1,12 +1,15 @@
 /*
  * Lint worker entry: the libvirt XML analysis (libxml2 schema compile ~100 ms once, validation of a 5,000-line
  * domain ~150 ms, the semantic rules), the launch-script lint, the workspace MAC scans and the launch-script
- * outline of the code lenses run here, so the extension host never parses a whole document while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
+ * outline of the code lenses, XML completion and hover run here, so the extension host never parses a whole
+ * document while the user types. Bundled as dist/xml-worker.mjs; run from sources (tests) as this .ts file through tsx.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lintText, type LintResult } from '../../lint';
 import { notice } from '../../notices';
 import { scriptOutline } from '../../qemu/outline';
+import { completeXml } from '../complete/complete';
+import { hoverXml } from '../complete/hover';
 import { workspaceMacFindings } from '../../workspaceMacs';
 import type { JobResults, LintJob, WorkerReply, WorkerRequest } from './client';
 import { useLibxmlBundle } from './libxml';
@@ -33,6 +36,10 @@ async function run(job: LintJob): Promise<JobResults[LintJob['kind']]> {
       return workspaceMacFindings(job.documentKind, job.files);
     case 'outline':
       return scriptOutline(job.text);
+    case 'complete':
+      return completeXml(job.text, job.offset, job.schemaDir);
+    case 'hover':
+      return hoverXml(job.text, job.offset) ?? null;
   }
 }
 
