@@ -42,6 +42,8 @@ interface Ctx {
   readonly scriptPath: string;
   readonly ids: Set<string>;
   readonly macs: Set<string>;
+  /** Shell fds given to macvtaps so far: each needs its own (3..9, one digit the shell redirects). */
+  readonly fds: Set<number>;
 }
 
 /** libvirt reads address attributes base-0: 0x-prefixed hex, 0-prefixed octal, else decimal. */
@@ -171,7 +173,10 @@ function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet
       const mode = c.t.attr(src, 'mode') ?? 'vepa';
       if (!link) return "type='direct' without <source dev=…>";
       if (!MACVTAP.includes(mode)) return `macvtap mode '${mode}'`;
-      return { spec: { mode: 'macvtap', ...basics, link, macvtapMode: mode as MacvtapMode, ...(tap ? { name: tap } : {}), vhost: vhostOf(c, iface) } };
+      const fd = [3, 4, 5, 6, 7, 8, 9].find((n) => !c.fds.has(n));
+      if (fd === undefined) return 'a macvtap beyond the seventh (each needs its own shell fd 3..9)';
+      c.fds.add(fd);
+      return { spec: { mode: 'macvtap', ...basics, link, macvtapMode: mode as MacvtapMode, ...(tap ? { name: tap } : {}), fd, vhost: vhostOf(c, iface) } };
     }
     case 'hostdev': {
       c.t.attr(iface, 'managed');
@@ -243,7 +248,7 @@ export function domainToArgs(xml: string, options: XmlConvertOptions = {}): Args
   const doc = parseXml(xml);
   if (doc.error) throw new ConvertError(`the XML is not well-formed: ${doc.error.message} (line ${doc.rangeOf(doc.error.span).start.line + 1})`);
   const t = new XmlTracker();
-  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set() };
+  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set() };
   const root = doc.root!;
   if (options.at !== undefined) {
     let e = elementAt(doc, options.at);
