@@ -15,6 +15,7 @@ const shots = {
   'explain-selection.png': 'explain-selection.png',
   'launch-script-commands-lenses.png': 'launch-script-lenses.png',
   'devices-libvirt-detach-confirm.png': 'devices-libvirt-detach-confirm.png',
+  'guests-reveal-holder.png': 'guests-reveal-holder.png',
 };
 let missing = 0;
 for (const [from, to] of Object.entries(shots)) {

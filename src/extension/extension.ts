@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { registerComposer } from './composer/register';
+import { registerConvert } from './convert/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
 import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
+import { registerGuests } from './guests/register';
 import { hostSnapshots } from './hosts';
 import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
@@ -20,11 +22,13 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
     registerDiagnostics(log),
     registerDevices(log),
+    registerGuests(),
     registerReadiness(log),
     registerExplain(log),
     registerXml(log),
     registerScripts(log),
     registerComposer(log),
+    registerConvert(log),
     registerEventLoopStats(log),
   );
   log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);

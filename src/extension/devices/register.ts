@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { hostdevXml } from '../../core/pci/hostdevXml';
+import { revealDevice } from '../guests/reveal';
 import type { Log } from '../log';
 import { addSshConfigHosts, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
 import { DevicesTree, type DeviceTreeNode } from './tree';
@@ -26,9 +27,11 @@ export function registerDevices(log: Log): vscode.Disposable {
   };
   setGrouped(false);
   const hostId = (node?: DeviceTreeNode) => node?.host.id;
+  const view = vscode.window.createTreeView('kvmnet.devices', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: new DeviceDrag() });
   return vscode.Disposable.from(
     tree,
-    vscode.window.createTreeView('kvmnet.devices', { treeDataProvider: tree, showCollapseAll: true, dragAndDropController: new DeviceDrag() }),
+    view,
+    vscode.commands.registerCommand('kvmnet.devices.reveal', (host: unknown, bdf: unknown) => revealDevice(tree, view, host, bdf)),
     vscode.commands.registerCommand('kvmnet.devices.refresh', () => tree.refresh()),
     vscode.commands.registerCommand('kvmnet.devices.refreshHost', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
     vscode.commands.registerCommand('kvmnet.devices.retry', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),

@@ -3,6 +3,7 @@ import type { HostSnapshot, PciDevice } from '../../core/host/model';
 import { VFIO_DRIVER } from '../../core/pci/classes';
 import { hostChangeBlocked, libvirtOnHost } from '../../core/pci/actions';
 import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';
+import { deviceLibvirtFacts, guestHolders, heldByText, libvirtView } from '../../core/libvirt/views';
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
@@ -18,6 +19,7 @@ function deviceIcon(snapshot: HostSnapshot, d: PciDevice): vscode.ThemeIcon {
   const f = deviceFlags(snapshot, d);
   if (f.carriesSshSession) return new vscode.ThemeIcon('remote', new vscode.ThemeColor('list.warningForeground'));
   if (f.carriesDefaultRoute) return new vscode.ThemeIcon('globe', new vscode.ThemeColor('list.warningForeground'));
+  if (libvirtView(snapshot).byDevice.has(d.bdf)) return new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
   if (f.onVfio) return new vscode.ThemeIcon('plug', new vscode.ThemeColor('charts.green'));
   if (f.isVf) return new vscode.ThemeIcon('symbol-field');
   if (f.sriovCapable) return new vscode.ThemeIcon('type-hierarchy-sub');
@@ -27,8 +29,10 @@ function deviceIcon(snapshot: HostSnapshot, d: PciDevice): vscode.ThemeIcon {
 /** Space-separated tags matched by `viewItem =~ /\btag\b/` in package.json menus. */
 function deviceContext(snapshot: HostSnapshot, d: PciDevice, host: HostEntry): string {
   const f = deviceFlags(snapshot, d);
+  // A guest holds it: "Reveal Holder" (the Guests view).
+  const held = guestHolders(snapshot, d.bdf).length > 0 ? 'held' : '';
   // Discovery did not finish: none of the tags host-changing actions key on.
-  if (hostChangeBlocked(snapshot)) return ['device', f.isVf ? 'vf' : '', 'partial'].filter(Boolean).join(' ');
+  if (hostChangeBlocked(snapshot)) return ['device', f.isVf ? 'vf' : '', 'partial', held].filter(Boolean).join(' ');
   return [
     'device',
     f.sriovCapable ? 'sriov' : '',
@@ -37,6 +41,7 @@ function deviceContext(snapshot: HostSnapshot, d: PciDevice, host: HostEntry): s
     f.carriesDefaultRoute || f.carriesSshSession ? 'uplink' : '',
     host.spec?.kind === 'demo' ? 'demo' : 'live',
     libvirtOnHost(snapshot) ? 'libvirt' : '',
+    held,
   ]
     .filter(Boolean)
     .join(' ');
@@ -46,7 +51,7 @@ export function deviceTooltip(snapshot: HostSnapshot, d: PciDevice): vscode.Mark
   const md = new vscode.MarkdownString();
   md.appendMarkdown('**').appendText(deviceTitle(d)).appendMarkdown('**\n\n');
   // Host data is text, never markdown.
-  for (const [k, v] of deviceFacts(snapshot, d)) md.appendText(`${k}: ${v}`).appendMarkdown('  \n');
+  for (const [k, v] of [...deviceFacts(snapshot, d), ...deviceLibvirtFacts(snapshot, d)]) md.appendText(`${k}: ${v}`).appendMarkdown('  \n');
   return md;
 }
 
@@ -103,7 +108,8 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         const item = new vscode.TreeItem(d.bdf, node.entry.vfCount > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
         item.id = `devices:${node.host.id}:${this.groupByIommu ? 'g' : 'd'}:${d.bdf}`;
         // Driver and netdev first: the side bar is narrow and the full name is in the tooltip.
-        item.description = [d.driver ?? 'no driver', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '', d.deviceName ?? deviceTitle(d)]
+        const holders = libvirtView(snapshot).holders.get(d.bdf);
+        item.description = [d.driver ?? 'no driver', holders ? heldByText(holders) : '', ...(d.netdevs ?? []), d.iommuGroup !== undefined && !this.groupByIommu ? `group ${d.iommuGroup}` : '', d.deviceName ?? deviceTitle(d)]
           .filter(Boolean)
           .join(' · ');
         item.iconPath = deviceIcon(snapshot, d);
@@ -162,6 +168,32 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       item.iconPath = new vscode.ThemeIcon(s?.state === 'error' ? 'error' : host.spec?.kind === 'demo' ? 'beaker' : 'server');
     }
     return item;
+  }
+
+  /** For TreeView.reveal: a device's parent is its PF (PF → VF tree) or its group (grouped), else the host. */
+  getParent(node: DeviceTreeNode): DeviceTreeNode | undefined {
+    if (node.kind === 'host') return undefined;
+    const host = this.hostNodes.get(node.host.id);
+    if (node.kind !== 'device') return host;
+    const { model, device: d } = node;
+    const parent = model.options.groupByIommu
+      ? model.children().find((e) => e.kind === 'group' && e.id === d.iommuGroup)
+      : d.physfn !== undefined ? model.children().find((e) => e.kind === 'device' && e.device.bdf === d.physfn) : undefined;
+    return parent ? this.entryNodes(node.host, model, [parent])[0] : host;
+  }
+
+  /** The row of a host's PCI function as the view shows it now (for reveal), or undefined when the filter hides it. */
+  async deviceNode(hostId: string, bdf: string): Promise<DeviceTreeNode | undefined> {
+    if (!this.hostNodes.has(hostId)) await this.getChildren();
+    const s = hostSnapshots.peek(hostId);
+    const host = this.hostNodes.get(hostId);
+    if (!host || s?.state !== 'done') return undefined;
+    const model = this.model(s.snapshot, Config.current().showAllDevices);
+    for (const e of model.children()) {
+      const found = e.kind === 'device' && e.device.bdf === bdf ? e : model.children(e).find((c) => c.kind === 'device' && c.device.bdf === bdf);
+      if (found) return this.entryNodes(host.host, model, [found])[0];
+    }
+    return undefined;
   }
 
   async getChildren(node?: DeviceTreeNode): Promise<DeviceTreeNode[]> {

@@ -1,0 +1,42 @@
+import * as vscode from 'vscode';
+import { guestHolders } from '../../core/libvirt/views';
+import type { DeviceTreeNode } from '../devices/tree';
+import { hostSnapshots } from '../hosts';
+import { GuestsTree, type GuestTreeNode } from './tree';
+
+/**
+ * The "Guests" view and its links with the Devices view: "Reveal in Devices" on a guest's passthrough device
+ * or VF interface, "Reveal Holder" on a device row a guest holds (both through TreeView.reveal).
+ */
+export function registerGuests(): vscode.Disposable {
+  const tree = new GuestsTree();
+  const view = vscode.window.createTreeView('kvmnet.guests', { treeDataProvider: tree, showCollapseAll: true });
+
+  const revealInDevices = async (node?: GuestTreeNode) => {
+    if (node?.kind !== 'part' || node.part.kind === 'finding' || node.part.bdf === undefined) return;
+    await vscode.commands.executeCommand('kvmnet.devices.reveal', node.host.id, node.part.bdf);
+  };
+
+  const revealHolder = async (node?: DeviceTreeNode) => {
+    if (node?.kind !== 'device') return;
+    const guests = guestHolders(node.snapshot, node.device.bdf);
+    const guest = guests.length > 1 ? await vscode.window.showQuickPick(guests, { title: `Guests holding ${node.device.bdf}` }) : guests[0];
+    if (guest === undefined) {
+      if (guests.length === 0) void vscode.window.showInformationMessage(`No guest holds ${node.device.bdf}.`);
+      return;
+    }
+    const target = await tree.partNode(node.host.id, guest, node.device.bdf);
+    if (!target) return void vscode.window.showWarningMessage(`${guest} is no longer listed with ${node.device.bdf}: refresh the host.`);
+    await view.reveal(target, { select: true, focus: true, expand: true });
+  };
+
+  return vscode.Disposable.from(
+    tree,
+    view,
+    vscode.commands.registerCommand('kvmnet.guests.refresh', () => hostSnapshots.invalidate()),
+    vscode.commands.registerCommand('kvmnet.guests.retry', (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
+    vscode.commands.registerCommand('kvmnet.guests.revealInDevices', revealInDevices),
+    vscode.commands.registerCommand('kvmnet.devices.revealHolder', revealHolder),
+    // Trust granted or hosts/ssh settings changed: the Devices view drops the shared snapshots, which re-renders this one.
+  );
+}

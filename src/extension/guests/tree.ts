@@ -1,0 +1,174 @@
+import * as vscode from 'vscode';
+import type { Bdf, HostSnapshot } from '../../core/host/model';
+import type { Guest } from '../../core/libvirt/model';
+import { guestHoldsDevices } from '../../core/libvirt/model';
+import { guestDescription, guestParts, holderPart, hostOnlyFindings, libvirtView, type GuestPart } from '../../core/libvirt/views';
+import { libvirtUnavailable } from '../../core/pci/actions';
+import { Config } from '../config';
+import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+
+export type GuestTreeNode =
+  | { readonly kind: 'host'; readonly host: HostEntry }
+  | { readonly kind: 'guest'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest }
+  | { readonly kind: 'part'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest; readonly part: GuestPart }
+  | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
+
+const warning = (icon = 'warning') => new vscode.ThemeIcon(icon, new vscode.ThemeColor('list.warningForeground'));
+
+/**
+ * The "Guests" view: host → libvirt guest → its NICs, PCI passthrough devices and findings, from the same
+ * shared discovery as the Devices view (core/libvirt/views.ts builds the rows). A row that names a PCI
+ * function links to its Devices row ("Reveal in Devices") and the device row back here ("Reveal Holder").
+ */
+export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<GuestTreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly hostNodes = new Map<string, GuestTreeNode & { kind: 'host' }>();
+  private readonly subscription: vscode.Disposable;
+  /** As in the Devices view: a host whose children are being fetched gets its result from that request, not a second render. */
+  private readonly pending = new Map<string, number>();
+  private readonly heldBack = new Set<string>();
+
+  constructor() {
+    this.subscription = hostSnapshots.onDidChange((id) => {
+      if (id !== undefined && (this.pending.get(id) ?? 0) > 0 && hostSnapshots.peek(id) !== undefined) this.heldBack.add(id);
+      else this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
+    });
+  }
+
+  rerender(): void {
+    this.changed.fire(undefined);
+  }
+
+  getTreeItem(node: GuestTreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'host': {
+        const item = new vscode.TreeItem(node.host.label, vscode.TreeItemCollapsibleState.Collapsed);
+        item.id = `guests:${node.host.id}`;
+        item.contextValue = node.host.error ? 'guests.host.invalid' : 'guests.host';
+        const s = hostSnapshots.peek(node.host.id);
+        const inv = s?.state === 'done' ? s.snapshot.libvirt : undefined;
+        item.description = node.host.error ?? (inv ? `${inv.guests.length} guest${inv.guests.length === 1 ? '' : 's'}` : s?.state === 'loading' ? 'discovering…' : undefined);
+        item.iconPath = new vscode.ThemeIcon(node.host.error ? 'error' : node.host.spec?.kind === 'demo' ? 'beaker' : 'server');
+        return item;
+      }
+      case 'guest': {
+        const { guest: g } = node;
+        const hasRows = guestParts(node.snapshot, g).length > 0;
+        const item = new vscode.TreeItem(g.name, hasRows ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+        item.id = `guests:${node.host.id}:${g.uuid}`;
+        item.description = guestDescription(g);
+        const problems = libvirtView(node.snapshot).byGuest.get(g.name)?.length ?? 0;
+        item.iconPath = problems > 0 || g.error ? warning() : new vscode.ThemeIcon(guestHoldsDevices(g) ? 'vm-running' : 'vm-outline');
+        // Guest data is text, never markdown.
+        item.tooltip = [g.name, `UUID ${g.uuid}`, `state ${g.state ?? 'unknown'}`, g.persistent === false ? 'transient' : 'persistent', g.autostart ? 'autostart' : '', problems ? `${problems} problem${problems === 1 ? '' : 's'} (listed below)` : '', g.error ?? '']
+          .filter(Boolean)
+          .join('\n');
+        item.contextValue = 'guest';
+        return item;
+      }
+      case 'part':
+        return this.partItem(node);
+      case 'message': {
+        const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+        item.id = `guests:${node.host.id}:message:${node.text}`;
+        item.iconPath = node.icon === 'warning' ? warning() : new vscode.ThemeIcon(node.icon);
+        item.contextValue = node.retry ? 'guests.error' : 'guests.message';
+        if (node.detail) item.tooltip = node.detail;
+        if (node.retry) item.command = { command: 'kvmnet.guests.retry', title: 'Retry', arguments: [node] };
+        return item;
+      }
+    }
+  }
+
+  private partItem(node: GuestTreeNode & { kind: 'part' }): vscode.TreeItem {
+    const { part: p } = node;
+    const item = new vscode.TreeItem(p.label, vscode.TreeItemCollapsibleState.None);
+    item.id = `guests:${node.host.id}:${node.guest.uuid}:${p.kind}:${p.index}`;
+    if (p.kind === 'finding') {
+      item.iconPath = warning();
+      item.tooltip = `${p.code}: ${p.label}`;
+      item.contextValue = 'guest.finding';
+      return item;
+    }
+    item.description = p.description;
+    item.iconPath = new vscode.ThemeIcon(p.kind === 'hostdev' ? 'circuit-board' : p.bdf !== undefined ? 'symbol-field' : 'plug');
+    // Only a row naming a PCI function this host has can be revealed in Devices.
+    const onHost = p.bdf !== undefined && node.snapshot.devices.some((d) => d.bdf === p.bdf);
+    item.contextValue = onHost ? 'guest.device' : 'guest.nic';
+    return item;
+  }
+
+  getParent(node: GuestTreeNode): GuestTreeNode | undefined {
+    if (node.kind === 'host') return undefined;
+    if (node.kind === 'part') return { kind: 'guest', host: node.host, snapshot: node.snapshot, guest: node.guest };
+    return this.hostNodes.get(node.host.id);
+  }
+
+  /** The row of a guest that holds a function (for "Reveal Holder"), once its host was discovered. */
+  async partNode(hostId: string, guest: string, bdf: Bdf): Promise<GuestTreeNode | undefined> {
+    if (!this.hostNodes.has(hostId)) await this.getChildren();
+    const host = this.hostNodes.get(hostId);
+    const s = hostSnapshots.peek(hostId);
+    if (!host || s?.state !== 'done') return undefined;
+    const found = holderPart(s.snapshot, bdf, guest);
+    return found && { kind: 'part', host: host.host, snapshot: s.snapshot, guest: found.guest, part: found.part };
+  }
+
+  async getChildren(node?: GuestTreeNode): Promise<GuestTreeNode[]> {
+    if (!node) {
+      this.hostNodes.clear();
+      return configuredHosts(Config.current()).map((host) => {
+        const n = { kind: 'host', host } as const;
+        this.hostNodes.set(host.id, n);
+        return n;
+      });
+    }
+    if (node.kind === 'guest') return guestParts(node.snapshot, node.guest).map((part) => ({ kind: 'part', host: node.host, snapshot: node.snapshot, guest: node.guest, part }));
+    if (node.kind !== 'host') return [];
+    const id = node.host.id;
+    this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
+    try {
+      return await this.hostChildren(node.host);
+    } finally {
+      this.pending.set(id, (this.pending.get(id) ?? 1) - 1);
+      if (this.pending.get(id) === 0 && this.heldBack.delete(id)) setTimeout(() => this.changed.fire(this.hostNodes.get(id)), 0);
+    }
+  }
+
+  private async hostChildren(host: HostEntry): Promise<GuestTreeNode[]> {
+    if (host.error || !host.spec) return [{ kind: 'message', host, text: host.error ?? 'invalid host', icon: 'error' }];
+    // Nothing from a host in Restricted Mode: discovery runs sh or ssh.
+    if (needsTrust(host) && !vscode.workspace.isTrusted) {
+      return [{ kind: 'message', host, text: 'Trust the workspace to list this host', icon: 'workspace-untrusted', detail: 'Discovery runs sh or ssh.' }];
+    }
+    let snapshot: HostSnapshot;
+    try {
+      snapshot = await vscode.window.withProgress({ location: { viewId: 'kvmnet.guests' } }, () => hostSnapshots.get(host));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      return [{ kind: 'message', host, text: message, icon: 'error', detail: `${message}\n\nClick to retry.`, retry: true }];
+    }
+    const inv = snapshot.libvirt;
+    const out: GuestTreeNode[] = [];
+    if (snapshot.partial !== undefined) {
+      const text = `Discovery did not finish: ${snapshot.partial}`;
+      out.push({ kind: 'message', host, text, icon: 'warning', detail: `${text}\n\nGuests may be missing. Click to discover again.`, retry: true });
+    }
+    if (!inv) {
+      const why = libvirtUnavailable(snapshot.system) ?? 'discovery could not read libvirt on this host';
+      out.push({ kind: 'message', host, text: 'No libvirt guests listed', icon: 'info', detail: why });
+      return out;
+    }
+    for (const e of inv.errors) out.push({ kind: 'message', host, text: e, icon: 'warning' });
+    for (const f of hostOnlyFindings(snapshot)) out.push({ kind: 'message', host, text: f.message, icon: 'warning', detail: `${f.code}: ${f.message}` });
+    out.push(...inv.guests.map((guest) => ({ kind: 'guest', host, snapshot, guest }) as const));
+    if (inv.guests.length === 0) out.push({ kind: 'message', host, text: `No guests defined (${inv.uri})`, icon: 'info' });
+    return out;
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}
