@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { lintText } from '../../src/core/lint';
+import { scriptOutline } from '../../src/core/qemu/outline';
 import { SCRIPT_SHAPES } from './script-shapes';
 
 /** CPU time of one lint: on a loaded machine preemption inflates wall time, not CPU time. */
@@ -41,4 +42,20 @@ test('the other pathological launch-script shapes cost linear work too', async (
     'comments in continuations': 2000,
   };
   for (const [shape, n] of Object.entries(sizes)) assert.ok((await ratio(shape, n)) < 3, shape);
+});
+
+test('the code-lens outline of 8,000 NIC options costs about twice 4,000', async () => {
+  const make = SCRIPT_SHAPES['many NIC options in one command']!;
+  const cpu = (text: string): number => {
+    const start = process.cpuUsage();
+    scriptOutline(text);
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000;
+  };
+  const [small, large] = [make(4000), make(8000)];
+  cpu(small);
+  const one = Math.min(cpu(small), cpu(small), cpu(small));
+  const two = Math.min(cpu(large), cpu(large), cpu(large));
+  console.log(`# outline: n=4000 ${one.toFixed(0)} ms CPU, 2n ${two.toFixed(0)} ms CPU, ratio ${(two / one).toFixed(2)} (linear is 2)`);
+  assert.ok(two / one < 3);
 });

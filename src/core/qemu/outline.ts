@@ -1,4 +1,4 @@
-import { listNetworkDevices, userNetworks } from './edit';
+import { listNetworkDevices, netdevOptions, userNetworks } from './edit';
 import { parseLaunchScript } from './model';
 
 /** What the editor's code lenses need of one QEMU invocation: where its program name is and which commands apply. */
@@ -30,7 +30,8 @@ export function scriptOutline(text: string): ScriptOutline {
   const invocations = script.invocations.map((inv) => ({
     programStart: inv.program.start,
     programEnd: inv.program.end,
-    hasNetworkDevices: listNetworkDevices(inv).length > 0,
+    // A -netdev is a device for sure; listing them all pairs each with its -device users (n² on thousands of NICs).
+    hasNetworkDevices: netdevOptions(inv).length > 0 || listNetworkDevices(inv).length > 0,
     hasUserNetworks: userNetworks(inv).length > 0,
     hasLegacyNet: inv.options.some((o) => o.name === '-net'),
   }));
