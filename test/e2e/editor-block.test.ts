@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { SCRIPT_SHAPES } from '../hostile/script-shapes';
@@ -8,7 +9,8 @@ import { startEditor, waitUntil, type Editor } from './harness';
 
 // Issue #12 "no editor freeze": typing into pathological files in a real editor. The extension host measures
 // its own event-loop delay (kvmnet.internal.eventLoopStats, bound to keys here: it is not in the palette); the
-// test prints the longest block as a ratio to the 50 ms budget and asserts the structure: no lint ran on the
+// test prints the longest block as a ratio to the 50 ms budget and asserts the structure: no lint and no
+// whole-document parse (libvirt XML or launch script: diagnostics, workspace MAC scans, code lenses) ran on the
 // extension host thread, the typed text shows, and the file's findings (or the limit notice) arrive.
 
 const files: Record<string, string> = {
@@ -28,12 +30,16 @@ interface Stats {
   p99Ms: number;
   mainThreadLints: number;
   mainThreadAnalyses: number;
+  mainThreadParses: { xml: number; script: number };
   worker: { completed: number; superseded: number; restarted: number };
 }
 
 let ed: Editor;
 before(async () => {
-  ed = await startEditor({ name: 'editor-block', workspaceFiles: files, examples: false });
+  // VS Code's built-in Emmet answers completion in XML on the same extension host and scans the whole document
+  // for it on every typed character (a CPU profile of this test showed it holding the thread ~120 ms on
+  // invalid-nics.xml): it is kept out of XML here so the block measured is this extension's.
+  ed = await startEditor({ name: 'editor-block', workspaceFiles: files, examples: false, settings: { 'emmet.excludeLanguages': ['markdown', 'xml'] } });
   // The stats command is internal: bind it to keys (keybindings.json is watched and reloaded).
   const user = path.join(ed.userDataDir, 'User');
   mkdirSync(user, { recursive: true });
@@ -62,15 +68,18 @@ async function stats(key: { page: string }): Promise<Stats> {
 async function typeAndMeasure(file: string, line: number, column: number, typed: string, arrived: () => Promise<boolean>): Promise<Stats> {
   await ed.openFile(file);
   await ed.goToLine(line, column);
+  // Opened and checked (its findings show) before the measurement starts: what is measured is the typing.
+  await waitUntil(arrived, `the findings of ${file} after opening`);
   const before = await stats(RESET_KEY);
   await ed.typeText(typed);
   await waitUntil(async () => (await ed.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText()).includes(typed.trim()), 'the typed text to show');
   // The lint of the final text came back (a newer edit supersedes older runs, so count answers, not requests).
   await waitUntil(async () => (await stats(READ_KEY)).worker.completed > before.worker.completed && (await arrived()), `the findings of ${file} after typing`);
   const s = await stats(READ_KEY);
-  console.log(`# ${file}: longest extension-host block while typing ${s.maxMs} ms ÷ 50 ms budget = ${(s.maxMs / 50).toFixed(2)} (p99 ${s.p99Ms} ms); worker: ${JSON.stringify(s.worker)}`);
+  console.log(`# ${file}: longest extension-host block while typing ${s.maxMs} ms ÷ 50 ms budget = ${(s.maxMs / 50).toFixed(2)} (p99 ${s.p99Ms} ms); worker: ${JSON.stringify(s.worker)}; parses on the host: ${JSON.stringify(s.mainThreadParses)}; load average ${os.loadavg()[0]!.toFixed(1)} on ${os.cpus().length} CPUs`);
   assert.equal(s.mainThreadLints, 0, 'no lintText on the extension host thread');
   assert.equal(s.mainThreadAnalyses, 0, 'no libvirt XML analysis on the extension host thread');
+  assert.deepEqual(s.mainThreadParses, { xml: 0, script: 0 }, 'no whole-document parse on the extension host thread');
   return s;
 }
 
@@ -104,6 +113,7 @@ test('7,000 NICs (over the element limit): the notice only, no in-process valida
 });
 
 test('a launch script with 300 legacy QEMU commands: linted in the worker while typing', async () => {
-  await typeAndMeasure('launch.sh', 2, 1, 'true; ', () => squiggle('warning'));
+  // Legacy -net with a user-mode backend is an info finding.
+  await typeAndMeasure('launch.sh', 2, 1, 'true; ', () => squiggle('info'));
   await ed.screenshot('editor-block-launch-script');
 });
