@@ -2,7 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../findings';
 import { usedNames } from './edit';
-import { parseLaunchScript } from './model';
+import { jsonValued, parseLaunchScript, type LaunchScript } from './model';
+import type { LineIndex, Position, TextRange } from '../text';
 import { RuleContext } from './rules/context';
 import { checkCommandBoundaries } from './rules/boundaries';
 import { checkHostfwds } from './rules/hostfwd';
@@ -60,5 +61,14 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   checkMacs(c, script, scriptPath);
   checkCommandBoundaries(c, script);
   if (script.invocations.length > 0) checkLineEndings(c);
-  return c.findings;
+  return withoutJsonEdits(c.findings, script, c.index);
+}
+
+/** Fixes are written for `key=value` lists: one that would edit inside a JSON option value is dropped. */
+function withoutJsonEdits(findings: Finding[], script: LaunchScript, lines: LineIndex): Finding[] {
+  const json = script.invocations.flatMap((inv) => inv.options.filter(jsonValued).map((o) => lines.rangeOf(o.valueWord!.start, o.valueWord!.end)));
+  if (json.length === 0) return findings;
+  const before = (a: Position, b: Position): boolean => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const touches = (r: TextRange): boolean => json.some((j) => !before(r.end, j.start) && !before(j.end, r.start));
+  return findings.map((f) => (f.fixes?.some((x) => x.edits.some((e) => touches(e.range))) ? { ...f, fixes: [] } : f));
 }

@@ -19,6 +19,8 @@ export interface QemuProp {
   /** The item and its value as index ranges into the option's value word (QemuOpts escapes kept). */
   readonly index: Span;
   readonly valueIndex: Span;
+  /** From a JSON value: the ranges are the whole word's. */
+  readonly json?: true;
 }
 
 export interface QemuOption {
@@ -225,6 +227,34 @@ function expandArgs(words: readonly ShellWord[], arrays: ArraysByName, before: n
   return out;
 }
 
+/**
+ * The props of a JSON option value (`-netdev {"type":"user","id":"n0"}`, what libvirt writes since QEMU 6):
+ * top-level keys with scalar values, each spanning the whole word (rules point at the option, fixes that edit
+ * a single item are not offered for it: see jsonValued). Undefined for anything that is not a literal JSON object.
+ */
+function jsonProps(word: ShellWord): QemuProp[] | undefined {
+  if (!word.value.startsWith('{') || word.dynamic.length > 0) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(word.value);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  const whole = { start: word.start, end: word.end };
+  const index = { start: 0, end: word.value.length };
+  return Object.entries(parsed as Record<string, unknown>).flatMap(([key, v]) =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
+      ? [{ key, implied: false, value: String(v), dynamic: false, range: whole, keyRange: whole, valueRange: whole, index, valueIndex: index, json: true }]
+      : [],
+  );
+}
+
+/** The option's value is JSON: its props carry no item ranges, so nothing may rewrite one item in place. */
+export function jsonValued(option: QemuOption): boolean {
+  return option.props.some((p) => p.json === true);
+}
+
 export function parseOptions(args: readonly ShellWord[]): QemuOption[] {
   const options: QemuOption[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -246,7 +276,7 @@ export function parseOptions(args: readonly ShellWord[]): QemuOption[] {
       name,
       nameWord: w,
       valueWord,
-      props: parseProps(valueWord, IMPLIED_KEY[name]),
+      props: jsonProps(valueWord) ?? parseProps(valueWord, IMPLIED_KEY[name]),
       span: { start: w.start, end: sameSource && valueWord.end > w.start ? valueWord.end : w.end },
     });
   }

@@ -112,6 +112,13 @@ export const cases: readonly Case[] = [
     good: `NET=()\nif [ -d /nonexistent ]; then\n  NET+=(-netdev user,id=n0)\nelif [ -d /proc ]; then\n  NET+=(-netdev user,id=n0,hostfwd=tcp:127.0.0.1:0-:22)\nelse\n  NET+=(-netdev user,id=n0)\nfi\ncase \"$1\" in\n  x) NET+=(-device e1000,netdev=n0,mac=52:54:00:00:00:01) ;;\n  *) NET+=(-device e1000,netdev=n0,mac=52:54:00:00:00:01) ;;\nesac\n${Q} "\${NET[@]}"\n`,
     qemuRejects: /Duplicate ID 'n0'/,
   },
+  {
+    // JSON option values (libvirt since QEMU 6) are read as JSON, not as key=value lists.
+    rule: 'NetdevIdMissing',
+    bad: `${Q} -netdev '{"type":"user"}'\n`,
+    good: `${Q} -netdev '{"type":"user","id":"hostnet0"}' -device '{"driver":"virtio-net-pci","netdev":"hostnet0","mac":"52:54:00:aa:00:09"}'\n`,
+    qemuRejects: /Parameter 'id' is missing/,
+  },
   { rule: 'NetdevIdMissing', bad: `${Q} -netdev user\n`, good: `${Q} -netdev user,id=a -device e1000,netdev=a\n`, qemuRejects: /Parameter 'id' is missing/ },
   {
     rule: 'NetdevNotFound',

@@ -1,0 +1,181 @@
+// Real-world launch scripts (test/realworld/qemu, sources in PROVENANCE.tsv) judged by the real tools: every
+// error finding must be confirmed (QEMU's parse check of the command's network options in a sandbox, or bash
+// running the command lines with a stub qemu), and every failure of the real tools needs an error finding.
+// Prints precision and recall per rule; also runs over ../shared/corpus's libvirt .args command lines (printed,
+// not asserted: they were written for QEMU 2.x/libvirt and hold fds libvirt opens).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { QemuCode } from '../../src/core/qemu/codes';
+import { isNicDriver } from '../../src/core/qemu/edit';
+import { lintLaunchScript } from '../../src/core/qemu/lint';
+import { optionKind, parseLaunchScript, type QemuInvocation } from '../../src/core/qemu/model';
+import { LineIndex } from '../../src/core/text';
+import { qemuAccepts, useQemuSandbox } from '../core/qemu/qemuOracle';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const realworld = path.resolve(here, '../realworld');
+const corpusArgs = path.resolve(here, '../../../shared/corpus/libvirt/domain');
+const REDISTRIBUTABLE = new Set(['MIT', 'BSD-2-Clause', 'BSD-3-Clause', 'Apache-2.0', 'ISC', 'MPL-2.0', 'GPL-2.0-only', 'GPL-2.0-or-later', 'GPL-3.0-or-later', 'LGPL-2.1-or-later']);
+/** Findings the shell decides (bash runs the lines); every other error claims QEMU rejects the command. */
+const SHELL_CODES = new Set<string>([QemuCode.CommentInContinuation.id, QemuCode.OptionsOrphaned.id]);
+/** What QEMU says for the problem each error finding claims: a failure for another reason confirms nothing. */
+const QEMU_SAYS: Record<string, RegExp> = {
+  [QemuCode.RemovedOption.id]: /Invalid parameter '(vlan|name)'|does not accept value '(dump|channel)'|-(tftp|bootp|smb): invalid option/,
+  [QemuCode.PciAssign.id]: /'pci-assign' is not a valid device model name/,
+  [QemuCode.Redir.id]: /-redir: invalid option/,
+  [QemuCode.HostfwdMalformed.id]: /host forwarding|Bad host|hostfwd/i,
+  [QemuCode.NetdevIdDuplicate.id]: /Duplicate ID/,
+  [QemuCode.NetdevIdMissing.id]: /Parameter 'id' is missing/,
+  [QemuCode.NetdevNotFound.id]: /can't find value/,
+  [QemuCode.MacMalformed.id]: /doesn't take value|mac/i,
+  [QemuCode.FdNotOpen.id]: /\bfd\b|FD \d/i,
+  [QemuCode.TapScriptMissing.id]: /network script .* failed/,
+};
+/**
+ * Failures of the network-only check that say nothing about the script here: options it leaves out (buses,
+ * chardevs, fd sets), this sandbox (addresses), or libvirt writing for a newer QEMU than the one installed.
+ */
+const NOT_JUDGED = /Bus '.*' not found|No '.*' bus found|chardev ".*" not found|Could not dup FD|can't bind|Cannot assign requested address|Parameter '\w+' is unexpected/;
+/** Programs the x86 parse check speaks for. */
+const X86 = /^(?:qemu-system-(?:x86_64|i386)|qemu-kvm|kvm)$/;
+const NET_OPTIONS = new Set(['-netdev', '-net', '-nic', '-redir', '-tftp', '-bootp', '-smb']);
+
+interface Tally {
+  confirmed: number;
+  contradicted: number;
+  unverified: number;
+}
+type Verdicts = Map<string, Tally>;
+interface Problem {
+  readonly file: string;
+  readonly what: string;
+}
+
+/** The command's network options as QEMU gets them, or undefined when a value is only known at run time. */
+function networkArgs(inv: QemuInvocation): string[] | undefined {
+  const out: string[] = [];
+  for (const o of inv.options) {
+    const kind = optionKind(o);
+    const net = NET_OPTIONS.has(o.name) || (o.name === '-device' && (isNicDriver(kind) || kind === 'pci-assign'));
+    if (!net) continue;
+    if (!o.valueWord || o.nameWord.dynamic.length > 0 || o.valueWord.dynamic.length > 0) return undefined;
+    out.push(o.name, o.valueWord.value);
+  }
+  return out;
+}
+
+/** A PATH with only stubs: qemu does nothing, sudo runs its command, so bash reports option lines it runs as commands. */
+const stubBin = path.join(tmpdir(), `kvmnet-realworld-bin-${process.pid}`);
+mkdirSync(stubBin, { recursive: true });
+for (const name of ['qemu-system-x86_64', 'qemu-system-i386', 'qemu-kvm', 'kvm', 'sudo']) {
+  writeFileSync(path.join(stubBin, name), name === 'sudo' ? '#!/bin/sh\nexec "$@"\n' : '#!/bin/sh\nexit 0\n');
+  chmodSync(path.join(stubBin, name), 0o755);
+}
+after(() => rmSync(stubBin, { recursive: true, force: true }));
+
+/** bash runs the lines from the QEMU command to the end of the orphaned line (stub qemu only): does it run an option as a command? */
+function shellConfirms(text: string, inv: QemuInvocation, at: number): boolean {
+  const orphan = parseLaunchScript(text).shell.commands.find((c) => c.start >= at);
+  if (!orphan) return false;
+  const from = text.lastIndexOf('\n', inv.command.start - 1) + 1;
+  const r = spawnSync('bash', ['-c', text.slice(from, orphan.end)], { encoding: 'utf8', env: { PATH: stubBin } });
+  return /: -[\w-]+: (command )?not found/.test(r.stderr);
+}
+
+function judge(name: string, text: string, netns: string, verdicts: Verdicts, problems: Problem[], notJudged: Problem[] = []): void {
+  const lines = new LineIndex(text);
+  const script = parseLaunchScript(text);
+  const findings = lintLaunchScript(text, { fileName: path.join('/realworld', name), scriptFileKind: () => 'missing' });
+  const tally = (code: string): Tally => verdicts.get(code) ?? verdicts.set(code, { confirmed: 0, contradicted: 0, unverified: 0 }).get(code)!;
+  const syntax = spawnSync('bash', ['-n'], { input: text, encoding: 'utf8' });
+  if (syntax.status !== 0 && !findings.some((f) => f.severity === 'error' && f.code === QemuCode.ShellSyntax.id)) problems.push({ file: name, what: `bash -n fails without an error finding: ${syntax.stderr.trim()}` });
+  const errors = findings.filter((f) => f.severity === 'error');
+  // Shell findings: bash runs the lines from the QEMU command before the finding to the orphaned line.
+  for (const f of errors.filter((e) => SHELL_CODES.has(e.code))) {
+    const at = lines.offsetAt(f.range.start);
+    const inv = [...script.invocations].reverse().find((i) => i.command.start < at);
+    const t = tally(f.code);
+    if (inv && shellConfirms(text, inv, at)) t.confirmed++;
+    else {
+      t.contradicted++;
+      problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: bash ran no option line as a command` });
+    }
+  }
+  // QEMU findings: the parse check of the command's network options.
+  for (const inv of script.invocations) {
+    const first = lines.positionAt(inv.command.start).line;
+    const last = lines.positionAt(inv.command.end).line;
+    const mine = errors.filter((f) => !SHELL_CODES.has(f.code) && f.range.start.line >= first && f.range.start.line <= last);
+    const x86 = inv.program.dynamic.length > 0 || X86.test(path.basename(inv.program.value));
+    const args = x86 ? networkArgs(inv) : undefined;
+    const checked = args && args.length > 0 ? qemuAccepts(args, [], [], netns) : undefined;
+    if (checked && !checked.ok && NOT_JUDGED.test(checked.stderr)) notJudged.push({ file: name, what: checked.stderr.trim().split('\n')[0]! });
+    const qemu = checked && (checked.ok || !NOT_JUDGED.test(checked.stderr)) ? checked : undefined;
+    for (const f of mine) {
+      const t = tally(f.code);
+      if (!qemu || (!qemu.ok && !QEMU_SAYS[f.code]?.test(qemu.stderr))) t.unverified++;
+      else if (!qemu.ok) t.confirmed++;
+      else {
+        t.contradicted++;
+        problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: QEMU accepts ${args!.join(' ')}` });
+      }
+    }
+    if (qemu && !qemu.ok && mine.length === 0) {
+      tally('(missed)').contradicted++;
+      problems.push({ file: name, what: `QEMU rejects the command at line ${first + 1} without an error finding: ${qemu.stderr.trim().split('\n')[0]}` });
+    }
+  }
+}
+
+function report(title: string, verdicts: Verdicts): void {
+  const rows = [...verdicts].sort(([a], [b]) => a.localeCompare(b));
+  const lines = rows.map(([code, t]) => {
+    const judged = t.confirmed + t.contradicted;
+    const precision = code === '(missed)' ? '-' : judged === 0 ? 'n/a' : `${((100 * t.confirmed) / judged).toFixed(0)}%`;
+    return `  ${code.padEnd(32)} confirmed ${t.confirmed}  contradicted ${t.contradicted}  unverified ${t.unverified}  precision ${precision}`;
+  });
+  const tp = rows.filter(([c]) => c !== '(missed)').reduce((n, [, t]) => n + t.confirmed, 0);
+  const fp = rows.filter(([c]) => c !== '(missed)').reduce((n, [, t]) => n + t.contradicted, 0);
+  const fn = verdicts.get('(missed)')?.contradicted ?? 0;
+  const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(0)}%`);
+  process.stdout.write(`${title}: error findings precision ${pct(tp, tp + fp)} (${tp}/${tp + fp}), recall ${pct(tp, tp + fn)} (${tp}/${tp + fn})\n${lines.join('\n')}\n`);
+}
+
+describe('real-world launch scripts agree with QEMU and the shell', () => {
+  const box = useQemuSandbox('realworld');
+  const provenance = readFileSync(path.join(realworld, 'PROVENANCE.tsv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+  const files = readdirSync(path.join(realworld, 'qemu')).map((f) => `qemu/${f}`);
+
+  test('every file has its source, commit and a licence that allows redistribution', () => {
+    assert.deepEqual(files.filter((f) => !provenance.some((p) => p[0] === f)), [], 'files without a PROVENANCE.tsv row');
+    for (const [file, repo, original, commit, licence] of provenance) {
+      assert.ok(existsSync(path.join(realworld, file!)), `${file} listed but missing`);
+      assert.match(repo!, /^[\w.-]+\/[\w.-]+$/);
+      assert.ok(original && /^[0-9a-f]{40}$/.test(commit!), `${file}: path and commit`);
+      assert.ok(REDISTRIBUTABLE.has(licence!), `${file}: licence ${licence}`);
+    }
+  });
+
+  test('the project set: no error finding the real tools contradict, no real-tool failure without one', () => {
+    const verdicts: Verdicts = new Map();
+    const problems: Problem[] = [];
+    for (const f of files) judge(f, readFileSync(path.join(realworld, f), 'utf8'), box.ns.name, verdicts, problems);
+    report(`test/realworld (${files.length} scripts)`, verdicts);
+    assert.deepEqual(problems, []);
+  });
+
+  test('the shared corpus .args command lines (printed)', { skip: !existsSync(corpusArgs) && 'no ../shared/corpus' }, () => {
+    const verdicts: Verdicts = new Map();
+    const problems: Problem[] = [];
+    const args = readdirSync(corpusArgs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.args'));
+    const notJudged: Problem[] = [];
+    for (const f of args) judge(f, readFileSync(path.join(corpusArgs, f), 'utf8'), box.ns.name, verdicts, problems, notJudged);
+    report(`../shared/corpus libvirt .args (${args.length} command lines, ${notJudged.length} not judged: sandbox or newer QEMU)`, verdicts);
+    for (const p of problems.slice(0, 15)) process.stdout.write(`  ${p.file}: ${p.what}\n`);
+  });
+});
