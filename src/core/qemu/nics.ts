@@ -97,6 +97,12 @@ function isNicOption(o: QemuOption): boolean {
   return o.name === '-net' && optionKind(o) === 'nic';
 }
 
+/** A `$MAC`-like expansion inside the value may bring its own `,mac=` (quickemu: `model=${NET_DEVICE}${MAC}`). */
+function macFromVariable(o: QemuOption): boolean {
+  const w = o.valueWord;
+  return w !== undefined && w.dynamic.some((d) => /mac/i.test(w.value.slice(d.start, d.end)));
+}
+
 /** The guest NICs in QEMU's creation order, with the MAC each gets. */
 export function guestNics(inv: QemuInvocation): GuestNic[] {
   const nics = inv.options.filter(isNicOption);
@@ -111,6 +117,10 @@ export function guestNics(inv: QemuInvocation): GuestNic[] {
     const base = { option: o, key, ...(p ? { macProp: p } : {}) };
     const shared = sharedOf(backends, o);
     const withShared = shared === undefined ? base : { ...base, shared };
+    if (!p && macFromVariable(o)) {
+      out.push({ ...withShared, implicit: false });
+      continue;
+    }
     if (p) {
       const mac = p.dynamic || !isValidMac(p.value) ? undefined : p.value.toLowerCase();
       if (mac?.startsWith(DEFAULT_PREFIX)) used.add(parseInt(mac.slice(DEFAULT_PREFIX.length), 16));

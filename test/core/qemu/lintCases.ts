@@ -158,6 +158,12 @@ export const cases: readonly Case[] = [
     good: `${Q} -netdev user,id=n0 -device virtio-net-pci,netdev=n0 -nic user -net nic -net user\n`,
     fixAccepted: true,
   },
+  {
+    // A variable named like a MAC inside the value may bring its own ,mac= (quickemu's model=${NET_DEVICE}${MAC}).
+    rule: 'MacImplicit',
+    bad: `${Q} -nic bridge,br=br0,model=virtio-net-pci\n`,
+    good: `MAC=,mac=52:54:00:aa:00:07\n${Q} -nic bridge,br=br0,model=virtio-net-pci\${MAC}\n`,
+  },
   { rule: 'MacImplicit', bad: `${Q} -nic tap,ifname=tap1,script=no,downscript=no\n`, good: `${Q} -nic tap,ifname=tap1,script=no,downscript=no,mac=52:54:00:aa:00:01\n`, fixAccepted: true },
   {
     rule: 'MacImplicit',
