@@ -13,6 +13,8 @@ APT_PACKAGES=(
   busybox-static cpio libvirt-daemon-system nvme-cli
   # the real editor: Chromium for playwright-core, code-server's native build deps
   chromium build-essential python3 pkg-config libkrb5-dev libsecret-1-dev libx11-dev libxkbfile-dev ripgrep
+  # the real pre-commit for the hook test (.pre-commit-hooks.yaml)
+  pre-commit
 )
 
 missing=()
