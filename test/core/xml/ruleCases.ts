@@ -27,6 +27,15 @@ export const cases: readonly Case[] = [
   { code: 'MacMalformed', fires: net(`${mac('52:54:00:zz:00:01')}\n${V}`), quiet: net(`${mac('52:54:00:aa:00:01')}\n${V}`), libvirtRejects: true },
   { code: 'MacMulticast', fires: net(`${mac('01:00:5e:00:00:01')}\n${V}`), quiet: net(`${mac('02:00:5e:00:00:01')}\n${V}`), libvirtRejects: true },
   { code: 'MacDuplicate', fires: [net(`${mac('52:54:00:aa:00:01')}\n${V}`), net(`${mac('52:54:00:AA:00:01')}\n${V}`)].join('\n'), quiet: [net(`${mac('52:54:00:aa:00:01')}\n${V}`), net(`${mac('52:54:00:aa:00:02')}\n${V}`)].join('\n') },
+  {
+    // A virtio failover pair shares its MAC on purpose (the guest bonds the two into one NIC).
+    code: 'MacDuplicate',
+    fires: [nic('bridge', `      <source bridge='br0'/>\n${mac('52:54:00:aa:00:01')}\n${V}`), nic('bridge', `      <source bridge='br1'/>\n${mac('52:54:00:aa:00:01')}\n${V}`)].join('\n'),
+    quiet: [
+      nic('bridge', `      <source bridge='br0'/>\n${mac('52:54:00:aa:00:01')}\n${V}\n      <teaming type='persistent'/>\n      <alias name='ua-net0'/>`),
+      `    <interface type='hostdev' managed='yes'>\n      <source>\n        <address type='pci' ${A('0x06', '0x10', '0x1')}/>\n      </source>\n${mac('52:54:00:aa:00:01')}\n      <teaming type='transient' persistent='ua-net0'/>\n    </interface>`,
+    ].join('\n'),
+  },
   { code: 'MacQemuDefault', fires: net(`${mac('52:54:00:12:34:56')}\n${V}`), quiet: net(`${mac('52:54:00:12:34:57')}\n${V}`) },
   { code: 'HostdevDuplicate', fires: [pci(A('0x06', '0x10', '0x2')), pci("domain='0' bus='6' slot='0x10' function='2'")].join('\n'), quiet: [pci(A('0x06', '0x10', '0x2')), pci(A('0x06', '0x10', '0x4'))].join('\n'), libvirtRejects: true },
   { code: 'HostdevLegacyKvm', fires: pci(A('0x06', '0x10'), "<driver name='kvm'/>\n      "), quiet: pci(A('0x06', '0x10'), "<driver name='vfio'/>\n      ") },

@@ -1,7 +1,7 @@
 import type { Finding } from '../../findings';
 import { isMulticastMac, isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../../mac';
 import { stableMac } from '../../qemu/generate';
-import { attribute, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
+import { attribute, firstChild, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import { RuleContext } from './context';
 
 export interface MacUse {
@@ -19,6 +19,24 @@ export function nicMacs(doc: XmlDocument): MacUse[] {
     if (attr && isValidMac(attr.value.trim())) out.push({ mac: attr.value.trim().toLowerCase(), attr, el });
   }
   return out;
+}
+
+/** The interface's `<teaming>` and `<alias name>`, as libvirt's virtio failover pairs them. */
+function teaming(iface: XmlElement): { type?: string; persistent?: string; alias?: string } {
+  const t = firstChild(iface, 'teaming');
+  const alias = firstChild(iface, 'alias');
+  return { type: t && attribute(t, 'type')?.value, persistent: t && attribute(t, 'persistent')?.value, alias: alias && attribute(alias, 'name')?.value };
+}
+
+/**
+ * A virtio failover pair (`<teaming type='transient' persistent='ua-X'/>` and the interface aliased ua-X with
+ * `<teaming type='persistent'/>`): the guest bonds the two into one NIC, which needs one MAC on both.
+ */
+function failoverPair(a: XmlElement, b: XmlElement): boolean {
+  const ta = teaming(a);
+  const tb = teaming(b);
+  const pairs = (t: typeof ta, p: typeof tb): boolean => t.type === 'transient' && t.persistent !== undefined && p.type === 'persistent' && p.alias === t.persistent;
+  return pairs(ta, tb) || pairs(tb, ta);
 }
 
 export function checkMacs(ctx: RuleContext): void {
@@ -43,6 +61,7 @@ export function checkMacs(ctx: RuleContext): void {
       seen.set(use.mac, use);
       continue;
     }
+    if (failoverPair(first.el.parent!, use.el.parent!)) continue;
     const line = ctx.doc.index.positionAt(first.attr.span.start).line + 1;
     ctx.report('MacDuplicate', 'warning', use.attr.valueSpan, `${use.mac} is already used by the interface on line ${line}: two NICs with one MAC break ARP and DHCP on their network.`, [
       { title: 'Remove this <mac> (libvirt generates a unique address)', edits: [ctx.removeElement(use.el)], isPreferred: true },
