@@ -37,7 +37,7 @@ export function checkHostdevs(ctx: RuleContext): void {
     const owner = el.parent;
     const isAssignment = owner && (isPciAssignment(owner) || (owner.name === 'forward' && attrValue(owner, 'mode') === 'hostdev'));
     if (!isAssignment) continue;
-    ctx.report('HostdevLegacyKvm', 'warning', attribute(el, 'name')!.span,
+    ctx.report('HostdevLegacyKvm', 'error', attribute(el, 'name')!.span,
       "<driver name='kvm'/> asks for legacy KVM device assignment (pci-assign), removed from QEMU and Linux years ago; the guest will not start. Use VFIO.",
       [{ title: "Use <driver name='vfio'/>", edits: [ctx.edit(attribute(el, 'name')!.valueSpan, 'vfio')], isPreferred: true }]);
   }

@@ -88,7 +88,7 @@ function checkPortForward(ctx: RuleContext, nic: XmlElement): void {
     ? [{ title: "Use <backend type='passt'/>", edits: [ctx.edit(attribute(backend, 'type')!.valueSpan, 'passt')] }]
     : backend ? [] : [{ title: "Add <backend type='passt'/>", edits: [ctx.appendChild(nic, "<backend type='passt'/>")] }];
   for (const pf of forwards) {
-    ctx.report('PortForwardWithoutPasst', 'warning', pf.nameSpan,
+    ctx.report('PortForwardWithoutPasst', 'error', pf.nameSpan,
       "<portForward> is implemented only by the passt backend; with the default slirp backend libvirt refuses to start the guest. Add <backend type='passt'/> (needs the passt package on the host).",
       fixes);
   }
