@@ -12,6 +12,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { hostLabel, parseHostSpec } from '../../src/core/host/hostSpec';
 import { startPrivateLibvirt, type PrivateLibvirt } from '../core/libvirt/libvirtd';
+import type { Locator } from 'playwright-core';
 import { startEditor, waitUntil, type Editor } from './harness';
 
 const GUESTS = 'Guests';
@@ -89,6 +90,12 @@ async function widenSideBar(width: number): Promise<void> {
   await waitUntil(async () => ((await ed.page.locator('.part.sidebar').boundingBox())?.width ?? 0) > width - 100, 'the side bar to be wider');
 }
 
+async function collapsePane(viewTitle: string): Promise<void> {
+  const header = (await ed.view(viewTitle)).locator('.pane-header').first();
+  await header.click();
+  await waitUntil(async () => (await header.getAttribute('aria-expanded')) === 'false', `the ${viewTitle} view to fold`);
+}
+
 /** The label of the selected row of a view ('' when none). */
 async function selected(viewTitle: string): Promise<string> {
   const pane = await ed.view(viewTitle);
@@ -144,4 +151,35 @@ test('Reveal Holder selects the guest\'s hostdev row; Reveal in Devices selects 
   await waitUntil(async () => (await selected(DEVICES)) === BDF, `${BDF} to be selected in ${DEVICES}`);
   assert.match(await rowDescription(DEVICES, BDF), /held by kvmnet-e2e \(stopped\)/);
   await ed.screenshot('guests-reveal-in-devices');
+});
+
+test('a second guest defined with the same function: both holders on the row, the finding under each guest, Reveal Holder asks which', async () => {
+  define('kvmnet-twin', domain('kvmnet-twin', hostdevXml(BDF)));
+  await ed.viewTitleAction(GUESTS, 'Refresh Guests');
+  const both = /held by kvmnet-e2e \(stopped\), held by kvmnet-twin \(stopped\)/;
+  let last = '';
+  await waitUntil(
+    async () => {
+      await ed.expandTreeItem(DEVICES, label);
+      return both.test((last = await rowDescription(DEVICES, BDF)));
+    },
+    `the ${BDF} row to name both holders (shows "${last}")`,
+    HOST_TIMEOUT,
+  );
+  // Room for the Guests rows: Devices folds away until it is used again (ed.view unfolds it).
+  await collapsePane(DEVICES);
+  await ed.expandTreeItem(GUESTS, label);
+  await ed.expandTreeItem(GUESTS, 'kvmnet-twin');
+  await ed.treeItem(GUESTS, new RegExp(`^${BDF.replace(/\./g, '\\.')} is assigned more than once: kvmnet-e2e \\(not running, hostdev\\); kvmnet-twin \\(not running, hostdev\\)$`));
+
+  await ed.contextMenu(DEVICES, BDF, 'Reveal Holder');
+  assert.deepEqual(await ed.quickPickRows(/^Guests holding /), ['kvmnet-e2e', 'kvmnet-twin']);
+  await ed.answerQuickInput(/^Guests holding /, 'kvmnet-twin');
+  await waitUntil(async () => (await selected(GUESTS)) === BDF, `${BDF} to be selected in ${GUESTS}`);
+  // The selected hostdev row is the twin's: kvmnet-twin has no NIC, so its hostdev is the row right below it.
+  const pane = await ed.view(GUESTS);
+  const index = async (row: Locator) => Number(await row.getAttribute('data-index'));
+  const twin = await index(await ed.treeItem(GUESTS, 'kvmnet-twin'));
+  assert.equal(await index(pane.locator('.pane-body .monaco-list-row.selected').first()), twin + 1);
+  await ed.screenshot('guests-shared-device');
 });
