@@ -22,7 +22,7 @@ import { resolveSchemaSet } from '../../src/core/xml/schema/schemaSet';
 import { cases as qemuCases } from './qemu/lintCases';
 import { READY_INTEL } from './readiness/fixtures';
 import { wrapDomain } from './xml/oracle';
-import { cases as xmlCases, mac, net, V } from './xml/ruleCases';
+import { caseDocument, cases as xmlCases, mac, net, V } from './xml/ruleCases';
 
 /** What a case reports: the codes (or readiness check ids) it triggers. */
 type Trigger = () => Promise<readonly string[]> | readonly string[];
@@ -57,7 +57,7 @@ const schema: Cases<typeof SCHEMA_CODES> = {
 };
 
 const xmlRules: AnyCases = {
-  ...byCode(xmlCases, (c) => c.code, (c) => () => codes(checkLibvirtSemantics(parseXml(wrapDomain(c.fires))))),
+  ...byCode(xmlCases, (c) => c.code, (c) => () => codes(checkLibvirtSemantics(parseXml(caseDocument(c, c.fires))))),
   MacDuplicateWorkspace: [
     () => {
       const file = (name: string, m: string) => ({ file: `${name}.xml`, doc: parseXml(wrapDomain(net(`${mac(m)}\n${V}`), name)) });

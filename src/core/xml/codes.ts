@@ -5,6 +5,7 @@ export const XmlCode = defineCodes({
   BridgeWithoutSource: { id: 'bridge-without-source', doc: "<interface type='bridge'> needs <source bridge='…'/>; libvirt refuses it otherwise." },
   PciAddressNotHex: { id: 'pci-address-not-hex', doc: 'A PCI address value without 0x: libvirt reads it as decimal or octal, lspci prints hex.' },
   PciAddressRange: { id: 'pci-address-out-of-range', doc: 'A PCI slot above 0x1f, function above 7, bus above 0xff or domain above 0xffff.' },
+  ForwardPoolDuplicate: { id: 'forward-pool-duplicate', doc: "A network <forward> pool listing the same PCI address or interface twice; libvirt refuses the network." },
   MacMalformed: { id: 'mac-malformed', doc: 'A MAC address that is not six colon-separated hex octets.' },
   MacMulticast: { id: 'mac-multicast', doc: 'A multicast MAC (low bit of the first octet set) on a NIC; libvirt refuses it.' },
   MacDuplicate: { id: 'mac-duplicate', doc: 'The same MAC on two interfaces of one file.' },

@@ -41,6 +41,15 @@ export function virtXmlValidate(xml: string): OracleVerdict {
   });
 }
 
+/** libvirt's own network parser without a daemon (the test driver). */
+export function virshNetDefine(xml: string): OracleVerdict {
+  requireTool('virsh');
+  return withFile(xml, (file) => {
+    const r = spawnSync('virsh', ['-c', 'test:///default', 'net-define', file], { encoding: 'utf8' });
+    return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };
+  });
+}
+
 /** libvirt's own domain parser without a daemon (the test driver). */
 export function virshDefine(xml: string): OracleVerdict {
   requireTool('virsh');

@@ -1,5 +1,6 @@
 // One firing and one quiet domain snippet per libvirt XML rule code: rules.test.ts runs them (and confirms
 // libvirt's verdicts), codeCoverage.test.ts checks that every code has one.
+import { wrapDomain } from './oracle';
 import type { XmlCodeKey } from '../../../src/core/xml/codes';
 
 export const pci = (addr: string, extra = '', attrs = "managed='yes'") =>
@@ -14,11 +15,32 @@ export interface Case {
   readonly code: XmlCodeKey;
   readonly fires: string;
   readonly quiet: string;
-  /** libvirt's parser (virsh define) refuses the firing case too. */
+  /** libvirt's parser (virsh define, net-define for a network) refuses the firing case too. */
   readonly libvirtRejects?: boolean;
+  /** fires/quiet are whole `<network>` documents rather than domain devices. */
+  readonly network?: true;
 }
 
+/** The document a case's markup stands for. */
+export const caseDocument = (c: Case, markup: string): string => (c.network ? markup : wrapDomain(markup));
+
+const pool = (forward: string, entries: string) => `<network>\n  <name>kvmnet-pool</name>\n  <forward ${forward}>\n${entries}\n  </forward>\n</network>\n`;
+
 export const cases: readonly Case[] = [
+  {
+    code: 'ForwardPoolDuplicate',
+    network: true,
+    fires: pool("mode='hostdev' managed='yes'", `    <address type='pci' ${A('0x03', '0x10', '0x1')}/>\n    <address type='pci' domain='0' bus='3' slot='16' function='1'/>`),
+    quiet: pool("mode='hostdev' managed='yes'", `    <address type='pci' ${A('0x03', '0x10', '0x1')}/>\n    <address type='pci' ${A('0x03', '0x10', '0x3')}/>`),
+    libvirtRejects: true,
+  },
+  {
+    code: 'ForwardPoolDuplicate',
+    network: true,
+    fires: pool("mode='passthrough'", "    <interface dev='eth1'/>\n    <interface dev='eth2'/>\n    <interface dev='eth1'/>"),
+    quiet: pool("mode='passthrough'", "    <interface dev='eth1'/>\n    <interface dev='eth2'/>"),
+    libvirtRejects: true,
+  },
   { code: 'BridgeWithoutSource', fires: nic('bridge', V), quiet: nic('bridge', `      <source bridge='br0'/>\n${V}`), libvirtRejects: true },
   { code: 'PciAddressNotHex', fires: pci(A('10', '010')), quiet: pci("domain='0' bus='0x10' slot='0x01' function='0'") },
   { code: 'PciAddressNotHex', fires: pci(A('1f', '0x01')), quiet: pci(A('0x1f', '0x01')), libvirtRejects: true },

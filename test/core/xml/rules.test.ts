@@ -6,8 +6,8 @@ import { XmlCode, type XmlCodeKey } from '../../../src/core/xml/codes';
 import { parseXml } from '../../../src/core/xml/document';
 import { checkLibvirtSemantics, duplicateMacsAcrossFiles } from '../../../src/core/xml/rules';
 import { SchemaCode } from '../../../src/core/xml/schema/codes';
-import { virshDefine, virtXmlValidate, wrapDomain } from './oracle';
-import { A, cases, mac, net, pci, V } from './ruleCases';
+import { virshDefine, virshNetDefine, virtXmlValidate, wrapDomain } from './oracle';
+import { A, caseDocument, cases, mac, net, pci, V } from './ruleCases';
 
 const check = (text: string) => checkLibvirtSemantics(parseXml(text));
 const withCode = (fs: Finding[], key: XmlCodeKey) => fs.filter((f) => f.code === XmlCode[key].id);
@@ -15,15 +15,15 @@ const withCode = (fs: Finding[], key: XmlCodeKey) => fs.filter((f) => f.code ===
 for (const [i, c] of cases.entries()) {
   const id = XmlCode[c.code].id;
   test(`${id} #${i}: fires`, () => {
-    const fs = withCode(check(wrapDomain(c.fires)), c.code);
+    const fs = withCode(check(caseDocument(c, c.fires)), c.code);
     assert.ok(fs.length > 0, `expected ${id}`);
     for (const f of fs) assert.equal(f.source, 'kvmnet-xml');
   });
   test(`${id} #${i}: does not fire`, () => {
-    assert.deepEqual(withCode(check(wrapDomain(c.quiet)), c.code), []);
+    assert.deepEqual(withCode(check(caseDocument(c, c.quiet)), c.code), []);
   });
   test(`${id} #${i}: every quick fix validates and the preferred one clears the finding`, () => {
-    const text = wrapDomain(c.fires);
+    const text = caseDocument(c, c.fires);
     for (const f of withCode(check(text), c.code)) {
       assert.ok((f.fixes ?? []).filter((x) => x.isPreferred).length <= 1, 'at most one preferred fix');
       for (const fix of f.fixes ?? []) {
@@ -39,9 +39,10 @@ for (const [i, c] of cases.entries()) {
   });
   if (c.libvirtRejects) {
     test(`${id} #${i}: libvirt's parser agrees (virsh define rejects it, accepts the quiet case)`, () => {
-      const bad = virshDefine(wrapDomain(c.fires));
+      const define = c.network ? virshNetDefine : virshDefine;
+      const bad = define(caseDocument(c, c.fires));
       assert.equal(bad.ok, false, `virsh accepted:\n${c.fires}`);
-      const good = virshDefine(wrapDomain(c.quiet));
+      const good = define(caseDocument(c, c.quiet));
       assert.ok(good.ok, good.output);
     });
   }

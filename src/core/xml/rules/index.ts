@@ -4,6 +4,7 @@ import { RuleContext } from './context';
 import { checkHostdevs } from './hostdev';
 import { checkMacs } from './mac';
 import { checkMacvtapNetwork, checkNics } from './nic';
+import { checkForwardPool } from './network';
 import { checkPciAddresses } from './pciAddress';
 
 export { duplicateMacsAcrossFiles, type WorkspaceFile } from './mac';
@@ -19,6 +20,7 @@ export function checkLibvirtSemantics(doc: XmlDocument, _text: string = doc.text
   checkPciAddresses(ctx);
   checkMacs(ctx);
   checkHostdevs(ctx);
+  checkForwardPool(ctx);
   return ctx.findings;
 }
 
