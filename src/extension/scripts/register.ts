@@ -17,7 +17,7 @@ import { SpecError } from '../../core/qemu/generate';
 import { parseLaunchScript, type LaunchScript, type QemuInvocation } from '../../core/qemu/model';
 import { isBlankScript } from '../../core/qemu/outline';
 import { deviceSpec } from '../../core/qemu/readback';
-import { scriptOutlineOffThread } from '../../core/xml/schema/client';
+import { cancelLint, scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
@@ -261,10 +261,21 @@ class InvocationLenses implements vscode.CodeLensProvider {
     this.changed.fire();
   }
 
+  private requests = 0;
+
   async provideCodeLenses(doc: vscode.TextDocument, token: vscode.CancellationToken): Promise<vscode.CodeLens[]> {
     if (tooBig(doc)) return [];
-    const outline = await scriptOutlineOffThread(doc.getText(), `lenses:${doc.uri.toString()}`);
-    // Superseded by a newer request, or the document changed meanwhile (its offsets would be wrong).
+    // One job per request, dropped when the editor cancels the request (the document changed): two editors of one
+    // document ask at once, so a job per document would let one request supersede the other's.
+    const key = `lenses:${doc.uri.toString()}#${++this.requests}`;
+    const cancelled = token.onCancellationRequested(() => cancelLint(key));
+    let outline;
+    try {
+      outline = await scriptOutlineOffThread(doc.getText(), key);
+    } finally {
+      cancelled.dispose();
+    }
+    // Cancelled: the document changed meanwhile (its offsets would be wrong) and the editor asks again.
     if (!outline || token.isCancellationRequested) return [];
     // A shell script just being started (nothing but comments): the template, one click away.
     if (outline.blank) {
