@@ -121,3 +121,20 @@ test('a macvtap pool network in bridge/vepa mode gets the isolation note; a host
   assert.deepEqual(withCode(check(hostBridge), 'DirectHostIsolation'), []);
   assert.deepEqual(withCode(check(pool.replace("'bridge'", "'passthrough'")), 'DirectHostIsolation'), []);
 });
+
+test('guest PCI addresses: libvirt\'s reading is kept as hex, unless only the hex bus names a PCI controller', () => {
+  const guest = (addr: string, controllers = '') => wrapDomain(`${controllers}${net(`${V}\n      <address type='pci' ${addr}/>`)}`);
+  const slot = withCode(check(guest("domain='0x0000' bus='0x00' slot='10' function='0x0'")), 'PciAddressNotHex');
+  assert.deepEqual(slot.map((f) => f.fixes!.find((x) => x.isPreferred)!.edits[0]!.newText), ['0x0a']);
+  assert.match(slot[0]!.message, /decimal 10 = 0x0a, the guest's address as it stands/);
+  const bridge = "    <controller type='pci' index='0' model='pci-root'/>\n    <controller type='pci' index='16' model='pci-bridge'/>\n";
+  const text = guest("domain='0x0000' bus='10' slot='0x03' function='0x0'", bridge);
+  const [bus] = withCode(check(text), 'PciAddressNotHex');
+  assert.equal(bus!.fixes!.find((x) => x.isPreferred)!.edits[0]!.newText, '0x10');
+  assert.match(bus!.message, /PCI controller with index 0x10 and none with 0x0a/);
+  const fixed = applyEdits(text, bus!.fixes!.find((x) => x.isPreferred)!.edits);
+  assert.ok(virshDefine(fixed).ok, virshDefine(fixed).output);
+  // A host address (hostdev <source>) keeps the lspci (hex) reading as the preferred fix.
+  const [host] = withCode(check(wrapDomain(pci(A('0x06', '10')))), 'PciAddressNotHex');
+  assert.equal(host!.fixes!.find((x) => x.isPreferred)!.edits[0]!.newText, '0x10');
+});

@@ -45,17 +45,40 @@ export function pciAddressKey(el: XmlElement): string | undefined {
   return `${hex(d!, 4).slice(2)}:${hex(b!, 2).slice(2)}:${hex(s!, 2).slice(2)}.${fn!.toString(16)}`;
 }
 
+/** A host device's address (hostdev `<source>`, network `<forward>` pool): copied from lspci, so hex is meant. */
+function isHostAddress(el: XmlElement): boolean {
+  return el.parent?.name === 'source' || el.parent?.name === 'forward';
+}
+
+/** The bus numbers the domain's PCI controllers provide (`<controller type='pci' index='N'>`), as libvirt reads them. */
+function pciControllerBuses(ctx: RuleContext): Set<number> {
+  const out = new Set<number>();
+  for (const el of ctx.doc.elements) {
+    if (el.name !== 'controller' || attrValue(el, 'type') !== 'pci') continue;
+    const index = libvirtNumber(attrValue(el, 'index') ?? '');
+    if (index !== undefined) out.add(index);
+  }
+  return out;
+}
+
 export function checkPciAddresses(ctx: RuleContext): void {
+  let buses: Set<number> | undefined;
   for (const el of ctx.doc.elements) {
     if (!isPciAddress(el)) continue;
+    const host = isHostAddress(el);
     for (const field of Object.keys(FIELDS) as Field[]) {
       const attr = el.attributes.find((a) => a.name === field);
-      if (attr) checkField(ctx, field, attr);
+      if (attr) checkField(ctx, field, attr, host ? undefined : (buses ??= pciControllerBuses(ctx)));
     }
   }
 }
 
-function checkField(ctx: RuleContext, field: Field, attr: XmlAttribute): void {
+/**
+ * A number without 0x. On a host address (from lspci) the hex reading is the likely intent and the preferred
+ * fix. On a guest address libvirt's reading is the guest's current layout and is kept (as 0x…), unless the
+ * field is a bus and only the hex reading names one of the domain's PCI controllers.
+ */
+function checkField(ctx: RuleContext, field: Field, attr: XmlAttribute, guestBuses?: Set<number>): void {
   const { max, width } = FIELDS[field];
   const raw = attr.value.trim();
   const libvirt = libvirtNumber(raw);
@@ -72,10 +95,13 @@ function checkField(ctx: RuleContext, field: Field, attr: XmlAttribute): void {
   const replace = (v: number, title: string, isPreferred: boolean): void => {
     fixes.push({ title, edits: [ctx.edit(attr.valueSpan, hex(v, width))], isPreferred });
   };
-  if (hexReading <= max) replace(hexReading, `Write ${field}='${hex(hexReading, width)}' (hex, as lspci shows it)`, true);
-  if (libvirt !== undefined && libvirt <= max) {
-    replace(libvirt, `Write ${field}='${hex(libvirt, width)}' (keep libvirt's current reading)`, fixes.length === 0);
-  }
+  const guest = guestBuses !== undefined;
+  const busHint = guest && field === 'bus' && libvirt !== undefined && guestBuses.has(hexReading) && !guestBuses.has(libvirt);
+  const preferHex = !guest || busHint;
+  const hexOk = hexReading <= max;
+  const libvirtOk = libvirt !== undefined && libvirt <= max;
+  if (hexOk) replace(hexReading, `Write ${field}='${hex(hexReading, width)}' (hex, as lspci shows it)`, preferHex || !libvirtOk);
+  if (libvirtOk) replace(libvirt, `Write ${field}='${hex(libvirt, width)}' (keep libvirt's current reading)`, !(preferHex && hexOk));
   const base = raw.startsWith('0') ? 'octal' : 'decimal';
   const reading =
     libvirt === undefined
@@ -85,7 +111,9 @@ function checkField(ctx: RuleContext, field: Field, attr: XmlAttribute): void {
     'PciAddressNotHex',
     libvirt === undefined || libvirt > max ? 'error' : 'warning',
     attr.span,
-    `${field}='${raw}' has no 0x: ${reading}. lspci prints PCI addresses in hex, so ${raw} there means ${hex(hexReading, width)}. Always write 0x-prefixed hex.`,
+    guest
+      ? `${field}='${raw}' has no 0x: ${reading}${busHint ? `; this domain has a PCI controller with index ${hex(hexReading, width)} and none with ${hex(libvirt!, width)}, so ${hex(hexReading, width)} is likely meant` : ', the guest\'s address as it stands'}. Always write 0x-prefixed hex.`
+      : `${field}='${raw}' has no 0x: ${reading}. lspci prints PCI addresses in hex, so ${raw} there means ${hex(hexReading, width)}. Always write 0x-prefixed hex.`,
     fixes,
   );
 }
