@@ -138,3 +138,10 @@ test('guest PCI addresses: libvirt\'s reading is kept as hex, unless only the he
   const [host] = withCode(check(wrapDomain(pci(A('0x06', '10')))), 'PciAddressNotHex');
   assert.equal(host!.fixes!.find((x) => x.isPreferred)!.edits[0]!.newText, '0x10');
 });
+
+test('an Open vSwitch network is not called a macvtap pool; a macvtap pool network still is', () => {
+  const network = (body: string) => `<network>\n  <name>n</name>\n  <forward mode='bridge'${body.includes('<interface') ? `>\n${body}\n  </forward>` : `/>\n${body}`}\n</network>\n`;
+  const ovs = network("  <virtualport type='openvswitch'/>");
+  assert.deepEqual(withCode(check(ovs), 'DirectHostIsolation'), []);
+  assert.equal(withCode(check(network("    <interface dev='eth1'/>")), 'DirectHostIsolation').length, 1);
+});

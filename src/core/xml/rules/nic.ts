@@ -53,6 +53,8 @@ export function checkMacvtapNetwork(ctx: RuleContext): void {
   const forward = root?.name === 'network' ? firstChild(root, 'forward') : undefined;
   const mode = forward && attrValue(forward, 'mode');
   if (!forward || (mode !== 'vepa' && mode !== 'bridge') || firstChild(root!, 'bridge')) return;
+  // An Open vSwitch network (<virtualport type='openvswitch'/>) is a switch, not a macvtap pool.
+  if (ctx.doc.elements.some((el) => el.name === 'virtualport' && attrValue(el, 'type') === 'openvswitch')) return;
   ctx.report('DirectHostIsolation', 'info', ctx.spanOf(forward, 'mode'), `This network is a macvtap pool in ${mode} mode: guests on it reach the LAN, but ${ISOLATION}`);
 }
 
