@@ -35,6 +35,7 @@ const QEMU_SAYS: Record<string, RegExp> = {
   [QemuCode.MacMalformed.id]: /doesn't take value|mac/i,
   [QemuCode.FdNotOpen.id]: /\bfd\b|FD \d/i,
   [QemuCode.TapScriptMissing.id]: /network script .* failed/,
+  [QemuCode.QuoteInValue.id]: /["']/,
 };
 /**
  * Failures of the network-only check that say nothing about the script here: options it leaves out (buses,

@@ -5,6 +5,7 @@ export const QemuCode = defineCodes({
   ShellSyntax: { id: 'qemu-shell-syntax', doc: 'The script has a shell syntax error; the rest of it is still checked.' },
   CommentInContinuation: { id: 'qemu-comment-in-continuation', doc: 'A comment inside a backslash-continued QEMU command ends it (a comment runs to its newline, a backslash included): the option lines below run as commands of their own and QEMU never gets them.' },
   OptionsOrphaned: { id: 'qemu-options-orphaned', doc: 'A line of QEMU options after the QEMU command has ended (no backslash continues the line before, or a blank line ended it): the shell runs it as a command of its own and QEMU never gets those options.' },
+  QuoteInValue: { id: 'qemu-quote-in-value', doc: 'A quote character that is itself quoted or escaped reaches QEMU inside a network option value; QEMU rejects the value.' },
   LegacyNet: { id: 'qemu-legacy-net', doc: '-net nic/-net user/-net tap join NICs and backends through an emulated hub (one finding per hub): for tap and other host backends that blocks vhost-net; a hub without a NIC or without a backend connects nothing.' },
   RemovedOption: { id: 'qemu-removed-option', doc: 'A network option QEMU removed, which QEMU now rejects: -net …,vlan= (3.0), -net …,name= (5.1), -net dump/channel (2.12), -tftp/-bootp/-smb (3.1).' },
   PciAssign: { id: 'qemu-pci-assign', doc: "-device pci-assign was removed from QEMU (2.12) and Linux; QEMU rejects it: use vfio-pci." },

@@ -7,6 +7,7 @@ import type { LineIndex, Position, TextRange } from '../text';
 import { RuleContext } from './rules/context';
 import { checkCommandBoundaries } from './rules/boundaries';
 import { checkHostfwds } from './rules/hostfwd';
+import { checkQuotesInValues } from './rules/quotes';
 import { checkLegacy, checkRemoved } from './rules/legacy';
 import { checkMacs } from './rules/mac';
 import { checkIds } from './rules/netdev';
@@ -53,6 +54,7 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
   for (const inv of script.invocations) {
     checkLegacy(c, script, inv, ids);
     checkRemoved(c, inv);
+    checkQuotesInValues(c, inv);
     checkHostfwds(c, inv);
     checkIds(c, script.shell, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);

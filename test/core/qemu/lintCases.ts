@@ -38,6 +38,13 @@ export const cases: readonly Case[] = [
     fixAccepted: true,
   },
   {
+    rule: 'QuoteInValue',
+    bad: `${Q} -netdev "user,id=n0,hostfwd=\\"tcp:127.0.0.1:0-:22\\"" -device e1000,netdev=n0\n`,
+    good: `${Q} -netdev "user,id=n0,hostfwd=tcp:127.0.0.1:0-:22" -device e1000,netdev=n0\n`,
+    qemuRejects: /Bad protocol name/,
+  },
+  { rule: 'QuoteInValue', bad: `${Q} -netdev user,id="'n0'" -device e1000,netdev=n0\n`, good: `${Q} -netdev user,id='n0' -device e1000,netdev=n0\n`, qemuRejects: /Parameter 'id' expects an identifier/ },
+  {
     rule: 'LegacyNet',
     bad: `${Q} -m 256 \\\n  -net nic,model=virtio,macaddr=52:54:00:aa:00:01 \\\n  -net user,hostfwd=tcp:127.0.0.1:0-:22\n`,
     good: `${Q} -netdev user,id=n0,hostfwd=tcp:127.0.0.1:0-:22 -device virtio-net-pci,netdev=n0\n`,
