@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../core/findings';
+import { ruleDocUrl } from '../core/lintConfig/ruleDocs';
 import type { TextEdit, TextRange } from '../core/text';
 
 export function toVsRange(r: TextRange): vscode.Range {
@@ -19,7 +20,8 @@ const severities: Record<Severity, vscode.DiagnosticSeverity> = {
 
 export function toDiagnostic(f: Finding): vscode.Diagnostic {
   const d = new vscode.Diagnostic(toVsRange(f.range), f.message, severities[f.severity]);
-  d.code = f.code;
+  // The code links to its docs page (docs/rules/CODE.md).
+  d.code = { value: f.code, target: vscode.Uri.parse(ruleDocUrl(f.code)) };
   d.source = f.source;
   return d;
 }
@@ -28,4 +30,9 @@ export function toWorkspaceEdit(uri: vscode.Uri, edits: readonly TextEdit[]): vs
   const we = new vscode.WorkspaceEdit();
   for (const e of edits) we.replace(uri, toVsRange(e.range), e.newText);
   return we;
+}
+
+/** A diagnostic's code as text, whether it is plain or carries a link. */
+export function codeValue(code: vscode.Diagnostic['code']): string {
+  return typeof code === 'object' ? String(code.value) : String(code ?? '');
 }

@@ -2,8 +2,11 @@ import * as vscode from 'vscode';
 import type { Finding, Fix } from '../core/findings';
 import { cancelLint, lintOffThread } from '../core/lint';
 import { MAX_EDITOR_FINDINGS } from '../core/limits';
+import { applyLintPolicy } from '../core/lintConfig/policy';
+import { suppressionFix } from '../core/lintConfig/suppress';
 import { Config } from './config';
-import { toDiagnostic, toWorkspaceEdit } from './convert';
+import { codeValue, fromVsRange, toDiagnostic, toWorkspaceEdit } from './convert';
+import { documentKindOf, EditorLintPolicy } from './lintPolicy';
 import type { Log } from './log';
 
 const DEBOUNCE_MS = 250;
@@ -66,7 +69,7 @@ export const fixIndex = new FixIndex();
 const SOURCE = 'kvmnet';
 
 function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {
-  return a.range.isEqual(b.range) && a.message === b.message && String(a.code) === String(b.code);
+  return a.range.isEqual(b.range) && a.message === b.message && codeValue(a.code) === codeValue(b.code);
 }
 
 function isForcedXml(doc: vscode.TextDocument, globs: string[]): boolean {
@@ -81,6 +84,8 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(SOURCE);
   const timers = new Map<string, NodeJS.Timeout>();
   const skippedNoticeShown = new Set<string>();
+  // .kvmnetrc.json and kvmnet.lint.rules, as kvmnet lint applies them; a changed config relints open documents.
+  const policy = new EditorLintPolicy(log, () => vscode.workspace.textDocuments.forEach(schedule));
 
   async function lint(doc: vscode.TextDocument): Promise<void> {
     const key = doc.uri.toString();
@@ -89,9 +94,10 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
     try {
       const schemaDir = config.schemaPath;
       // In the lint worker: this thread only posts the text. A newer edit of the document supersedes this run.
+      const text = doc.getText();
       const result = await lintOffThread(
         doc.fileName,
-        doc.getText(),
+        text,
         { forceXml: isForcedXml(doc, config.xmlFiles), maxFindings: MAX_EDITOR_FINDINGS, ...(schemaDir ? { schemaDir } : {}) },
         key,
       );
@@ -101,7 +107,9 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
         log.info(`Not linting ${doc.uri.fsPath}: ${result.skipped}`);
         vscode.window.setStatusBarMessage(`KVM Networking: not linting this file (${result.skipped})`, 8000);
       }
-      publish(doc, result.findings);
+      const settings = await policy.settings(doc);
+      if (doc.isClosed || doc.version !== version) return;
+      publish(doc, applyLintPolicy(result.kind, text, result.findings, settings));
     } catch (e) {
       // A checker bug must never reach the user as an exception: log it and keep the old diagnostics.
       log.error(`Lint of ${doc.uri.fsPath} failed: ${(e as Error).stack ?? String(e)}`);
@@ -148,6 +156,15 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
           action.edit = toWorkspaceEdit(doc.uri, fix.edits);
           actions.push(action);
         }
+        if (diagnostic.source?.startsWith('kvmnet') && codeValue(diagnostic.code)) {
+          // Writes the inline directive kvmnet lint honours too (never preferred: it hides, it does not fix).
+          const finding = { range: fromVsRange(diagnostic.range), severity: 'warning' as const, code: codeValue(diagnostic.code), message: diagnostic.message, source: 'kvmnet' as const };
+          const fix = suppressionFix(documentKindOf(doc), doc.getText(), finding);
+          const action = new vscode.CodeAction(fix.title, vscode.CodeActionKind.QuickFix);
+          action.diagnostics = [diagnostic];
+          action.edit = toWorkspaceEdit(doc.uri, fix.edits);
+          actions.push(action);
+        }
       }
       return actions;
     },
@@ -156,6 +173,7 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   vscode.workspace.textDocuments.forEach(schedule);
   return vscode.Disposable.from(
     collection,
+    policy,
     { dispose: () => fixIndex.delete(SOURCE) },
     vscode.workspace.onDidOpenTextDocument(schedule),
     vscode.workspace.onDidChangeTextDocument((e) => schedule(e.document)),
