@@ -1,4 +1,5 @@
 import { parseBdf } from '../host/model';
+import type { Span } from '../qemu/shell';
 import { generate, shellQuote, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
 import { isValidMac } from '../mac';
 import { childElements, elementAt, parseXml, type XmlElement } from '../xml/document';
@@ -23,6 +24,8 @@ export interface ArgsConversion {
   readonly notes: readonly ConvertNote[];
   /** 'domain' or the element converted alone. */
   readonly scope: 'domain' | 'interface' | 'hostdev';
+  /** The start tag of the element converted (the <domain>, or the device alone). */
+  readonly element: Span;
 }
 
 export interface XmlConvertOptions {
@@ -266,7 +269,7 @@ function deviceOnly(c: Ctx, dev: XmlElement): ArgsConversion {
   const args = g?.args ?? [];
   const line = [...args.map(shellQuote), ...(g?.redirects ?? [])].join(' ');
   const text = `${[...(g?.prelude ?? []), line].join('\n')}\n`;
-  return { text, args, redirects: g?.redirects ?? [], prelude: g?.prelude ?? [], mapped: c.t.mapped, notes, scope: dev.name as 'interface' | 'hostdev' };
+  return { text, args, redirects: g?.redirects ?? [], prelude: g?.prelude ?? [], mapped: c.t.mapped, notes, scope: dev.name as 'interface' | 'hostdev', element: dev.openTagSpan };
 }
 
 
@@ -311,6 +314,6 @@ function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
     groups.map((g) => `  ${g}`).join(' \\\n'),
     '',
   ].join('\n');
-  return { text, args, redirects, prelude, mapped: t.mapped, notes: notes.sort((a, b) => a.span.start - b.span.start), scope: 'domain' };
+  return { text, args, redirects, prelude, mapped: t.mapped, notes: notes.sort((a, b) => a.span.start - b.span.start), scope: 'domain', element: root.openTagSpan };
 }
 
