@@ -16,6 +16,7 @@ const shots = {
   'launch-script-commands-lenses.png': 'launch-script-lenses.png',
   'devices-libvirt-detach-confirm.png': 'devices-libvirt-detach-confirm.png',
   'guests-reveal-holder.png': 'guests-reveal-holder.png',
+  'convert-launch-script.png': 'convert-launch-script.png',
 };
 let missing = 0;
 for (const [from, to] of Object.entries(shots)) {
