@@ -1,10 +1,10 @@
 // Test helper (not a test): a real libvirtd (+ virtlogd) and an sshd on 127.0.0.1 in a private mount namespace
-// (recipes §6). /run, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt are fresh tmpfs and /etc/libvirt a
+// (TCG guests under qemu:///system). /run, /var/lib/libvirt, /var/log/libvirt, /var/cache/libvirt are fresh tmpfs and /etc/libvirt a
 // copy, so the daemon, its guests and its socket are this test's alone, whatever else runs on the machine; the
 // sshd runs in the same namespace, so discovery over ssh sees exactly this daemon. Everything is killed by pid.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { requireTool, startSshd, type TestSshd } from '../host/sshd';
@@ -38,6 +38,25 @@ async function until(what: string, ok: () => boolean, children: ChildProcess[]):
     await new Promise((r) => setTimeout(r, 50));
   }
   assert.fail(`${what} did not happen in time`);
+}
+
+/** SIGKILLs the QEMU processes named by the pid files libvirt keeps for running guests. */
+function killLeftGuests(pidDir: string): void {
+  let files: string[] = [];
+  try {
+    files = readdirSync(pidDir).filter((f) => f.endsWith('.pid'));
+  } catch {
+    return;
+  }
+  for (const f of files) {
+    const pid = Number(readFileSync(path.join(pidDir, f), 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }
 
 export async function startPrivateLibvirt(): Promise<PrivateLibvirt> {
@@ -79,6 +98,11 @@ export async function startPrivateLibvirt(): Promise<PrivateLibvirt> {
       virsh,
       dir,
       stop() {
+        // libvirtd leaves running guests behind when it exits (by design): destroy them first, then kill any QEMU
+        // whose pid file is still in this namespace's /run, so no guest outlives the test.
+        const running = virsh('list', '--name').output.split('\n').map((l) => l.trim()).filter(Boolean);
+        for (const dom of running) virsh('destroy', dom);
+        killLeftGuests(`${root}/run/libvirt/qemu`);
         sshd.stop();
         stop();
       },
