@@ -23,6 +23,9 @@ before(async () => {
   lab = await startLabVm();
   ed = await startEditor({
     name: 'readiness',
+    // Tall enough that an expanded host's checks fit in the Host readiness pane beside Devices and Guests
+    // (the tree renders only the rows in view).
+    viewport: { width: 1280, height: 1200 },
     workspaceFiles: { 'qemu.log': LOG },
     settings: { 'kvmnet.hosts': [lab.hostSpec], 'kvmnet.ssh.options': lab.clientOptions },
   });
