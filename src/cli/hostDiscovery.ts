@@ -1,6 +1,6 @@
 import { discover, DiscoveryError } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, parseSshOption } from '../core/host/hostSpec';
-import type { HostSnapshot } from '../core/host/model';
+import type { HostSnapshot } from '../core/hostSnapshot';
 import { terminalSafeField } from '../core/text';
 import { ExitCode, listOption, stringOption, UsageError, type Io, type ParsedArgs } from './command';
 

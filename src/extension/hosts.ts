@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { discover } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
 import { Limiter } from '../core/host/limit';
-import type { HostSnapshot } from '../core/host/model';
+import type { HostSnapshot } from '../core/hostSnapshot';
 import { stopSshControl, useSshControlDir } from '../core/host/sshControl';
 import { Config } from './config';
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { XMLParser } from 'fast-xml-parser';
 import { discover } from '../../src/core/host/discover';
-import { parseBdf } from '../../src/core/host/model';
+import { parseBdf } from '../../src/core/pci/bdf';
 import { CORPUS, corpusMissing } from './pci-corpus';
 
 /**

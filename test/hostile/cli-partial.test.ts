@@ -7,7 +7,7 @@ import { showDevices } from '../../src/cli/commands/devices';
 import type { Io } from '../../src/cli/command';
 import { useSnapshot } from '../../src/cli/hostDiscovery';
 import { demoSnapshot } from '../../src/core/host/demo';
-import type { HostSnapshot } from '../../src/core/host/model';
+import type { HostSnapshot } from '../../src/core/hostSnapshot';
 import { FAKE_HOST, fakeSsh, runCli, tempDir, TERMINAL_CONTROL } from './cli-run';
 
 // A discovery that did not finish (connection cut, no END line, ssh failed midway) proves nothing either

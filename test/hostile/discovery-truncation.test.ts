@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { discover, DiscoveryError } from '../../src/core/host/discover';
 import { parseHostSpec } from '../../src/core/host/hostSpec';
-import type { HostSnapshot } from '../../src/core/host/model';
+import type { HostSnapshot } from '../../src/core/hostSnapshot';
 import { ActionRefused, buildPlan, planBindVfio, planNodedev, planRestoreDriver, planSetNumVfs, type PlanRequest } from '../../src/core/pci/actions';
 import { LABVM_DISCOVERY, startFakeHost, type FakeHost } from '../core/host/fakeHost';
 

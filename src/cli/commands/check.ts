@@ -1,4 +1,4 @@
-import type { HostSnapshot } from '../../core/host/model';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import { runReadinessChecks } from '../../core/readiness/checks';
 import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type NetMode, type ReadinessCheck } from '../../core/readiness/model';
 import { terminalSafeField, terminalSafeJson } from '../../core/text';

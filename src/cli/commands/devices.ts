@@ -1,4 +1,4 @@
-import type { HostSnapshot, PciDevice } from '../../core/host/model';
+import type { HostSnapshot, PciDevice } from '../../core/hostSnapshot';
 import { deviceHolders, holderText, type Holder } from '../../core/libvirt/holders';
 import { deviceDescription, deviceFlags, deviceForest, deviceTitle } from '../../core/pci/tree';
 import { terminalSafeField, terminalSafeJson } from '../../core/text';

@@ -1,4 +1,4 @@
-import type { HostSnapshot } from '../../core/host/model';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import { libvirtFindings } from '../../core/libvirt/findings';
 import type { Guest, GuestNic } from '../../core/libvirt/model';
 import { terminalSafeField, terminalSafeJson } from '../../core/text';

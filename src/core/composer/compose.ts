@@ -1,5 +1,5 @@
-import type { HostSnapshot, PciDevice } from '../host/model';
-import { parseBdf } from '../host/model';
+import type { HostSnapshot, PciDevice } from '../hostSnapshot';
+import { parseBdf } from '../pci/bdf';
 import { checkHostfwd, generate, shellQuote, SpecError, type GenerateContext, type NetworkSpec } from '../qemu/generate';
 import { MODE_NOTES, type ModeNote } from './notes';
 import { usesMac, usesModel, type FieldError, type FormState, type PortForward } from './state';

@@ -1,4 +1,4 @@
-import type { PciDevice } from '../host/model';
+import type { PciDevice } from '../hostSnapshot';
 import { hostdevXml } from '../pci/hostdevXml';
 import type { DirectMode, ForwardProtocol } from './state';
 

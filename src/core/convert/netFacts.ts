@@ -1,6 +1,6 @@
 import { parseProps } from '../qemu/model';
 import { parseShell, type ShellWord } from '../qemu/shell';
-import { parseBdf } from '../host/model';
+import { parseBdf } from '../pci/bdf';
 
 /**
  * The network meaning of a QEMU argument list, in either syntax (QemuOpts `a=b,c=d` or libvirt's JSON

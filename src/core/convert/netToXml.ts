@@ -1,4 +1,4 @@
-import { parseBdf } from '../host/model';
+import { parseBdf } from '../pci/bdf';
 import { pciAddressXml } from '../pci/hostdevXml';
 import type { NetworkDevice } from '../qemu/edit';
 import { checkHostfwd } from '../qemu/generate';

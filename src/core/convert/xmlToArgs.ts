@@ -1,4 +1,4 @@
-import { parseBdf } from '../host/model';
+import { parseBdf } from '../pci/bdf';
 import type { Span } from '../qemu/shell';
 import { generate, shellQuote, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
 import { isValidMac } from '../mac';

@@ -1,4 +1,4 @@
-import type { HostSnapshot } from './model';
+import type { HostSnapshot } from '../hostSnapshot';
 import { parseDiscovery } from './parse';
 
 /**

@@ -1,6 +1,6 @@
 import { demoSnapshot } from './demo';
 import { DISCOVERY_SCRIPT } from './discoveryScript';
-import type { HostSnapshot } from './model';
+import type { HostSnapshot } from '../hostSnapshot';
 import { parseDiscovery } from './parse';
 import { localPciIds } from '../pci/ids';
 import type { HostSpec } from './hostSpec';

@@ -4,7 +4,8 @@ import { parseLspciMmLine, type LspciNames } from '../pci/lspci';
 import type { LibvirtInventory } from '../libvirt/model';
 import { libvirtInventory, LibvirtLines } from '../libvirt/inventory';
 import { DISCOVERY_FORMAT_VERSION } from './discoveryScript';
-import { parseBdf, type Bdf, type HostSnapshot, type IommuGroup, type NetInterface, type PciDevice, type SystemFacts } from './model';
+import { parseBdf, type Bdf } from '../pci/bdf';
+import type { HostSnapshot, IommuGroup, NetInterface, PciDevice, SystemFacts } from '../hostSnapshot';
 
 /**
  * Parses discovery output (see discoveryScript.ts) into a HostSnapshot. The text comes

@@ -1,7 +1,7 @@
 import { ActionRefused, buildPlan, deviceState, planDrift, type ActionPlan, type HostStep } from '../pci/actions';
 import { discover, DiscoveryError, type DiscoveryOptions } from './discover';
 import { hostLabel, type HostSpec } from './hostSpec';
-import type { HostSnapshot } from './model';
+import type { HostSnapshot } from '../hostSnapshot';
 import { sshArgs } from './ssh';
 
 /**

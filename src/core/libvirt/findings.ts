@@ -1,4 +1,5 @@
-import type { Bdf, HostSnapshot } from '../host/model';
+import type { Bdf } from '../pci/bdf';
+import type { HostSnapshot } from '../hostSnapshot';
 import { VFIO_DRIVER } from '../pci/classes';
 import { deviceHolders, holderText } from './holders';
 

@@ -1,4 +1,5 @@
-import type { Bdf, HostSnapshot } from '../host/model';
+import type { Bdf } from '../pci/bdf';
+import type { HostSnapshot } from '../hostSnapshot';
 import { guestHoldsDevices } from './model';
 
 /** Who holds a PCI function in libvirt's view of the host. */

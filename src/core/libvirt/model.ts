@@ -1,4 +1,4 @@
-import type { Bdf } from '../host/model';
+import type { Bdf } from '../pci/bdf';
 
 /**
  * What discovery learns about libvirt on a host (qemu:///system): guests and networks with the networking

@@ -1,4 +1,4 @@
-import { parseBdf, type Bdf } from '../host/model';
+import { parseBdf, type Bdf } from '../pci/bdf';
 import { attrValue, childElements, firstChild, select, type XmlElement } from '../xml/document';
 import { parseXmlTree } from '../xml/parse/parser';
 import type { Guest, GuestHostdev, GuestNic, LibvirtNetwork } from './model';

@@ -1,4 +1,5 @@
-import type { Bdf, HostSnapshot, PciDevice } from '../host/model';
+import type { Bdf } from '../pci/bdf';
+import type { HostSnapshot, PciDevice } from '../hostSnapshot';
 import { deviceTitle } from '../pci/tree';
 import { libvirtFindings, type LibvirtFinding } from './findings';
 import { deviceHolders, holderText, type Holder } from './holders';

@@ -1,4 +1,5 @@
-import { parseBdf, type Bdf, type HostSnapshot, type PciDevice, type SystemFacts } from '../host/model';
+import { parseBdf, type Bdf } from './bdf';
+import type { HostSnapshot, PciDevice, SystemFacts } from '../hostSnapshot';
 import { deviceHolders, holderText } from '../libvirt/holders';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';

@@ -1,4 +1,4 @@
-import type { PciDevice } from '../host/model';
+import type { PciDevice } from '../hostSnapshot';
 
 /** PCI base classes by their first byte (used when neither lspci nor pci.ids named the class). */
 const BASE_CLASSES: Readonly<Record<string, string>> = {

@@ -1,4 +1,4 @@
-import type { PciDevice } from '../host/model';
+import type { PciDevice } from '../hostSnapshot';
 
 /** libvirt reads address attributes base-0, so they are always written as 0x-prefixed hex. */
 export function pciAddressXml(d: Pick<PciDevice, 'bdf'>, withType: boolean): string {

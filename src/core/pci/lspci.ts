@@ -1,4 +1,4 @@
-import { parseBdf, type Bdf } from '../host/model';
+import { parseBdf, type Bdf } from './bdf';
 
 /** Names one line of `lspci -mm -nn [-D]` gives a function; the ids in brackets are kept to cross-check. */
 export interface LspciNames {

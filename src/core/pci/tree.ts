@@ -1,4 +1,5 @@
-import type { Bdf, HostSnapshot, IommuGroup, NetInterface, PciDevice } from '../host/model';
+import type { Bdf } from './bdf';
+import type { HostSnapshot, IommuGroup, NetInterface, PciDevice } from '../hostSnapshot';
 import { isNetworkRelated, isSriovCapable, VFIO_DRIVER } from './classes';
 
 /**

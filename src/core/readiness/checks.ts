@@ -1,4 +1,4 @@
-import type { HostSnapshot } from '../host/model';
+import type { HostSnapshot } from '../hostSnapshot';
 import { cmdlineParams, cpuVendor, devNode, iommuActive, modulePresence, type ModulePresence } from './facts';
 import {
   BRIDGE_FIXES,

@@ -1,4 +1,4 @@
-import type { HostSnapshot, SystemFacts } from '../host/model';
+import type { HostSnapshot, SystemFacts } from '../hostSnapshot';
 
 /** How a kernel module was seen: loaded, built in, known to be neither, or not decidable from the facts read. */
 export type ModulePresence = 'loaded' | 'builtin' | 'absent' | 'not-loaded' | 'unknown';

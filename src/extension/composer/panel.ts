@@ -5,7 +5,7 @@ import { compose, virtualFunctions } from '../../core/composer/compose';
 import { composerHtml } from '../../core/composer/html';
 import { parseWebviewMessage, type Choices, type HostMessage, type WebviewRequest } from '../../core/composer/protocol';
 import type { FormState } from '../../core/composer/state';
-import type { HostSnapshot } from '../../core/host/model';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import { deviceTitle } from '../../core/pci/tree';
 import { NIC_MODELS } from '../../core/qemu/generate';
 import { Config } from '../config';

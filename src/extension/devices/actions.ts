@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { HostSnapshot, PciDevice } from '../../core/host/model';
+import type { HostSnapshot, PciDevice } from '../../core/hostSnapshot';
 import { renderConfirmation, renderFailure, runConfirmedPlan, stepInvocation, commandLine } from '../../core/host/runPlan';
 import { sshConfigHostsWithIncludes, type SshConfigFs } from '../../core/host/sshConfig';
 import { ActionRefused, buildPlan, hostChangeBlocked, type PlanRequest } from '../../core/pci/actions';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { HostSnapshot, PciDevice } from '../../core/host/model';
+import type { HostSnapshot, PciDevice } from '../../core/hostSnapshot';
 import { VFIO_DRIVER } from '../../core/pci/classes';
 import { hostChangeBlocked, libvirtOnHost } from '../../core/pci/actions';
 import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseBdf } from '../../core/host/model';
+import { parseBdf } from '../../core/pci/bdf';
 import { Config } from '../config';
 import type { DevicesTree, DeviceTreeNode } from '../devices/tree';
 import { hostSnapshots } from '../hosts';

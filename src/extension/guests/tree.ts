@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import type { Bdf, HostSnapshot } from '../../core/host/model';
+import type { Bdf } from '../../core/pci/bdf';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import type { Guest } from '../../core/libvirt/model';
 import { guestHoldsDevices } from '../../core/libvirt/model';
 import { guestDescription, guestParts, holderPart, hostOnlyFindings, libvirtView, type GuestPart } from '../../core/libvirt/views';

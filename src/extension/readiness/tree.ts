@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { HostSnapshot } from '../../core/host/model';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import { runReadinessChecks } from '../../core/readiness/checks';
 import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type FixStep, type ReadinessCheck } from '../../core/readiness/model';
 import { Config } from '../config';

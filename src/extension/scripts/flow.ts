@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { HostSnapshot } from '../../core/host/model';
+import type { HostSnapshot } from '../../core/hostSnapshot';
 import {
   MACVTAP_MODES,
   NIC_MODELS,

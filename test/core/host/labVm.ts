@@ -10,7 +10,7 @@ import path from 'node:path';
 import { busyboxTree, guestKernel, installModules, LAB_CACHE as CACHE, moduleFiles, packInitramfs, SRIOV_LAB_KERNEL_ARGS, SRIOV_LAB_QEMU_ARGS, writeInit } from '../../support/labGuest';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import type { HostSpec } from '../../../src/core/host/hostSpec';
-import type { HostSnapshot } from '../../../src/core/host/model';
+import type { HostSnapshot } from '../../../src/core/hostSnapshot';
 import { runConfirmedPlan } from '../../../src/core/host/runPlan';
 import type { ActionPlan } from '../../../src/core/pci/actions';
 import { freePort, requireTool, which } from './sshd';

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
-import type { HostSnapshot } from '../../../src/core/host/model';
+import type { HostSnapshot } from '../../../src/core/hostSnapshot';
 import { ActionRefused, libvirtOnHost, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
 import { applyPlan, LAB_PF, type LabVm, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf } from './labVm';
 

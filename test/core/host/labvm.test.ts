@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
-import type { HostSnapshot } from '../../../src/core/host/model';
+import type { HostSnapshot } from '../../../src/core/hostSnapshot';
 import { ActionRefused, planBindVfio, planRestoreDriver, planSetNumVfs } from '../../../src/core/pci/actions';
 import { deviceFacts, groupMates } from '../../../src/core/pci/tree';
 import { applyPlan, LAB_PF, type LabVm, startLabVm } from './labVm';

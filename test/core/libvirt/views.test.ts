@@ -1,7 +1,7 @@
 /** The Devices rows' holder words and the Guests view's rows (pure models in src/core/libvirt/views.ts). */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Bdf } from '../../../src/core/host/model';
+import type { Bdf } from '../../../src/core/pci/bdf';
 import { parseDiscovery } from '../../../src/core/host/parse';
 import { deviceLibvirtFacts, guestDescription, guestHolders, guestParts, heldByText, holderPart, hostOnlyFindings, libvirtView } from '../../../src/core/libvirt/views';
 import { addr, guest, NIC, PF, snapshot, VF1, VF2 } from './fixture';

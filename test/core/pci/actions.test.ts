@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { demoSnapshot } from '../../../src/core/host/demo';
-import type { HostSnapshot } from '../../../src/core/host/model';
+import type { HostSnapshot } from '../../../src/core/hostSnapshot';
 import { ActionRefused, buildPlan, libvirtOnHost, libvirtUnavailable, planBindVfio, planDrift, planNodedev, planRestoreDriver, planSetNumVfs, WRITE_PROGRAM } from '../../../src/core/pci/actions';
 
 const demo = demoSnapshot();

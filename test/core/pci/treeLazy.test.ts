@@ -5,7 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Bdf, HostSnapshot, NetInterface, PciDevice } from '../../../src/core/host/model';
+import type { Bdf } from '../../../src/core/pci/bdf';
+import type { HostSnapshot, NetInterface, PciDevice } from '../../../src/core/hostSnapshot';
 import { deviceFlags, deviceForest, DeviceTreeModel, iommuGroupView } from '../../../src/core/pci/tree';
 
 const hex = (n: number, w: number) => n.toString(16).padStart(w, '0');

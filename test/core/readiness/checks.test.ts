@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { runReadinessChecks } from '../../../src/core/readiness/checks';
 import { CheckId, summarizeByMode, type CheckStatus, type ReadinessCheck } from '../../../src/core/readiness/model';
-import type { HostSnapshot, SystemFacts } from '../../../src/core/host/model';
+import type { HostSnapshot, SystemFacts } from '../../../src/core/hostSnapshot';
 import { BLIND, READY_INTEL, snap } from './fixtures';
 
 function get(s: HostSnapshot, id: CheckId): ReadinessCheck {

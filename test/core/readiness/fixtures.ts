@@ -1,4 +1,4 @@
-import type { HostSnapshot, NetInterface, PciDevice, SystemFacts } from '../../../src/core/host/model';
+import type { HostSnapshot, NetInterface, PciDevice, SystemFacts } from '../../../src/core/hostSnapshot';
 
 /** A snapshot with only what a test states; every other fact is "could not be read". */
 export function snap(system: SystemFacts, rest: Partial<Omit<HostSnapshot, 'system'>> = {}): HostSnapshot {

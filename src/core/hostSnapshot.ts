@@ -1,13 +1,11 @@
-import type { LibvirtInventory } from '../libvirt/model';
+import type { LibvirtInventory } from './libvirt/model';
+import type { Bdf } from './pci/bdf';
 
 /**
  * What discovery learns about a host in one round trip (sysfs, /proc, /dev).
  * Produced by the discovery parser from untrusted host output; consumed by the
  * device explorer, the readiness checks, the CLI and the composer.
  */
-
-/** PCI address `DDDD:BB:DD.F`, always lower-case hex and 4-digit domain once parsed. */
-export type Bdf = string & { readonly __brand: 'Bdf' };
 
 export interface NetInterface {
   readonly name: string;
@@ -110,13 +108,4 @@ export interface HostSnapshot {
    * sentence. Facts may be missing, so nothing may change the host on the strength of a partial snapshot.
    */
   readonly partial?: string;
-}
-
-const BDF_PATTERN = /^([0-9a-fA-F]{4}:)?[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7]$/;
-
-/** Strict BDF check (before any use in a path or command); accepts `BB:DD.F` and `DDDD:BB:DD.F`. */
-export function parseBdf(value: string): Bdf | undefined {
-  const v = value.trim();
-  if (!BDF_PATTERN.test(v)) return undefined;
-  return (v.length === 7 ? `0000:${v}` : v).toLowerCase() as Bdf;
 }
