@@ -1,5 +1,5 @@
 import { parseBdf } from '../pci/bdf';
-import { pciAddressXml } from '../pci/hostdevXml';
+import { pciAddressXml } from '../pci/bdf';
 import type { NetworkDevice } from '../qemu/edit';
 import { checkHostfwd } from '../qemu/generate';
 import { optionKind, prop, type LaunchScript, type QemuOption } from '../qemu/model';

@@ -1,11 +1,5 @@
 import type { PciDevice } from '../hostSnapshot';
-
-/** libvirt reads address attributes base-0, so they are always written as 0x-prefixed hex. */
-export function pciAddressXml(d: Pick<PciDevice, 'bdf'>, withType: boolean): string {
-  const [domain, bus, slotFn] = d.bdf.split(':') as [string, string, string];
-  const [slot, fn] = slotFn.split('.') as [string, string];
-  return `<address${withType ? " type='pci'" : ''} domain='0x${domain}' bus='0x${bus}' slot='0x${slot}' function='0x${fn}'/>`;
-}
+import { pciAddressXml } from './bdf';
 
 /**
  * The element to put in a domain's <devices> for passing this function to a guest:

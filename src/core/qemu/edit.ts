@@ -1,9 +1,9 @@
 import sh, { type syntax } from 'mvdan-sh';
 import { isMulticastMac, isValidMac } from '../mac';
+import { parseBdf } from '../pci/bdf';
 import { LineIndex, type TextEdit } from '../text';
 import {
   generate,
-  normalizeBdf,
   normalizeHostfwd,
   shellQuote,
   SpecError,
@@ -428,8 +428,9 @@ function templateEdit(text: string, g: { args: readonly string[]; redirects: rea
 /** Whether the invocation already has a network device matching what the user asked for (so adding it again is a no-op). */
 function hasEquivalent(inv: QemuInvocation, spec: NetworkSpec): boolean {
   if (spec.mode === 'vfio') {
-    const bdf = normalizeBdf(spec.bdf);
-    return inv.options.some((o) => o.name === '-device' && optionKind(o) === 'vfio-pci' && safeBdf(prop(o, 'host')?.value) === bdf);
+    // An invalid BDF matches nothing: generate() then rejects it.
+    const bdf = parseBdf(spec.bdf);
+    return bdf !== undefined && inv.options.some((o) => o.name === '-device' && optionKind(o) === 'vfio-pci' && parseBdf(prop(o, 'host')?.value ?? '') === bdf);
   }
   const devices = inv.options.filter((o) => o.name === '-device');
   return netdevOptions(inv).some((nd) => {
@@ -457,14 +458,6 @@ function hasEquivalent(inv: QemuInvocation, spec: NetworkSpec): boolean {
         return v('type') === 'tap' && v('fd') === String(spec.fd ?? 3);
     }
   });
-}
-
-function safeBdf(s: string | undefined): string | undefined {
-  try {
-    return s === undefined ? undefined : normalizeBdf(s);
-  } catch {
-    return undefined;
-  }
 }
 
 /** The redirections the command does not have yet (an edited macvtap keeps its fd): none is added twice. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { invalidBdfMessage, parseBdf, qemuHostProp } from '../pci/bdf';
 import { slirpAddressProblem } from './slirpNet';
 
 /**
@@ -155,13 +156,6 @@ export function normalizeHostfwd(rule: string): string {
   return full;
 }
 
-/** A PCI address with its domain: `03:00.0` → `0000:03:00.0`. */
-export function normalizeBdf(bdf: string): string {
-  const m = /^(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}):([01][0-9a-fA-F])\.([0-7])$/.exec(bdf.trim());
-  if (!m) throw new SpecError(`invalid PCI address '${bdf}': expected [DOMAIN:]BUS:DEVICE.FUNCTION, e.g. 0000:03:00.0`);
-  return `${(m[1] ?? '0000').toLowerCase()}:${m[2]!.toLowerCase()}:${m[3]!.toLowerCase()}.${m[4]}`;
-}
-
 function need(ok: boolean, message: string): void {
   if (!ok) throw new SpecError(message);
 }
@@ -298,10 +292,11 @@ export function vfioPrelude(bdf: string): string[] {
 }
 
 function vfio(spec: VfioSpec, ctx: GenerateContext): Generated {
-  const bdf = normalizeBdf(spec.bdf);
+  const bdf = parseBdf(spec.bdf);
+  if (!bdf) throw new SpecError(invalidBdfMessage(spec.bdf));
   const id = spec.id ?? uniqueId('hostdev', ctx.existingIds);
   need(ID.test(id), `invalid id '${id}'`);
-  return { args: ['-device', `vfio-pci,host=${bdf},id=${id}`], redirects: [], prelude: vfioPrelude(bdf), files: [], id };
+  return { args: ['-device', `vfio-pci,${qemuHostProp(bdf)},id=${id}`], redirects: [], prelude: vfioPrelude(bdf), files: [], id };
 }
 
 /** Generates one mode's arguments; throws SpecError with a user-facing message on a bad option. */

@@ -3,7 +3,6 @@ import type { HostSnapshot } from '../../core/hostSnapshot';
 import {
   MACVTAP_MODES,
   NIC_MODELS,
-  normalizeBdf,
   normalizeHostfwd,
   SpecError,
   type MacvtapMode,
@@ -11,6 +10,7 @@ import {
   type NicModel,
 } from '../../core/qemu/generate';
 import { isMulticastMac, isValidMac } from '../../core/mac';
+import { invalidBdfMessage, parseBdf } from '../../core/pci/bdf';
 import { hostSnapshots } from '../hosts';
 
 /** Quick-pick flows that ask only what each mode needs, each question with a default. undefined = cancelled. */
@@ -103,7 +103,7 @@ export async function askBdf(current?: string): Promise<string | undefined> {
     if (chosen === undefined) return undefined;
     if (chosen !== null) return chosen;
   }
-  const v = await ask('PCI device to pass through', current ?? '', 'Host PCI address [DOMAIN:]BUS:DEVICE.FUNCTION, e.g. 0000:03:00.0 (see lspci -D)', (x) => specError(() => normalizeBdf(x)));
+  const v = await ask('PCI device to pass through', current ?? '', 'Host PCI address [DOMAIN:]BUS:DEVICE.FUNCTION, e.g. 0000:03:00.0 (see lspci -D)', (x) => (parseBdf(x) ? undefined : invalidBdfMessage(x)));
   return v?.trim();
 }
 

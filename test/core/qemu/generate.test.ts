@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import {
   checkHostfwd,
   generate,
-  normalizeBdf,
   SpecError,
   shellQuote,
   stableMac,
@@ -68,9 +67,9 @@ test('tap: generated qemu-ifup/-ifdown use ip, never brctl/ifconfig', () => {
 });
 
 test('vfio: BDF validated and normalised, host steps as comments', () => {
-  assert.equal(normalizeBdf('03:00.0'), '0000:03:00.0');
-  assert.throws(() => normalizeBdf('03:00'), SpecError);
-  assert.throws(() => normalizeBdf('0000:03:20.0'), SpecError);
+  assert.deepEqual(generate({ mode: 'vfio', bdf: ' 03:00.0' }, ctx).args, ['-device', 'vfio-pci,host=0000:03:00.0,id=hostdev0']);
+  assert.throws(() => generate({ mode: 'vfio', bdf: '03:00' }, ctx), { message: "invalid PCI address '03:00': expected [DOMAIN:]BUS:DEVICE.FUNCTION, e.g. 0000:03:00.0" });
+  assert.throws(() => generate({ mode: 'vfio', bdf: '0000:03:20.0' }, ctx), SpecError);
   const g = generate({ mode: 'vfio', bdf: '0000:3b:00.1' }, ctx);
   assert.deepEqual(g.args, ['-device', 'vfio-pci,host=0000:3b:00.1,id=hostdev0']);
   assert.ok(g.prelude.every((l) => l.startsWith('#')));
