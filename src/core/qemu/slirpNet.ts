@@ -27,11 +27,12 @@ export function slirpAddressProblem(net: string | undefined, host: string | unde
   const mask = maskOf(prefix);
   const base = (addr & mask) >>> 0;
   const inNet = (offset: number): number => (base | (offset & ~mask)) >>> 0;
-  const h = host !== undefined ? toInt(host) : inNet(2);
+  // QEMU's defaults keep slirp's historic 10.0.2.2/.3/.15 in the host part: 0x0202 & ~mask, not base + 2.
+  const h = host !== undefined ? toInt(host) : inNet(0x0202);
   if (((h & mask) >>> 0) !== base) return `--host ${host} is outside --net ${toIp(base)}/${prefix}: QEMU refuses it (Host doesn't belong to network)`;
-  const d = dns !== undefined ? toInt(dns) : inNet(3);
+  const d = dns !== undefined ? toInt(dns) : inNet(0x0203);
   if (d === h) return `the DNS address ${toIp(d)} is the host's: QEMU refuses it (DNS must be different from host)`;
-  const dhcp = inNet(15);
+  const dhcp = inNet(0x020f);
   if (dhcp === h || dhcp === d) return `${toIp(dhcp)}, the first address QEMU's DHCP hands out, is the ${dhcp === h ? 'host' : 'DNS'} address: QEMU refuses it (DHCP must be different from host and DNS)`;
   return undefined;
 }

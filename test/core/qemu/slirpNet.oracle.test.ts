@@ -46,6 +46,10 @@ describe('user-mode --net/--host/--dns: the generator refuses what QEMU refuses'
     ['192.168.0.0', '192.168.1.2'],
     ['192.169.0.0', '192.169.1.2'],
     ['130.1.0.0', '130.2.0.2'],
+    // Found by the property below: on a /22 the default host is 10.0.2.2 (0x0202 in the host part), not 10.0.0.2.
+    ['10.0.2.0/22', undefined, '10.0.2.2'],
+    ['10.0.0.0/16', undefined, '10.0.2.2'],
+    ['10.0.0.0/16', '10.0.2.3'],
   ];
   for (const [net, host, dns] of fixed) test(`net=${net} host=${host} dns=${dns}`, () => agrees(net, host, dns));
   test('random small networks', () => {
