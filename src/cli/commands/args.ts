@@ -3,13 +3,13 @@ import {
   generate,
   MACVTAP_MODES,
   NIC_MODELS,
-  shellQuote,
   SpecError,
   type Generated,
   type MacvtapMode,
   type NetworkSpec,
   type NicModel,
 } from '../../core/qemu/generate';
+import { shellQuote } from '../../core/util/shellQuote';
 import { ExitCode, flag, listOption, stringOption, UsageError, type CommandSpec, type ParsedArgs } from '../command';
 
 /** Which options each mode accepts; any other given option is a usage error. */

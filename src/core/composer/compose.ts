@@ -1,6 +1,7 @@
 import type { HostSnapshot, PciDevice } from '../hostSnapshot';
 import { parseBdf } from '../pci/bdf';
-import { checkHostfwd, generate, shellQuote, SpecError, type GenerateContext, type NetworkSpec } from '../qemu/generate';
+import { checkHostfwd, generate, SpecError, type GenerateContext, type NetworkSpec } from '../qemu/generate';
+import { shellQuote } from '../util/shellQuote';
 import { MODE_NOTES, type ModeNote } from './notes';
 import { usesMac, usesModel, type FieldError, type FormState, type PortForward } from './state';
 import { interfaceXml, passthroughXml, type XmlForward } from './xml';

@@ -1,6 +1,7 @@
 import { parseBdf } from '../pci/bdf';
 import type { Span } from '../qemu/shell';
-import { generate, shellQuote, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
+import { generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
+import { shellQuote } from '../util/shellQuote';
 import { isValidMac } from '../mac';
 import { childElements, elementAt, parseXml, type XmlElement } from '../xml/document';
 import { guestArgs } from './guestArgs';

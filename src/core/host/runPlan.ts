@@ -2,6 +2,7 @@ import { ActionRefused, buildPlan, deviceState, planDrift, type ActionPlan, type
 import { discover, DiscoveryError, type DiscoveryOptions } from './discover';
 import { hostLabel, type HostSpec } from './hostSpec';
 import type { HostSnapshot } from '../hostSnapshot';
+import { shellQuote } from '../util/shellQuote';
 import { sshArgs } from './ssh';
 
 /**
@@ -25,11 +26,6 @@ export interface PlanResult {
   readonly results: readonly StepResult[];
   /** A one-line reason when a step failed (sudo refusal is named as such). */
   readonly error?: string;
-}
-
-/** POSIX single quoting: the remote shell sees exactly this one word. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }
 
 /** One process: the file and the exact argv it receives. */

@@ -5,12 +5,12 @@ import { LineIndex, type TextEdit } from '../text';
 import {
   generate,
   normalizeHostfwd,
-  shellQuote,
   SpecError,
   uniqueId,
   type GeneratedFile,
   type NetworkSpec,
 } from './generate';
+import { shellQuote } from '../util/shellQuote';
 import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from './model';
 import { byteToUtf16, type ShellWord, type Span } from './shell';
 

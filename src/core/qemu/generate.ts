@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../mac';
+import { isMulticastMac, isValidMac } from '../mac';
 import { invalidBdfMessage, parseBdf, qemuHostProp } from '../pci/bdf';
+import { stableMac } from '../util/stableMac';
 import { slirpAddressProblem } from './slirpNet';
 
 /**
@@ -93,16 +93,6 @@ const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)
 const IPV4_NET = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:[12]?\d|3[0-2]))?$/;
 const ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
-
-/** A MAC for one NIC of one script: 52:54:00 + 3 bytes of sha256(script path, netdev id), skipping taken ones. */
-export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<string> = new Set()): string {
-  for (let n = 0; ; n++) {
-    const h = createHash('sha256').update(`${scriptPath}\0${id}\0${n}`).digest();
-    const mac = `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
-    // `taken` is usually lower case (usedNames); upper case is checked too, without copying the set per call.
-    if (mac !== QEMU_DEFAULT_MAC && !taken.has(mac) && !taken.has(mac.toUpperCase())) return mac;
-  }
-}
 
 /**
  * Per id set and prefix, how many of prefix0, prefix1 … were found taken: the linter asks one growing set for a
@@ -316,10 +306,4 @@ export function generate(spec: NetworkSpec, ctx: GenerateContext): Generated {
     case 'vfio':
       return vfio(spec, ctx);
   }
-}
-
-/** Quotes one word for POSIX shells; plain words stay bare. */
-export function shellQuote(word: string): string {
-  if (word !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
-  return `'${word.replace(/'/g, `'\\''`)}'`;
 }

@@ -2,7 +2,7 @@ import type { Finding } from '../findings';
 import { isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../mac';
 import type { RuleFix } from '../rulekit';
 import { appendProp, usedNames } from './edit';
-import { stableMac } from './generate';
+import { stableMac } from '../util/stableMac';
 import { prop, type LaunchScript } from './model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from './nics';
 import { RuleContext } from './rules/context';

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { parseHostSpec } from '../../../src/core/host/hostSpec';
-import { runPlan, shellQuote } from '../../../src/core/host/runPlan';
+import { runPlan } from '../../../src/core/host/runPlan';
+import { shellQuote } from '../../../src/core/util/shellQuote';
 import { WRITE_PROGRAM, type ActionPlan } from '../../../src/core/pci/actions';
 import { startSshd, type TestSshd } from './sshd';
 

@@ -4,10 +4,10 @@ import {
   checkHostfwd,
   generate,
   SpecError,
-  shellQuote,
-  stableMac,
   uniqueId,
 } from '../../../src/core/qemu/generate';
+import { stableMac } from '../../../src/core/util/stableMac';
+import { shellQuote } from '../../../src/core/util/shellQuote';
 import { isMulticastMac, QEMU_DEFAULT_MAC } from '../../../src/core/mac';
 
 const ctx = { scriptPath: '/vm/launch.sh' };

@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before } from 'node:test';
-import { shellQuote } from '../../../src/core/qemu/generate';
+import { shellQuote } from '../../../src/core/util/shellQuote';
 
 export const QEMU = 'qemu-system-x86_64';
 

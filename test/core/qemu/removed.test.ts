@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { lintLaunchScript } from '../../../src/core/qemu/lint';
 import { REMOVED_NET_OPTIONS } from '../../../src/core/qemu/removed';
-import { shellQuote } from '../../../src/core/qemu/generate';
+import { shellQuote } from '../../../src/core/util/shellQuote';
 import { qemuAccepts, requireQemu } from './qemuOracle';
 
 describe('removed network options: QEMU rejects each, the linter says so', () => {

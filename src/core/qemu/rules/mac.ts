@@ -1,7 +1,7 @@
 import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../../mac';
 import type { RuleFix } from '../../rulekit';
 import { appendProp, isNicDriver, usedNames } from '../edit';
-import { stableMac } from '../generate';
+import { stableMac } from '../../util/stableMac';
 import { optionKind, prop, type LaunchScript, type QemuOption, type QemuProp } from '../model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from '../nics';
 import { exclusive } from '../shell';

@@ -1,5 +1,5 @@
 import { appendArgs } from '../edit';
-import { stableMac } from '../generate';
+import { stableMac } from '../../util/stableMac';
 import { optionKind, prop, type QemuInvocation, type QemuProp } from '../model';
 import { exclusive, type ShellScript } from '../shell';
 import type { RuleContext } from './context';

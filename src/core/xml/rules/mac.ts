@@ -1,6 +1,6 @@
 import type { Finding } from '../../findings';
 import { isMulticastMac, isValidMac, macsSharedAcrossFiles, QEMU_DEFAULT_MAC } from '../../mac';
-import { stableMac } from '../../qemu/generate';
+import { stableMac } from '../../util/stableMac';
 import { attribute, firstChild, type XmlAttribute, type XmlDocument, type XmlElement } from '../document';
 import { RuleContext } from './context';
 
