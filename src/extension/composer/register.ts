@@ -2,9 +2,9 @@ import * as vscode from 'vscode';
 import { virtualFunctions } from '../../core/composer/compose';
 import { parseFormState } from '../../core/composer/protocol';
 import { defaultFormState, type FormState } from '../../core/composer/state';
-import { parseBdf } from '../../core/pci/bdf';
-import type { HostSnapshot } from '../../core/hostSnapshot';
+import type { Bdf } from '../../core/pci/bdf';
 import { Config } from '../config';
+import { isDeviceNode } from '../devices/tree';
 import { configuredHosts, hostSnapshots } from '../hosts';
 import type { Log } from '../log';
 import { EditorTracker } from './actions';
@@ -12,14 +12,11 @@ import { ComposerPanel, VIEW_TYPE, type HostContext } from './panel';
 
 const EXTENSION_ID = 'kvmnet.kvm-networking';
 
-/** A Devices-tree device node, checked by shape (the tree's own type belongs to that view). */
-function deviceOf(node: unknown): { bdf: string; isVf: boolean; host: HostContext } | undefined {
-  if (typeof node !== 'object' || node === null) return undefined;
-  const n = node as { kind?: unknown; device?: { bdf?: unknown; physfn?: unknown }; snapshot?: HostSnapshot; host?: { label?: unknown } };
-  const bdf = typeof n.device?.bdf === 'string' ? parseBdf(n.device.bdf) : undefined;
-  if (n.kind !== 'device' || bdf === undefined) return undefined;
-  const label = typeof n.host?.label === 'string' ? n.host.label : undefined;
-  return { bdf, isVf: n.device?.physfn !== undefined, host: { ...(label ? { label } : {}), ...(n.snapshot ? { snapshot: n.snapshot } : {}) } };
+/** The PCI function of a Devices-view row the composer was opened on (its context menu), with its host. */
+function deviceOf(node: unknown): { bdf: Bdf; isVf: boolean; host: HostContext } | undefined {
+  if (!isDeviceNode(node)) return undefined;
+  const { device, host, snapshot } = node;
+  return { bdf: device.bdf, isVf: device.physfn !== undefined, host: { ...(host.label ? { label: host.label } : {}), snapshot } };
 }
 
 /** From the palette: the first discovered host that has VFs (the demo host is discovered on demand: it is local). */

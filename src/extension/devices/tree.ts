@@ -14,6 +14,17 @@ export type DeviceTreeNode =
   | { readonly kind: 'group'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly model: DeviceTreeModel; readonly entry: TreeEntry & { kind: 'group' } }
   | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
 
+/** A PCI function's row: what the Devices context menu hands to other features' commands (scripts, composer). */
+export type DeviceNode = DeviceTreeNode & { readonly kind: 'device' };
+
+/** Every device row this view made: a command argument is one of them by identity, whatever its shape. */
+const deviceNodes = new WeakSet<object>();
+
+/** Whether a command was invoked on a row of the Devices view (its context menu passes the row itself). */
+export function isDeviceNode(arg: unknown): arg is DeviceNode {
+  return typeof arg === 'object' && arg !== null && deviceNodes.has(arg);
+}
+
 /** Icon priority: what matters most for "can I take this device?" wins. */
 function deviceIcon(snapshot: HostSnapshot, d: PciDevice): vscode.ThemeIcon {
   const f = deviceFlags(snapshot, d);
@@ -260,7 +271,12 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
 
   private entryNodes(host: HostEntry, model: DeviceTreeModel, entries: readonly TreeEntry[]): DeviceTreeNode[] {
     const { snapshot } = model;
-    return entries.map((entry) => (entry.kind === 'device' ? { kind: 'device', host, snapshot, device: entry.device, model, entry } : { kind: 'group', host, snapshot, model, entry }));
+    return entries.map((entry) => {
+      if (entry.kind !== 'device') return { kind: 'group', host, snapshot, model, entry };
+      const node: DeviceNode = { kind: 'device', host, snapshot, device: entry.device, model, entry };
+      deviceNodes.add(node);
+      return node;
+    });
   }
 
   dispose(): void {

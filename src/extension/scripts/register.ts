@@ -19,6 +19,7 @@ import { isBlankScript } from '../../core/qemu/outline';
 import { deviceSpec } from '../../core/qemu/readback';
 import { cancelLint, scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
+import { isDeviceNode } from '../devices/tree';
 import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 import { createHelpers, registerHelperFileDiffs } from './helperFiles';
@@ -158,10 +159,10 @@ async function prepare(uri: unknown, index: unknown, absent: Absent): Promise<{ 
   return inv === undefined ? undefined : { doc, script, inv };
 }
 
+/** The BDF given to "Add PCI passthrough": a Devices-view row (its context menu) or the address itself. */
 function bdfArgument(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
-  const bdf = (arg as { device?: { bdf?: unknown }; bdf?: unknown } | undefined)?.device?.bdf ?? (arg as { bdf?: unknown } | undefined)?.bdf;
-  return typeof bdf === 'string' ? bdf : undefined;
+  return isDeviceNode(arg) ? arg.device.bdf : undefined;
 }
 
 /** The user-mode networks a port forward can go to, as pick items; each found again by where its option starts. */
