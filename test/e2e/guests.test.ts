@@ -7,7 +7,7 @@
  * device row again (TreeView.reveal both ways). Screenshots test-results/guests-*.png.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { hostLabel, parseHostSpec } from '../../src/core/host/hostSpec';
@@ -54,18 +54,17 @@ before(async () => {
   const started = lv.virsh('start', 'kvmnet-run');
   assert.equal(started.status, 0, started.output);
   label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
+  const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
   ed = await startEditor({
     name: 'guests',
     examples: false,
-    settings: {
-      'kvmnet.hosts': [lv.sshd.hostSpec],
-      'kvmnet.ssh.options': lv.sshd.clientOptions,
-      'kvmnet.ssh.connectTimeout': 10,
-      'kvmnet.demoHost.enabled': false,
-      // Whatever class the function is, its row is shown.
-      'kvmnet.devices.showAll': true,
-    },
+    // Whatever class the function is, its row is shown.
+    settings: { ...machine, 'kvmnet.demoHost.enabled': false, 'kvmnet.devices.showAll': true },
   });
+  // code-server is a remote: once the user settings are saved through the editor (a later test does), machine-scoped
+  // settings count only from the remote machine's settings (see trust-settings.test.ts).
+  mkdirSync(path.join(ed.userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(ed.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   await ed.openViewContainer('KVM Networking');
   await widenSideBar(720);
   // Room for both trees in the side bar: the readiness view is not part of this.
@@ -182,4 +181,22 @@ test('a second guest defined with the same function: both holders on the row, th
   const twin = await index(await ed.treeItem(GUESTS, 'kvmnet-twin'));
   assert.equal(await index(pane.locator('.pane-body .monaco-list-row.selected').first()), twin + 1);
   await ed.screenshot('guests-shared-device');
+});
+
+test('a passthrough function the Devices filter hides: Reveal in Devices offers to show all functions, then selects it', async () => {
+  const hidden = readdirSync('/sys/bus/pci/devices')
+    .sort()
+    .find((b) => !readFileSync(`/sys/bus/pci/devices/${b}/class`, 'utf8').startsWith('0x02'));
+  assert.ok(hidden, 'this machine has a PCI function that is not an Ethernet controller (a host bridge)');
+  define('kvmnet-gpu', domain('kvmnet-gpu', hostdevXml(hidden)));
+  await ed.updateSettings({ 'kvmnet.devices.showAll': false });
+  await ed.viewTitleAction(GUESTS, 'Refresh Guests');
+  await collapsePane(DEVICES);
+  await ed.expandTreeItem(GUESTS, label);
+  await waitUntil(async () => (await ed.treeItems(GUESTS)).some((r) => r.label === 'kvmnet-gpu'), 'the new guest', HOST_TIMEOUT);
+  await ed.expandTreeItem(GUESTS, 'kvmnet-gpu');
+  await ed.contextMenu(GUESTS, hidden, 'Reveal in Devices');
+  await ed.notificationAction(/is hidden in the Devices view: only network-related functions are shown/, 'Show All PCI Devices');
+  await waitUntil(async () => (await selected(DEVICES)) === hidden, `${hidden} to be selected in ${DEVICES}`);
+  assert.match(await rowDescription(DEVICES, hidden), /held by kvmnet-gpu \(stopped\)/);
 });
