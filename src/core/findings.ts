@@ -37,3 +37,29 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
       a.code.localeCompare(b.code),
   );
 }
+
+/**
+ * Whether two finding lists would show the same diagnostics (fixes aside). The editor republishes only when they
+ * differ: a thousand diagnostics cost the extension host a visible pause to serialize on every keystroke.
+ */
+export function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    const r = x.range;
+    const s = y.range;
+    if (
+      r.start.line !== s.start.line ||
+      r.start.character !== s.start.character ||
+      r.end.line !== s.end.line ||
+      r.end.character !== s.end.character ||
+      x.severity !== y.severity ||
+      x.code !== y.code ||
+      x.message !== y.message ||
+      x.source !== y.source
+    )
+      return false;
+  }
+  return true;
+}

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { Finding, Fix } from '../core/findings';
+import { sameFindings, type Finding, type Fix } from '../core/findings';
 import { cancelLint, lintOffThread } from '../core/lint';
 import { MAX_EDITOR_FINDINGS } from '../core/limits';
 import { applyLintPolicy } from '../core/lintConfig/policy';
@@ -84,6 +84,8 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(SOURCE);
   const timers = new Map<string, NodeJS.Timeout>();
   const skippedNoticeShown = new Set<string>();
+  // What each document shows now: an unchanged result is not sent to the workbench again.
+  const shown = new Map<string, { findings: readonly Finding[]; diagnostics: readonly vscode.Diagnostic[] }>();
   // .kvmnetrc.json and kvmnet.lint.rules, as kvmnet lint applies them; a changed config relints open documents.
   const policy = new EditorLintPolicy(log, () => vscode.workspace.textDocuments.forEach(schedule));
 
@@ -117,10 +119,16 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   }
 
   function publish(doc: vscode.TextDocument, findings: readonly Finding[]): void {
-    const entries = findings.map((f) => ({ diagnostic: toDiagnostic(f), fixes: f.fixes ?? [] }));
+    const key = doc.uri.toString();
+    const before = shown.get(key);
+    const same = before !== undefined && sameFindings(before.findings, findings);
+    const diagnostics = same ? before.diagnostics : findings.map(toDiagnostic);
     const version = doc.version;
-    fixIndex.set(SOURCE, doc.uri, (d) => d.version === version, entries);
-    collection.set(doc.uri, entries.map((e) => e.diagnostic));
+    // The fixes are always the new ones: they were computed on this version's text.
+    fixIndex.set(SOURCE, doc.uri, (d) => d.version === version, findings.map((f, i) => ({ diagnostic: diagnostics[i]!, fixes: f.fixes ?? [] })));
+    if (same) return;
+    shown.set(key, { findings, diagnostics });
+    collection.set(doc.uri, [...diagnostics]);
   }
 
   function schedule(doc: vscode.TextDocument): void {
@@ -142,6 +150,7 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
     timers.delete(key);
     cancelLint(key);
     fixIndex.delete(SOURCE, doc.uri);
+    shown.delete(key);
     collection.delete(doc.uri);
   }
 
