@@ -6,6 +6,7 @@ import { registerDiagnostics } from './diagnostics';
 import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
 import { registerGuests } from './guests/register';
+import { registerHostKeyPrompt } from './hostKey';
 import { hostSnapshots } from './hosts';
 import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
@@ -23,6 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(log),
     registerDevices(log),
     registerGuests(),
+    registerHostKeyPrompt(log),
     registerReadiness(log),
     registerExplain(log),
     registerXml(log),

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { discover } from '../core/host/discover';
+import { discover, UnknownHostKeyError } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
 import { Limiter } from '../core/host/limit';
 import type { HostSnapshot } from '../core/hostSnapshot';
@@ -45,7 +45,13 @@ export class UntrustedWorkspaceError extends Error {
 export type SnapshotState =
   | { readonly state: 'loading'; readonly promise: Promise<HostSnapshot>; readonly abort: AbortController }
   | { readonly state: 'done'; readonly promise: Promise<HostSnapshot>; readonly snapshot: HostSnapshot }
-  | { readonly state: 'error'; readonly promise: Promise<HostSnapshot>; readonly message: string };
+  | {
+      readonly state: 'error';
+      readonly promise: Promise<HostSnapshot>;
+      readonly message: string;
+      /** ssh refused the host because its key is not known yet (hostKey.ts offers to check and record it). */
+      readonly unknownHostKey?: boolean;
+    };
 
 /** At most this many discoveries start together; one that has not answered after STALL_MS stops counting. */
 const MAX_PARALLEL_DISCOVERIES = 8;
@@ -86,7 +92,8 @@ export class HostSnapshots implements vscode.Disposable {
     this.states.set(host.id, { state: 'loading', promise, abort });
     promise.then(
       (snapshot) => this.settle(host.id, promise, { state: 'done', promise, snapshot }),
-      (e: unknown) => this.settle(host.id, promise, { state: 'error', promise, message: e instanceof Error ? e.message : String(e) }),
+      (e: unknown) =>
+        this.settle(host.id, promise, { state: 'error', promise, message: e instanceof Error ? e.message : String(e), unknownHostKey: e instanceof UnknownHostKeyError }),
     );
     return promise;
   }

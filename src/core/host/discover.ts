@@ -4,6 +4,7 @@ import type { HostSnapshot } from '../hostSnapshot';
 import { parseDiscovery } from './parse';
 import { localPciIds } from '../pci/ids';
 import type { HostSpec } from './hostSpec';
+import { isUnknownHostKey } from './hostKey';
 import { DEFAULT_CONNECT_TIMEOUT, sshArgs } from './ssh';
 
 /** How to reach a host: settings or CLI flags, all validated here before they reach a command line. */
@@ -25,6 +26,9 @@ export interface DiscoveryOptions {
 }
 
 export class DiscoveryError extends Error {}
+
+/** ssh refused the host because its key is not known yet (BatchMode never asks): the editor offers to check it. */
+export class UnknownHostKeyError extends DiscoveryError {}
 
 const DEFAULT_RUN_TIMEOUT = 60;
 /** Far above any real host's answer (a few hundred KiB); past it the answer is refused, never cut and used. */
@@ -76,7 +80,8 @@ export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): 
     .slice(0, 400);
   if (!stdout.startsWith('KVMNET-DISCOVERY')) {
     if (result.failed && result.exitCode === undefined && result.signal === undefined) throw new DiscoveryError(`cannot run ${file}: ${result.shortMessage}`);
-    throw new DiscoveryError(
+    const Failure = spec.kind === 'ssh' && isUnknownHostKey(String(result.stderr ?? '')) ? UnknownHostKeyError : DiscoveryError;
+    throw new Failure(
       spec.kind === 'ssh'
         ? `ssh to ${where} failed (exit ${result.exitCode ?? result.signal ?? '?'}): ${stderr || 'no message'}`
         : `discovery on this machine failed: ${stderr || result.shortMessage}`,
