@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { freePort, which } from '../core/host/sshd';
-import { startEditor, type Editor } from './harness';
+import { startEditor, waitUntil, type Editor } from './harness';
 
 const VIEW = 'Devices';
 
@@ -101,7 +101,8 @@ test("a refused option in the user's own settings shows why on the host (naming 
   const row = await ed.treeItem(VIEW, /ssh option ProxyCommand is refused/);
   assert.match((await row.textContent()) ?? '', /~\/\.ssh\/config/);
   await ed.waitForExtensionLog(/ssh option ProxyCommand is refused.*~\/\.ssh\/config/);
-  assert.ok((await ed.treeItems(VIEW)).some((i) => i.label === label && i.description === 'failed'), 'the host row says it failed');
+  // The host row's label is refreshed after its children (the tree holds it back while they render).
+  await waitUntil(async () => (await ed.treeItems(VIEW)).some((i) => i.label === label && i.description === 'failed'), 'the host row to say it failed');
   // The whole message is the row's tooltip (the side bar cuts the label).
   await row.hover();
   await ed.page.locator('.workbench-hover:visible, .monaco-hover:visible', { hasText: '~/.ssh/config' }).first().waitFor();
