@@ -26,6 +26,8 @@ const esm = { ...common, format: 'esm', define: { KVMNET_VERSION: common.define.
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...libxml] }),
   esbuild.build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: libxml, banner: { js: '#!/usr/bin/env node' } }),
+  // The askpass program ssh runs to ask the user through the editor (src/extension/askpass.ts starts it).
+  esbuild.build({ ...common, entryPoints: ['src/askpass/main.ts'], outfile: 'dist/askpass.js' }),
   // libxml2-wasm has top-level await, which CommonJS cannot bundle: the schema worker thread and the
   // CommonJS bundles' in-process fallback (dist/libxml2.mjs, loaded by src/core/xml/schema/libxml.ts) are ESM.
   esbuild.build({ ...esm, entryPoints: ['src/core/xml/schema/worker.ts'], outfile: 'dist/xml-worker.mjs', external: libxml }),

@@ -6,6 +6,7 @@ import { registerDiagnostics } from './diagnostics';
 import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
 import { registerGuests } from './guests/register';
+import { registerAskpass } from './askpass';
 import { registerHostKeyPrompt } from './hostKey';
 import { hostSnapshots } from './hosts';
 import { createLog } from './log';
@@ -20,6 +21,7 @@ export function activate(context: vscode.ExtensionContext): void {
   context.subscriptions.push(
     log,
     hostSnapshots, // shared by the Devices, Host readiness and composer features
+    registerAskpass(context.globalStorageUri.fsPath, context.extensionPath, log), // ssh's questions as input boxes
     vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
     registerDiagnostics(log),
     registerDevices(log),

@@ -3,7 +3,9 @@ import { discover, UnknownHostKeyError } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
 import { Limiter } from '../core/host/limit';
 import type { HostSnapshot } from '../core/hostSnapshot';
+import type { Askpass } from '../core/host/askpass';
 import { stopSshControl, useSshControlDir } from '../core/host/sshControl';
+import { editorAskpass } from './askpass';
 import { Config } from './config';
 
 export interface HostEntry {
@@ -86,6 +88,7 @@ export class HostSnapshots implements vscode.Disposable {
         sshPath: config.sshPath,
         sshOptions: config.sshOptions,
         connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
+        ...askpassOption(),
         signal: abort.signal,
       }),
     );
@@ -128,3 +131,9 @@ export class HostSnapshots implements vscode.Disposable {
 
 /** The extension's one snapshot cache (views share it so a host is discovered once per refresh). */
 export const hostSnapshots = new HostSnapshots();
+
+/** ssh may ask for a password or passphrase through the editor when its askpass runs (askpass.ts). */
+export function askpassOption(): { askpass?: Askpass } {
+  const askpass = editorAskpass();
+  return askpass ? { askpass } : {};
+}

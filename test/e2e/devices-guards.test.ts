@@ -74,10 +74,11 @@ test('the confirmation names the host and shows the ssh command lines; a bind fa
   const text = await ed.waitForDialog();
   assert.match(text, new RegExp(`^Bind ${VF} to vfio-pci on root@${LAB}$`, 'm'), text);
   assert.match(text, new RegExp(`^Host: root@${LAB}, over ssh \\(${fake.sshPath}\\)`, 'm'), text);
-  // Each step is the exact, pasteable ssh invocation: the fake's path, BatchMode, the host after --, the remote argv.
+  // Each step is the exact, pasteable ssh invocation: the fake's path, BatchMode (no: the editor's askpass answers
+  // ssh's questions), the host after --, the remote argv.
   const lines = text.split('\n').filter((l) => l.startsWith(`${fake.sshPath} `));
   assert.equal(lines.length, 3, text);
-  for (const l of lines) assert.match(l, new RegExp(` -o BatchMode=yes .*-l root .*-- ${LAB} `));
+  for (const l of lines) assert.match(l, new RegExp(` -o BatchMode=no .*-l root .*-- ${LAB} `));
   assert.match(lines[0]!, / -- lab-host modprobe vfio-pci$/);
   assert.match(lines[1]!, new RegExp(` -- lab-host sh -c .*printf.* kvmnet-write vfio-pci /sys/bus/pci/devices/${VF}/driver_override$`));
   await ed.screenshot('devices-guards-confirm');

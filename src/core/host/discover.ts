@@ -4,8 +4,9 @@ import type { HostSnapshot } from '../hostSnapshot';
 import { parseDiscovery } from './parse';
 import { localPciIds } from '../pci/ids';
 import type { HostSpec } from './hostSpec';
+import type { Askpass } from './askpass';
 import { isUnknownHostKey } from './hostKey';
-import { DEFAULT_CONNECT_TIMEOUT, sshArgs } from './ssh';
+import { DEFAULT_CONNECT_TIMEOUT, sshArgs, sshEnv } from './ssh';
 
 /** How to reach a host: settings or CLI flags, all validated here before they reach a command line. */
 export interface DiscoveryOptions {
@@ -20,6 +21,8 @@ export interface DiscoveryOptions {
   readonly controlDir?: string | false;
   /** Bound on the whole run once connected (the script itself takes well under a second). */
   readonly runTimeoutSeconds?: number;
+  /** The editor's askpass (askpass.ts): ssh may then ask for a password or passphrase. Without it, BatchMode. */
+  readonly askpass?: Askpass;
   readonly signal?: AbortSignal;
   /** Tests only: run the script over a sysfs fixture tree (local only). */
   readonly rootPrefix?: string;
@@ -59,7 +62,7 @@ export async function discover(spec: HostSpec, options: DiscoveryOptions = {}): 
     forceKillAfterDelay: 2000,
     stripFinalNewline: false,
     maxBuffer: MAX_DISCOVERY_OUTPUT,
-    env: { LC_ALL: 'C' },
+    env: { LC_ALL: 'C', ...sshEnv(spec, options) },
   });
   if (result.isCanceled) throw new DiscoveryError(`discovery on ${where} was cancelled`);
   if (result.isMaxBuffer) {

@@ -3,7 +3,7 @@ import { discover, DiscoveryError, type DiscoveryOptions } from './discover';
 import { hostLabel, type HostSpec } from './hostSpec';
 import type { HostSnapshot } from '../hostSnapshot';
 import { shellQuote } from '../util/shellQuote';
-import { sshArgs } from './ssh';
+import { sshArgs, sshEnv } from './ssh';
 
 /**
  * Runs a confirmed ActionPlan step by step (stopping at the first failure), locally as
@@ -78,6 +78,7 @@ export async function runPlan(spec: HostSpec, plan: Pick<ActionPlan, 'steps'>, o
       timeout,
       all: true,
       stdin: 'ignore',
+      env: sshEnv(spec, options),
       ...(options.signal ? { cancelSignal: options.signal } : {}),
     });
     const output = String(r.all ?? '').trim();

@@ -9,7 +9,7 @@ import { ActionRefused, buildPlan, hostChangeBlocked, type PlanRequest } from '.
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
 import { Config } from '../config';
-import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import { askpassOption, configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 import type { DeviceTreeNode } from './tree';
 
@@ -80,7 +80,7 @@ export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log):
 
 function runOptions(signal?: AbortSignal) {
   const config = Config.current();
-  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...(signal ? { signal } : {}) };
+  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...askpassOption(), ...(signal ? { signal } : {}) };
 }
 
 /**

@@ -1,0 +1,71 @@
+import { terminalSafeField } from '../text';
+
+/**
+ * ssh's questions (password, key passphrase, keyboard-interactive and 2FA codes) reach the user through the
+ * editor, as the git extension does: ssh runs an askpass program (SSH_ASKPASS, SSH_ASKPASS_REQUIRE=force), which
+ * passes the prompt over a private unix socket to the extension and prints the answer. Without an askpass
+ * (the CLI) ssh keeps BatchMode=yes and never asks. This module is the wire format both ends share.
+ */
+
+/** How ssh finds the askpass program and the program finds the editor; set on each ssh process. */
+export interface Askpass {
+  /** The program ssh runs with the prompt as its argument. */
+  readonly program: string;
+  /** Environment the program needs (socket path, token, which node to run). */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export const ASKPASS_ENV = {
+  socket: 'KVMNET_ASKPASS_SOCKET',
+  token: 'KVMNET_ASKPASS_TOKEN',
+  host: 'KVMNET_ASKPASS_HOST',
+} as const;
+
+/** The environment for one ssh process: the askpass program forced, the host it talks to named for the prompt. */
+export function askpassEnv(askpass: Askpass, hostLabel: string): Record<string, string> {
+  return { ...askpass.env, SSH_ASKPASS: askpass.program, SSH_ASKPASS_REQUIRE: 'force', [ASKPASS_ENV.host]: hostLabel };
+}
+
+const MAX_PROMPT = 1000;
+const MAX_ANSWER = 4096;
+
+export interface AskpassRequest {
+  readonly token: string;
+  readonly host: string;
+  readonly prompt: string;
+}
+
+export type AskpassReply = { readonly answer: string } | { readonly cancelled: true };
+
+/** One JSON line each way. */
+export function encode(message: AskpassRequest | AskpassReply): string {
+  return `${JSON.stringify(message)}\n`;
+}
+
+export function parseRequest(line: string): AskpassRequest | undefined {
+  try {
+    const v = JSON.parse(line) as Partial<AskpassRequest>;
+    if (typeof v.token !== 'string' || typeof v.prompt !== 'string' || typeof v.host !== 'string') return undefined;
+    return { token: v.token, host: terminalSafeField(v.host).slice(0, 200), prompt: terminalSafeField(v.prompt).slice(0, MAX_PROMPT) };
+  } catch {
+    return undefined;
+  }
+}
+
+export function parseReply(line: string): AskpassReply {
+  try {
+    const v = JSON.parse(line) as { answer?: unknown; cancelled?: unknown };
+    if (typeof v.answer === 'string' && v.answer.length <= MAX_ANSWER && !/[\r\n]/.test(v.answer)) return { answer: v.answer };
+  } catch {
+    // fall through: anything unreadable is a cancel
+  }
+  return { cancelled: true };
+}
+
+/**
+ * How to ask: a yes/no question (ssh's host key confirmation when the user's options allow it) is shown in
+ * clear; everything else (password, passphrase, verification code) is typed hidden.
+ */
+export function promptKind(prompt: string): { secret: boolean } {
+  return { secret: !/\(yes\/no(\/\[fingerprint\])?\)\?\s*$/i.test(prompt.trim()) };
+}
