@@ -1,6 +1,6 @@
 /**
  * Network options QEMU removed, with the release that removed them (docs/about/removed-features.rst) and what
- * replaces them. test/core/qemu/removed.test.ts checks each entry against the QEMU installed here: it must reject
+ * replaces them. test/core/qemu/removed.oracle.test.ts checks each entry against the QEMU installed here: it must reject
  * the sample with `rejects`, and accept the replacement.
  */
 export interface RemovedNetOption {

@@ -5,7 +5,7 @@ import type { ShellArray, ShellRedirect, ShellVar, ShellWord, Span } from './she
  * from its source. Every question asked of the GopherJS parser object costs tens of microseconds, so commands
  * made only of plain words, quotes, $NAME/${NAME…} and simple redirections are read here from the text the
  * parser delimited; anything else (substitutions, here-documents, extglobs, comments inside…) returns undefined
- * and is read node by node. test/core/qemu/shell.test.ts checks both give the same result.
+ * and is read node by node. test/core/qemu/shell.stress.test.ts checks both give the same result.
  */
 
 export class WordBuilder {

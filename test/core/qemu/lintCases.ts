@@ -1,4 +1,4 @@
-// One triggering (bad) and one quiet (good) launch script per QEMU rule code: lint.test.ts runs them (and confirms
+// One triggering (bad) and one quiet (good) launch script per QEMU rule code: lint.oracle.test.ts runs them (and confirms
 // QEMU's verdicts), codeCoverage.test.ts checks that every code has one.
 import type { QemuCodeKey } from '../../../src/core/qemu/codes';
 

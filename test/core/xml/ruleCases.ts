@@ -1,4 +1,4 @@
-// One firing and one quiet domain snippet per libvirt XML rule code: rules.test.ts runs them (and confirms
+// One firing and one quiet domain snippet per libvirt XML rule code: rules.oracle.test.ts runs them (and confirms
 // libvirt's verdicts), codeCoverage.test.ts checks that every code has one.
 import { wrapDomain } from './oracle';
 import type { XmlCodeKey } from '../../../src/core/xml/codes';

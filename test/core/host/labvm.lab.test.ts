@@ -91,7 +91,7 @@ test('bind a VF to vfio-pci (driver_override + drivers_probe) and restore it', a
   s = await apply(planRestoreDriver(s, vf));
   assert.equal(dev(s, vf)!.driverOverride, undefined);
   // Back on the native driver: nvme probes it, but QEMU's VFs are offline secondary controllers, so nvme drops
-  // them within a second ("Device not ready"): nvme or none here (labvm-libvirt.test.ts onlines one for a strict check).
+  // them within a second ("Device not ready"): nvme or none here (labvm-libvirt.lab.test.ts onlines one for a strict check).
   assert.notEqual(dev(s, vf)!.driver, 'vfio-pci');
   assert.ok([before, 'nvme'].includes(dev(s, vf)!.driver), `driver ${dev(s, vf)!.driver}, before ${before}`);
 });
