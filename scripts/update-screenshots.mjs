@@ -17,6 +17,8 @@ const shots = {
   'devices-libvirt-detach-confirm.png': 'devices-libvirt-detach-confirm.png',
   'guests-reveal-holder.png': 'guests-reveal-holder.png',
   'convert-launch-script.png': 'convert-launch-script.png',
+  'definitions-dropped.png': 'definitions-dropped.png',
+  'host-key-prompt.png': 'host-key-prompt.png',
 };
 let missing = 0;
 for (const [from, to] of Object.entries(shots)) {

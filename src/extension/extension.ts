@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { registerComposer } from './composer/register';
 import { registerConvert } from './convert/register';
+import { registerDefinitions } from './definitions/register';
 import { registerDevices } from './devices/register';
 import { registerDiagnostics } from './diagnostics';
 import { registerEventLoopStats } from './eventLoopStats';
@@ -26,6 +27,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerDiagnostics(log),
     registerDevices(log),
     registerGuests(),
+    registerDefinitions(log),
     registerHostKeyPrompt(log),
     registerReadiness(log),
     registerExplain(log),

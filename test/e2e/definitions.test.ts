@@ -1,0 +1,85 @@
+/**
+ * Real editor (#15 part 3, "virsh edit, done right"), on a private libvirtd reached over ssh: Open Definition on a
+ * guest opens its stored XML; a changed NIC model is saved through a confirmation showing the exact command, and
+ * lands in libvirt; an element libvirt drops is reported after the save; a change made on the host meanwhile
+ * refuses the next save. Screenshots test-results/definitions-*.png.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { hostLabel, parseHostSpec } from '../../src/core/host/hostSpec';
+import { startPrivateLibvirt, type PrivateLibvirt } from '../core/libvirt/libvirtd';
+import { startEditor, waitUntil, type Editor } from './harness';
+
+const GUESTS = 'Guests';
+const GUEST = 'kvmnet-def';
+const HOST_TIMEOUT = 60_000;
+let lv: PrivateLibvirt;
+let ed: Editor;
+let label: string;
+
+function define(xml: string): void {
+  const file = path.join(lv.dir, 'def.xml');
+  writeFileSync(file, xml);
+  const r = lv.virsh('define', file);
+  assert.equal(r.status, 0, r.output);
+}
+
+before(async () => {
+  lv = await startPrivateLibvirt();
+  define(`<domain type='qemu'><name>${GUEST}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:de:00:01'/><model type='virtio'/></interface></devices></domain>`);
+  label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
+  const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
+  ed = await startEditor({ name: 'definitions', examples: false, settings: { ...machine, 'kvmnet.demoHost.enabled': false } });
+  mkdirSync(path.join(ed.userDataDir, 'Machine'), { recursive: true });
+  writeFileSync(path.join(ed.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
+  await ed.openViewContainer('KVM Networking');
+});
+
+after(async () => {
+  await ed?.close();
+  lv?.stop();
+});
+
+const activeText = () => ed.page.locator('.editor-group-container.active .monaco-editor .view-lines').innerText();
+
+async function replaceDocument(text: string): Promise<void> {
+  await ed.page.locator('.editor-group-container.active .monaco-editor').first().click();
+  await ed.page.keyboard.press('Control+A');
+  await ed.insertText(text);
+}
+
+test('open a guest definition, change its NIC model, save: confirmed with the exact command, stored by libvirt, dropped element reported', async () => {
+  await ed.expandTreeItem(GUESTS, label);
+  await waitUntil(async () => (await ed.treeItems(GUESTS)).some((r) => r.label === GUEST), 'the guest row', HOST_TIMEOUT);
+  await ed.contextMenu(GUESTS, GUEST, 'Open Definition');
+  await waitUntil(async () => /<name>kvmnet-def<\/name>/.test((await activeText()).replace(/\u00a0/g, ' ')), 'the stored definition in the editor', HOST_TIMEOUT);
+  const stored = await ed.editorText();
+  assert.match(stored, /<model type='virtio'\/>/);
+  const edited = stored.replace("<model type='virtio'/>", "<model type='e1000'/>\n      <kvmnet-unknown/>");
+  await replaceDocument(edited);
+  await ed.page.keyboard.press('Control+S');
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Define domain ${GUEST} on ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  await ed.screenshot('definitions-confirm');
+  await ed.answerDialog('Define');
+  await ed.waitForNotification(/Defined kvmnet-def on .*libvirt dropped 1 item/);
+  assert.match(lv.virsh('dumpxml', '--inactive', GUEST).output, /<model type='e1000'\/>/);
+  const problems = await ed.waitForDiagnostic((p) => /libvirt dropped <kvmnet-unknown> from <interface>/.test(p.message), 'the dropped element reported');
+  const dropped = problems.find((p) => /kvmnet-unknown/.test(p.message) && /dropped/.test(p.message))!;
+  assert.equal(dropped.line, edited.split('\n').findIndex((l) => l.includes('<kvmnet-unknown/>')) + 1);
+  await ed.screenshot('definitions-dropped');
+});
+
+test('a definition changed on the host since it was opened: the save is refused and the change shown', async () => {
+  const current = lv.virsh('dumpxml', '--inactive', GUEST).output;
+  define(current.replace(/<memory unit='KiB'>\d+<\/memory>/, "<memory unit='KiB'>131072</memory>").replace(/<currentMemory unit='KiB'>\d+<\/currentMemory>/, "<currentMemory unit='KiB'>131072</currentMemory>"));
+  const text = await ed.editorText();
+  await replaceDocument(text.replace("<model type='e1000'/>", "<model type='rtl8139'/>"));
+  await ed.page.keyboard.press('Control+S');
+  await ed.waitForNotification(/changed on .* since it was opened/);
+  await ed.screenshot('definitions-concurrent');
+  assert.match(lv.virsh('dumpxml', '--inactive', GUEST).output, /<model type='e1000'\/>/, 'nothing defined');
+});
