@@ -26,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
     registerDiagnostics(log),
     registerDevices(log),
-    registerGuests(),
+    registerGuests(log),
     registerDefinitions(log),
     registerHostKeyPrompt(log),
     registerReadiness(log),

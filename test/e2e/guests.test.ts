@@ -120,7 +120,7 @@ test('the Guests view lists each guest with its state, its NIC, its hostdev and 
   assert.equal(nic?.description, 'bridge br-nowhere · 52:54:00:e2:00:01 · virtio');
   assert.match(rows.find((r) => r.label === BDF)?.description ?? '', /^hostdev · managed · /);
   assert.ok(rows.some((r) => r.label === 'kvmnet-e2e: interface 52:54:00:e2:00:01 uses bridge br-nowhere, which this host does not have'), rows.map((r) => r.label).join('\n'));
-  assert.deepEqual(await ed.contextMenuTitles(GUESTS, BDF), ['Reveal in Devices']);
+  assert.deepEqual(await ed.contextMenuTitles(GUESTS, BDF), ['Reveal in Devices', 'Detach from Guest…']);
   await ed.screenshot('guests-view');
 });
 

@@ -161,7 +161,7 @@ export function renderFailure(confirmed: ActionPlan, run: ConfirmedRun, spec: Ho
     ...(failed ? ['Failed:', `  ${failed.commandLine}`, `  ${failed.output || run.error || ''}`] : [`Failed: ${run.error ?? ''}`]),
     ...(notRun.length ? ['Not run:', ...notRun.map((s) => `  ${commandLine(stepInvocation(spec, s, options))}`)] : []),
     '',
-    run.after ? `The host now (discovered again): ${deviceState(run.after, confirmed.request.bdf)}` : `The host could not be discovered again: ${run.afterError ?? ''}`,
+    run.after ? `The host now (discovered again): ${'bdf' in confirmed.request ? deviceState(run.after, confirmed.request.bdf) : 'see the Guests view'}` : `The host could not be discovered again: ${run.afterError ?? ''}`,
     ...(run.undo ? ['', `To undo what completed: ${run.undo.title} (shown with its commands before it runs).`] : []),
   ].join('\n');
 }

@@ -1,6 +1,9 @@
 import { parseBdf, type Bdf } from './bdf';
 import type { HostSnapshot, PciDevice, SystemFacts } from '../hostSnapshot';
 import { deviceHolders, holderText } from '../libvirt/holders';
+import type { Guest } from '../libvirt/model';
+import { guestHoldsDevices } from '../libvirt/model';
+import { hostdevXml } from './hostdevXml';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';
 
@@ -24,7 +27,12 @@ export type PlanRequest =
   | { readonly op: 'setNumVfs'; readonly bdf: string; readonly count: number }
   | { readonly op: 'bindVfio'; readonly bdf: string }
   | { readonly op: 'restoreDriver'; readonly bdf: string }
-  | { readonly op: 'nodedev'; readonly bdf: string; readonly action: 'detach' | 'reattach' };
+  | { readonly op: 'nodedev'; readonly bdf: string; readonly action: 'detach' | 'reattach' }
+  | { readonly op: 'attachToGuest'; readonly bdf: string; readonly guest: string }
+  | { readonly op: 'detachFromGuest'; readonly guest: string; readonly part: GuestDevicePart };
+
+/** A guest's device to detach: a NIC by its MAC (as libvirt matches it), or a PCI hostdev by its source address. */
+export type GuestDevicePart = { readonly kind: 'nic'; readonly mac: string; readonly type: string } | { readonly kind: 'hostdev'; readonly bdf: string };
 
 /** A fact a plan was built on: rediscovered before running, and a change refuses the run. */
 export interface PlanFact {
@@ -292,6 +300,85 @@ export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 
   };
 }
 
+/**
+ * The constant attach/detach program: the device XML and the guest's UUID are positional parameters, the XML
+ * reaches virsh on stdin (no file on the host, no shell text made from data). `$3` adds --live for a running guest.
+ */
+export const VIRSH_DEVICE_PROGRAM = 'printf "%s\\n" "$1" | virsh -c qemu:///system "$4" "$2" /dev/stdin --config $3';
+
+function targetGuest(snapshot: HostSnapshot, uuid: string): Guest {
+  const unavailable = libvirtUnavailable(snapshot.system);
+  if (unavailable) throw new ActionRefused(unavailable);
+  if (snapshot.libvirt === undefined) throw new ActionRefused('discovery did not read libvirt on this host; refusing to change a guest');
+  const g = snapshot.libvirt.guests.find((x) => x.uuid === uuid);
+  if (!g) throw new ActionRefused(`no guest with UUID ${uuid} on this host (refresh the host)`);
+  if (g.error) throw new ActionRefused(`the definition of ${g.name} could not be read whole (${g.error}); refusing to change it`);
+  return g;
+}
+
+function deviceStep(p: Privilege, g: Guest, xml: string, verb: 'attach-device' | 'detach-device'): HostStep {
+  // A `$3` left empty adds nothing: --config alone for a guest that is not running.
+  return run(p, ['sh', '-c', VIRSH_DEVICE_PROGRAM, `kvmnet-${verb}`, xml, g.uuid, guestHoldsDevices(g) ? '--live' : '', verb]);
+}
+
+/**
+ * Attach a host PCI function to a guest: a VF as `<interface type='hostdev'>`, anything else as a managed
+ * `<hostdev>`; `--config`, plus `--live` when the guest runs. Refused when another guest or a VF pool holds the
+ * function, or it carries the host's ssh session or default route.
+ */
+export function planAttachToGuest(snapshot: HostSnapshot, bdf: string, guestUuid: string): ActionPlan {
+  const d = checkedDevice(snapshot, bdf);
+  const g = targetGuest(snapshot, guestUuid);
+  const what = `give it to ${g.name}`;
+  const basis = [...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, [d], what)];
+  refuseUplink(snapshot, d, what);
+  const holders = deviceHolders(snapshot).get(d.bdf) ?? [];
+  if (holders.length > 0) throw new ActionRefused(`${d.bdf} is already held by ${holders.map(holderText).join('; ')}; refusing to ${what} (a second guest would not start)`);
+  basis.push({ name: `${d.bdf} libvirt holders`, value: '(none)' }, { name: `${g.name} state`, value: g.state ?? '(unknown)' });
+  const p = { isRoot: snapshot.system.isRoot };
+  return {
+    title: `Attach ${d.bdf} to ${g.name}`,
+    steps: [deviceStep(p, g, hostdevXml(d), 'attach-device')],
+    warnings: groupWarnings(snapshot, d),
+    request: { op: 'attachToGuest', bdf: d.bdf, guest: g.uuid },
+    basis,
+    undo: { op: 'detachFromGuest', guest: g.uuid, part: { kind: 'hostdev', bdf: d.bdf } },
+  };
+}
+
+/** Detach a NIC (matched by MAC) or a PCI hostdev (by source address) from a guest: `--config`, plus `--live` when it runs. */
+export function planDetachFromGuest(snapshot: HostSnapshot, guestUuid: string, part: GuestDevicePart): ActionPlan {
+  const blocked = hostChangeBlocked(snapshot);
+  if (blocked) throw new ActionRefused(blocked);
+  const g = targetGuest(snapshot, guestUuid);
+  const p = { isRoot: snapshot.system.isRoot };
+  let xml: string;
+  let label: string;
+  if (part.kind === 'nic') {
+    const mac = part.mac.toLowerCase();
+    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) throw new ActionRefused(`'${part.mac}' is not a MAC address`);
+    if (!/^[a-z]+$/.test(part.type)) throw new ActionRefused(`'${part.type}' is not an interface type`);
+    if (!g.nics.some((n) => n.mac?.toLowerCase() === mac)) throw new ActionRefused(`${g.name} has no NIC with MAC ${mac} (refresh the host)`);
+    xml = `<interface type='${part.type}'><mac address='${mac}'/></interface>`;
+    label = `NIC ${mac}`;
+  } else {
+    const b = parseBdf(part.bdf);
+    if (!b || !g.hostdevs.some((h) => h.address === b)) throw new ActionRefused(`${g.name} has no PCI hostdev ${part.bdf} (refresh the host)`);
+    xml = hostdevXml({ bdf: b });
+    label = b;
+  }
+  return {
+    title: `Detach ${label} from ${g.name}`,
+    steps: [deviceStep(p, g, xml, 'detach-device')],
+    warnings: [],
+    request: { op: 'detachFromGuest', guest: g.uuid, part },
+    basis: [
+      { name: 'host name', value: snapshot.system.hostname ?? '(unknown)' },
+      { name: `${g.name} state`, value: g.state ?? '(unknown)' },
+    ],
+  };
+}
+
 /** Builds (or builds again, from a fresh snapshot) the plan a request names. */
 export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): ActionPlan {
   switch (request.op) {
@@ -303,6 +390,10 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): ActionP
       return planRestoreDriver(snapshot, request.bdf);
     case 'nodedev':
       return planNodedev(snapshot, request.bdf, request.action);
+    case 'attachToGuest':
+      return planAttachToGuest(snapshot, request.bdf, request.guest);
+    case 'detachFromGuest':
+      return planDetachFromGuest(snapshot, request.guest, request.part);
   }
 }
 

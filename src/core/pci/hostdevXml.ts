@@ -6,7 +6,7 @@ import { pciAddressXml } from './bdf';
  * a VF becomes <interface type='hostdev'> (libvirt then sets its MAC/VLAN on the PF side),
  * anything else a managed PCI <hostdev> (libvirt detaches it to vfio-pci and back).
  */
-export function hostdevXml(d: PciDevice, indent = ''): string {
+export function hostdevXml(d: Pick<PciDevice, 'bdf' | 'physfn'>, indent = ''): string {
   const lines =
     d.physfn !== undefined
       ? ["<interface type='hostdev' managed='yes'>", '  <source>', `    ${pciAddressXml(d, true)}`, '  </source>', '</interface>']

@@ -5,7 +5,8 @@ import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/hostSnapshot';
 import { renderConfirmation, renderFailure, runConfirmedPlan, stepInvocation, commandLine } from '../../core/host/runPlan';
 import { sshConfigHostsWithIncludes, type SshConfigFs } from '../../core/host/sshConfig';
-import { ActionRefused, buildPlan, hostChangeBlocked, type PlanRequest } from '../../core/pci/actions';
+import { ActionRefused, buildPlan, hostChangeBlocked, type GuestDevicePart, type PlanRequest } from '../../core/pci/actions';
+import { guestStateText } from '../../core/libvirt/views';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
 import { Config } from '../config';
@@ -160,6 +161,34 @@ export function restoreDriver(node: DeviceTreeNode | undefined, log: Log): Promi
 
 export function nodedev(node: DeviceTreeNode | undefined, action: 'detach' | 'reattach', log: Log): Promise<void> {
   return hostAction(node, () => true, (ref) => ({ op: 'nodedev', bdf: ref.device.bdf, action }), log);
+}
+
+/** "Attach to Guest…": a function to a libvirt guest of the same host (a VF as interface type='hostdev'). */
+export function attachToGuest(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
+  return hostAction(
+    node,
+    () => true,
+    async (ref) => {
+      const guests = ref.snapshot.libvirt?.guests ?? [];
+      if (guests.length === 0) {
+        void vscode.window.showInformationMessage(`${ref.host.label}: no libvirt guest to attach ${ref.device.bdf} to.`);
+        return undefined;
+      }
+      const pick = await vscode.window.showQuickPick(
+        guests.map((g) => ({ label: g.name, description: guestStateText(g), guest: g })),
+        { title: `Attach ${ref.device.bdf} to which guest of ${ref.host.label}?` },
+      );
+      return pick ? { op: 'attachToGuest', bdf: ref.device.bdf, guest: pick.guest.uuid } : undefined;
+    },
+    log,
+  );
+}
+
+/** "Detach…" of a guest's NIC (by MAC) or PCI hostdev, from the Guests view. */
+export async function detachFromGuest(host: HostEntry, snapshot: HostSnapshot, guestUuid: string, part: GuestDevicePart, log: Log): Promise<void> {
+  const blocked = hostChangeBlocked(snapshot);
+  if (blocked) return void vscode.window.showWarningMessage(`${host.label}: ${blocked}.`);
+  await confirmAndRun(host, snapshot, { op: 'detachFromGuest', guest: guestUuid, part }, log);
 }
 
 /**

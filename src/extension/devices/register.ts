@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { revealDevice } from '../guests/reveal';
 import type { Log } from '../log';
-import { addSshConfigHosts, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
+import { addSshConfigHosts, attachToGuest, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
 import { DevicesTree, type DeviceTreeNode } from './tree';
 
 /** Dragging a device onto an XML editor drops its <hostdev>/<interface> element as text. */
@@ -50,6 +50,7 @@ export function registerDevices(log: Log): vscode.Disposable {
     vscode.commands.registerCommand('kvmnet.devices.restoreDriver', (node?: DeviceTreeNode) => restoreDriver(node, log)),
     vscode.commands.registerCommand('kvmnet.devices.nodedevDetach', (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
     vscode.commands.registerCommand('kvmnet.devices.nodedevReattach', (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
+    vscode.commands.registerCommand('kvmnet.devices.attachToGuest', (node?: DeviceTreeNode) => attachToGuest(node, log)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kvmnet.devices.showAll')) tree.rerender();

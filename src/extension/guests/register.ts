@@ -1,14 +1,16 @@
 import * as vscode from 'vscode';
 import { guestHolders } from '../../core/libvirt/views';
 import type { DeviceTreeNode } from '../devices/tree';
+import { detachFromGuest } from '../devices/actions';
 import { hostSnapshots } from '../hosts';
+import type { Log } from '../log';
 import { GuestsTree, type GuestTreeNode } from './tree';
 
 /**
  * The "Guests" view and its links with the Devices view: "Reveal in Devices" on a guest's passthrough device
  * or VF interface, "Reveal Holder" on a device row a guest holds (both through TreeView.reveal).
  */
-export function registerGuests(): vscode.Disposable {
+export function registerGuests(log: Log): vscode.Disposable {
   const tree = new GuestsTree();
   const view = vscode.window.createTreeView('kvmnet.guests', { treeDataProvider: tree, showCollapseAll: true });
 
@@ -30,12 +32,23 @@ export function registerGuests(): vscode.Disposable {
     await view.reveal(target, { select: true, focus: true, expand: true });
   };
 
+  const detach = async (node?: GuestTreeNode) => {
+    if (node?.kind !== 'part' || node.part.kind === 'finding') return;
+    const { part, guest } = node;
+    if (part.kind === 'hostdev') return detachFromGuest(node.host, node.snapshot, guest.uuid, { kind: 'hostdev', bdf: part.bdf }, log);
+    const nic = guest.nics[part.index];
+    // libvirt finds the NIC to detach by its MAC.
+    if (!nic?.mac) return void vscode.window.showWarningMessage(`${guest.name}: this NIC has no MAC address in its definition; detach it with virsh detach-interface.`);
+    return detachFromGuest(node.host, node.snapshot, guest.uuid, { kind: 'nic', mac: nic.mac, type: nic.type }, log);
+  };
+
   return vscode.Disposable.from(
     tree,
     view,
     vscode.commands.registerCommand('kvmnet.guests.refresh', () => hostSnapshots.invalidate()),
     vscode.commands.registerCommand('kvmnet.guests.retry', (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
     vscode.commands.registerCommand('kvmnet.guests.revealInDevices', revealInDevices),
+    vscode.commands.registerCommand('kvmnet.guests.detach', detach),
     vscode.commands.registerCommand('kvmnet.devices.revealHolder', revealHolder),
     // Trust granted or hosts/ssh settings changed: the Devices view drops the shared snapshots, which re-renders this one.
   );
