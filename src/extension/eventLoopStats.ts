@@ -8,9 +8,10 @@ import { mainThreadAnalyses } from '../core/xml/schema/analyze';
 import { lintWorkerStats } from '../core/xml/schema/client';
 import type { Log } from './log';
 import { ThreadCpuBlocks } from './threadCpu';
+import { Commands } from './commands';
 
 /** Not contributed in package.json: for the editor-block E2E (issue #12), which reads it after typing. */
-export const EVENT_LOOP_STATS_COMMAND = 'kvmnet.internal.eventLoopStats';
+export const EVENT_LOOP_STATS_COMMAND = Commands.internal.eventLoopStats;
 
 /**
  * How long the extension host's event loop was blocked (perf_hooks histogram; and in CPU time, see ThreadCpuBlocks), and proof that no lint nor whole-document

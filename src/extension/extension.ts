@@ -14,6 +14,7 @@ import { createLog } from './log';
 import { registerReadiness } from './readiness/register';
 import { registerScripts } from './scripts/register';
 import { registerXml } from './xml/register';
+import { Commands } from './commands';
 
 /** Wires the feature modules; each owns its registrations and returns one Disposable. */
 export function activate(context: vscode.ExtensionContext): void {
@@ -23,7 +24,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     hostSnapshots, // shared by the Devices, Host readiness and composer features
     registerAskpass(context.globalStorageUri.fsPath, context.extensionPath, log), // ssh's questions as input boxes
-    vscode.commands.registerCommand('kvmnet.showLog', () => log.show()),
+    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
     registerDiagnostics(log),
     registerDevices(log),
     registerGuests(log),

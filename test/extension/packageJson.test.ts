@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import { allCommandIds } from '../../src/extension/commands';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -18,9 +19,7 @@ function sources(dir: string): string[] {
     return statSync(p).isDirectory() ? sources(p) : p.endsWith('.ts') ? [p] : [];
   });
 }
-const code = sources(path.join(root, 'src', 'extension')).map((f) => readFileSync(f, 'utf8')).join('\n');
-/** Every 'kvmnet.*' string the extension's code names (command ids, view ids, settings, internal commands). */
-const named = new Set([...code.matchAll(/['"`](kvmnet\.[A-Za-z0-9_.]+)['"`]/g)].map((m) => m[1]!));
+const table = allCommandIds();
 
 test('every menu entry names a contributed command', () => {
   for (const [menu, entries] of Object.entries(pkg.contributes.menus)) {
@@ -28,8 +27,19 @@ test('every menu entry names a contributed command', () => {
   }
 });
 
-test('every contributed command id appears in the extension code (a command nobody registers fails when run)', () => {
-  for (const id of contributed) assert.ok(named.has(id), `${id} is contributed but never named in src/extension`);
+test('the command table (src/extension/commands.ts) is exactly the contributed commands plus the internal ones', () => {
+  assert.deepEqual([...table].filter((id) => !id.startsWith('kvmnet.internal.')).sort(), [...contributed].sort());
+  assert.equal(new Set(table).size, table.length, 'no id twice');
+});
+
+test('no command id is spelled out in the extension code: features use the table', () => {
+  const ids = new Set(table);
+  for (const file of sources(path.join(root, 'src', 'extension'))) {
+    if (file.endsWith(`${path.sep}commands.ts`)) continue;
+    for (const m of readFileSync(file, 'utf8').matchAll(/['"`](kvmnet\.[A-Za-z0-9_.]+)['"`]/g)) {
+      assert.ok(!ids.has(m[1]!), `${path.relative(root, file)} spells out ${m[1]}: use Commands`);
+    }
+  }
 });
 
 test('no redundant activation events: views and contributed commands activate the extension by themselves', () => {

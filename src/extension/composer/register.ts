@@ -9,6 +9,7 @@ import { configuredHosts, hostSnapshots } from '../hosts';
 import type { Log } from '../log';
 import { EditorTracker } from './actions';
 import { ComposerPanel, VIEW_TYPE, type HostContext } from './panel';
+import { Commands } from '../commands';
 
 const EXTENSION_ID = 'kvmnet.kvm-networking';
 
@@ -56,7 +57,7 @@ export function registerComposer(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     editors,
     { dispose: () => current?.dispose() },
-    vscode.commands.registerCommand('kvmnet.composer.open', async (node?: unknown) => {
+    vscode.commands.registerCommand(Commands.composer.open, async (node?: unknown) => {
       const device = deviceOf(node);
       const host = device?.host ?? (await paletteHost());
       const state: FormState = device

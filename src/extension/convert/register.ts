@@ -10,6 +10,7 @@ import { parseLaunchScript, type LaunchScript } from '../../core/qemu/model';
 import { scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
+import { Commands } from '../commands';
 
 /**
  * Translation between launch scripts and libvirt domain XML in the editor (#16): the result opens beside the
@@ -19,11 +20,6 @@ import type { Log } from '../log';
  * No workspace trust needed: both commands only read the source text and open a new unsaved document. Nothing
  * runs, nothing on disk or on a host changes, so they stay available in Restricted Mode.
  */
-
-export const ConvertCommands = {
-  toLibvirt: 'kvmnet.convert.toLibvirt',
-  toQemu: 'kvmnet.convert.toQemu',
-} as const;
 
 const SHOW_DETAILS = 'Show Details';
 const WHOLE_DOMAIN = 'Whole Domain';
@@ -137,10 +133,10 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     // A device alone out of a whole domain: the domain is one click away.
     const offerWhole = device && rootElementName(doc.getText()) === 'domain';
     const choice = await present(doc, { text: r.text, language: 'shellscript' }, subject, r, offerWhole ? [WHOLE_DOMAIN] : []);
-    if (choice === WHOLE_DOMAIN) await vscode.commands.executeCommand(ConvertCommands.toQemu, doc.uri, { whole: true });
+    if (choice === WHOLE_DOMAIN) await vscode.commands.executeCommand(Commands.convert.toQemu, doc.uri, { whole: true });
   });
 
-  return [vscode.commands.registerCommand(ConvertCommands.toLibvirt, toLibvirt), vscode.commands.registerCommand(ConvertCommands.toQemu, toQemu)];
+  return [vscode.commands.registerCommand(Commands.convert.toLibvirt, toLibvirt), vscode.commands.registerCommand(Commands.convert.toQemu, toQemu)];
 }
 
 /**
@@ -161,7 +157,7 @@ class ConvertLenses implements vscode.CodeLensProvider {
     if (!outline || token.isCancellationRequested) return [];
     return outline.invocations.map((inv, i) => {
       const range = toVsRange({ start: doc.positionAt(inv.programStart), end: doc.positionAt(inv.programEnd) });
-      return new vscode.CodeLens(range, { title: 'Convert to libvirt Domain XML', command: ConvertCommands.toLibvirt, arguments: [doc.uri, i] });
+      return new vscode.CodeLens(range, { title: 'Convert to libvirt Domain XML', command: Commands.convert.toLibvirt, arguments: [doc.uri, i] });
     });
   }
 }

@@ -7,6 +7,7 @@ import { Config } from '../config';
 import { toDiagnostic } from '../convert';
 import type { GuestTreeNode } from '../guests/tree';
 import type { Log } from '../log';
+import { Commands } from '../commands';
 
 /** Stored definitions open as documents of their own: kvmnet-libvirt://HOST-HEX/KIND/UUID/NAME.xml. */
 export const SCHEME = 'kvmnet-libvirt';
@@ -162,6 +163,6 @@ export function registerDefinitions(log: Log): vscode.Disposable {
       opened.delete(doc.uri.toString());
       report.delete(doc.uri);
     }),
-    vscode.commands.registerCommand('kvmnet.guests.openDefinition', open),
+    vscode.commands.registerCommand(Commands.guests.openDefinition, open),
   );
 }

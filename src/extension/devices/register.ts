@@ -4,6 +4,7 @@ import { revealDevice } from '../guests/reveal';
 import type { Log } from '../log';
 import { addSshConfigHosts, attachToGuest, bindVfio, copyBdf, copyVendorDevice, insertHostdev, nodedev, restoreDriver, setNumVfs } from './actions';
 import { DevicesTree, type DeviceTreeNode } from './tree';
+import { Commands } from '../commands';
 
 /** Dragging a device onto an XML editor drops its <hostdev>/<interface> element as text. */
 class DeviceDrag implements vscode.TreeDragAndDropController<DeviceTreeNode> {
@@ -31,26 +32,26 @@ export function registerDevices(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     view,
-    vscode.commands.registerCommand('kvmnet.devices.reveal', (host: unknown, bdf: unknown) => revealDevice(tree, view, host, bdf)),
-    vscode.commands.registerCommand('kvmnet.devices.refresh', () => tree.refresh()),
-    vscode.commands.registerCommand('kvmnet.devices.refreshHost', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
-    vscode.commands.registerCommand('kvmnet.devices.retry', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
-    vscode.commands.registerCommand('kvmnet.devices.groupByIommu', () => setGrouped(true)),
-    vscode.commands.registerCommand('kvmnet.devices.groupByDevice', () => setGrouped(false)),
-    vscode.commands.registerCommand('kvmnet.devices.toggleShowAll', async () => {
+    vscode.commands.registerCommand(Commands.devices.reveal, (host: unknown, bdf: unknown) => revealDevice(tree, view, host, bdf)),
+    vscode.commands.registerCommand(Commands.devices.refresh, () => tree.refresh()),
+    vscode.commands.registerCommand(Commands.devices.refreshHost, (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    vscode.commands.registerCommand(Commands.devices.retry, (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    vscode.commands.registerCommand(Commands.devices.groupByIommu, () => setGrouped(true)),
+    vscode.commands.registerCommand(Commands.devices.groupByDevice, () => setGrouped(false)),
+    vscode.commands.registerCommand(Commands.devices.toggleShowAll, async () => {
       const section = vscode.workspace.getConfiguration('kvmnet');
       await section.update('devices.showAll', section.get<unknown>('devices.showAll') !== true, vscode.ConfigurationTarget.Global);
     }),
-    vscode.commands.registerCommand('kvmnet.devices.addSshConfigHosts', addSshConfigHosts),
-    vscode.commands.registerCommand('kvmnet.devices.copyBdf', copyBdf),
-    vscode.commands.registerCommand('kvmnet.devices.copyVendorDevice', copyVendorDevice),
-    vscode.commands.registerCommand('kvmnet.devices.insertHostdev', (node?: DeviceTreeNode) => insertHostdev(node, log)),
-    vscode.commands.registerCommand('kvmnet.devices.setNumVfs', (node?: DeviceTreeNode) => setNumVfs(node, log)),
-    vscode.commands.registerCommand('kvmnet.devices.bindVfio', (node?: DeviceTreeNode) => bindVfio(node, log)),
-    vscode.commands.registerCommand('kvmnet.devices.restoreDriver', (node?: DeviceTreeNode) => restoreDriver(node, log)),
-    vscode.commands.registerCommand('kvmnet.devices.nodedevDetach', (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
-    vscode.commands.registerCommand('kvmnet.devices.nodedevReattach', (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
-    vscode.commands.registerCommand('kvmnet.devices.attachToGuest', (node?: DeviceTreeNode) => attachToGuest(node, log)),
+    vscode.commands.registerCommand(Commands.devices.addSshConfigHosts, addSshConfigHosts),
+    vscode.commands.registerCommand(Commands.devices.copyBdf, copyBdf),
+    vscode.commands.registerCommand(Commands.devices.copyVendorDevice, copyVendorDevice),
+    vscode.commands.registerCommand(Commands.devices.insertHostdev, (node?: DeviceTreeNode) => insertHostdev(node, log)),
+    vscode.commands.registerCommand(Commands.devices.setNumVfs, (node?: DeviceTreeNode) => setNumVfs(node, log)),
+    vscode.commands.registerCommand(Commands.devices.bindVfio, (node?: DeviceTreeNode) => bindVfio(node, log)),
+    vscode.commands.registerCommand(Commands.devices.restoreDriver, (node?: DeviceTreeNode) => restoreDriver(node, log)),
+    vscode.commands.registerCommand(Commands.devices.nodedevDetach, (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
+    vscode.commands.registerCommand(Commands.devices.nodedevReattach, (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
+    vscode.commands.registerCommand(Commands.devices.attachToGuest, (node?: DeviceTreeNode) => attachToGuest(node, log)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kvmnet.devices.showAll')) tree.rerender();

@@ -7,6 +7,7 @@ import { deviceLibvirtFacts, guestHolders, heldByText, libvirtView } from '../..
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
+import { Commands } from '../commands';
 
 export type DeviceTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
@@ -148,7 +149,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
         item.iconPath = new vscode.ThemeIcon(node.icon);
         item.contextValue = node.retry ? 'devices.error' : 'devices.message';
         if (node.detail) item.tooltip = node.detail;
-        if (node.retry) item.command = { command: 'kvmnet.devices.retry', title: 'Retry', arguments: [node] };
+        if (node.retry) item.command = { command: Commands.devices.retry, title: 'Retry', arguments: [node] };
         return item;
       }
     }

@@ -3,6 +3,7 @@ import { explain } from '../../core/kb/explain';
 import { explanationMarkdown } from '../../core/kb/markdown';
 import type { Log } from '../log';
 import { EXPLAIN_HOVER_SELECTOR, ExplainHoverProvider } from './hover';
+import { Commands } from '../commands';
 
 const SCHEME = 'kvmnet-explain';
 /** Largest text taken from the clipboard or a selection. */
@@ -73,7 +74,7 @@ export function registerExplain(log: Log): vscode.Disposable {
   const docs = new ExplanationDocuments();
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
-    vscode.commands.registerCommand('kvmnet.explainError', (text?: unknown) => explainCommand(docs, log, typeof text === 'string' ? text : undefined)),
+    vscode.commands.registerCommand(Commands.explainError, (text?: unknown) => explainCommand(docs, log, typeof text === 'string' ? text : undefined)),
     vscode.languages.registerHoverProvider(EXPLAIN_HOVER_SELECTOR, new ExplainHoverProvider()),
   );
 }

@@ -5,6 +5,7 @@ import { detachFromGuest } from '../devices/actions';
 import { hostSnapshots } from '../hosts';
 import type { Log } from '../log';
 import { GuestsTree, type GuestTreeNode } from './tree';
+import { Commands } from '../commands';
 
 /**
  * The "Guests" view and its links with the Devices view: "Reveal in Devices" on a guest's passthrough device
@@ -16,7 +17,7 @@ export function registerGuests(log: Log): vscode.Disposable {
 
   const revealInDevices = async (node?: GuestTreeNode) => {
     if (node?.kind !== 'part' || node.part.kind === 'finding' || node.part.bdf === undefined) return;
-    await vscode.commands.executeCommand('kvmnet.devices.reveal', node.host.id, node.part.bdf);
+    await vscode.commands.executeCommand(Commands.devices.reveal, node.host.id, node.part.bdf);
   };
 
   const revealHolder = async (node?: DeviceTreeNode) => {
@@ -45,11 +46,11 @@ export function registerGuests(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     view,
-    vscode.commands.registerCommand('kvmnet.guests.refresh', () => hostSnapshots.invalidate()),
-    vscode.commands.registerCommand('kvmnet.guests.retry', (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
-    vscode.commands.registerCommand('kvmnet.guests.revealInDevices', revealInDevices),
-    vscode.commands.registerCommand('kvmnet.guests.detach', detach),
-    vscode.commands.registerCommand('kvmnet.devices.revealHolder', revealHolder),
+    vscode.commands.registerCommand(Commands.guests.refresh, () => hostSnapshots.invalidate()),
+    vscode.commands.registerCommand(Commands.guests.retry, (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
+    vscode.commands.registerCommand(Commands.guests.revealInDevices, revealInDevices),
+    vscode.commands.registerCommand(Commands.guests.detach, detach),
+    vscode.commands.registerCommand(Commands.devices.revealHolder, revealHolder),
     // Trust granted or hosts/ssh settings changed: the Devices view drops the shared snapshots, which re-renders this one.
   );
 }

@@ -7,6 +7,7 @@ import { guestDescription, guestParts, holderPart, hostOnlyFindings, libvirtView
 import { libvirtUnavailable } from '../../core/pci/actions';
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import { Commands } from '../commands';
 
 export type GuestTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
@@ -76,7 +77,7 @@ export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscod
         item.iconPath = node.icon === 'warning' ? warning() : new vscode.ThemeIcon(node.icon);
         item.contextValue = node.retry ? 'guests.error' : 'guests.message';
         if (node.detail) item.tooltip = node.detail;
-        if (node.retry) item.command = { command: 'kvmnet.guests.retry', title: 'Retry', arguments: [node] };
+        if (node.retry) item.command = { command: Commands.guests.retry, title: 'Retry', arguments: [node] };
         return item;
       }
     }

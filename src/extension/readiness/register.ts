@@ -3,6 +3,7 @@ import type { FixStep } from '../../core/readiness/model';
 import { onConfigChange } from '../config';
 import type { Log } from '../log';
 import { ReadinessTree, type ReadinessNode } from './tree';
+import { Commands } from '../commands';
 
 async function copyFix(node: ReadinessNode | undefined): Promise<void> {
   let fix: FixStep | undefined;
@@ -28,9 +29,9 @@ export function registerReadiness(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     vscode.window.createTreeView('kvmnet.readiness', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand('kvmnet.readiness.refresh', () => tree.refresh()),
-    vscode.commands.registerCommand('kvmnet.readiness.refreshHost', (node?: ReadinessNode) => tree.refresh(node?.host.id)),
-    vscode.commands.registerCommand('kvmnet.readiness.copyFix', copyFix),
+    vscode.commands.registerCommand(Commands.readiness.refresh, () => tree.refresh()),
+    vscode.commands.registerCommand(Commands.readiness.refreshHost, (node?: ReadinessNode) => tree.refresh(node?.host.id)),
+    vscode.commands.registerCommand(Commands.readiness.copyFix, copyFix),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.redraw()),
     onConfigChange(() => tree.redraw()),
   );

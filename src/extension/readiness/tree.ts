@@ -5,6 +5,7 @@ import { NET_MODE_LABELS, NET_MODES, summarizeByMode, type CheckStatus, type Fix
 import { Config } from '../config';
 import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
+import { Commands } from '../commands';
 
 export type ReadinessNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
@@ -124,7 +125,7 @@ export class ReadinessTree implements vscode.TreeDataProvider<ReadinessNode>, vs
         item.tooltip = new vscode.MarkdownString().appendText(node.fix.title).appendCodeblock(node.fix.command, 'sh');
         item.contextValue = 'readiness.fix';
         // Clicking copies; nothing is ever run from this view.
-        item.command = { command: 'kvmnet.readiness.copyFix', title: 'Copy Fix Command', arguments: [node] };
+        item.command = { command: Commands.readiness.copyFix, title: 'Copy Fix Command', arguments: [node] };
         return item;
       }
       case 'modes': {

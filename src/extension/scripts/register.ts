@@ -24,17 +24,9 @@ import type { Log } from '../log';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 import { createHelpers, registerHelperFileDiffs } from './helperFiles';
 import { registerScriptWorkspaceMacs } from './workspaceMacs';
+import { Commands } from '../commands';
 
 /** Launch-script commands (palette, editor context menu, code lenses); lint diagnostics live in ../diagnostics. */
-
-export const ScriptCommands = {
-  addNetworkDevice: 'kvmnet.scripts.addNetworkDevice',
-  editNetworkDevice: 'kvmnet.scripts.editNetworkDevice',
-  removeNetworkDevice: 'kvmnet.scripts.removeNetworkDevice',
-  convertLegacy: 'kvmnet.scripts.convertLegacy',
-  addPortForward: 'kvmnet.scripts.addPortForward',
-  addPciPassthrough: 'kvmnet.scripts.addPciPassthrough',
-} as const;
 
 const SELECTOR: vscode.DocumentSelector = [{ language: 'shellscript' }];
 
@@ -143,7 +135,7 @@ async function prepare(uri: unknown, index: unknown, absent: Absent): Promise<{ 
   if (script.invocations.length === 0) {
     if (absent === 'offer') {
       const choice = await vscode.window.showInformationMessage('KVM Networking: this file has no QEMU command.', TEMPLATE_ACTION);
-      if (choice === TEMPLATE_ACTION) await vscode.commands.executeCommand(ScriptCommands.addNetworkDevice, doc.uri, TEMPLATE_ACCEPTED);
+      if (choice === TEMPLATE_ACTION) await vscode.commands.executeCommand(Commands.scripts.addNetworkDevice, doc.uri, TEMPLATE_ACCEPTED);
       return undefined;
     }
     if (index !== TEMPLATE_ACCEPTED && !isBlankScript(doc.getText())) {
@@ -189,7 +181,7 @@ async function pickNetworkDevice(uri: unknown, index: unknown, title: string) {
 }
 
 function registerCommands(log: Log): vscode.Disposable[] {
-  const c = ScriptCommands;
+  const c = Commands.scripts;
   return [
     vscode.commands.registerCommand(c.addNetworkDevice, guarded(log, 'Add network device', async (uri, index) => {
       const t = await prepare(uri, index, 'template');
@@ -281,23 +273,23 @@ class InvocationLenses implements vscode.CodeLensProvider {
     // A shell script just being started (nothing but comments): the template, one click away.
     if (outline.blank) {
       const top = new vscode.Range(0, 0, 0, 0);
-      return [new vscode.CodeLens(top, { title: 'Insert QEMU launch-script template…', command: ScriptCommands.addNetworkDevice, arguments: [doc.uri] })];
+      return [new vscode.CodeLens(top, { title: 'Insert QEMU launch-script template…', command: Commands.scripts.addNetworkDevice, arguments: [doc.uri] })];
     }
     const lenses: vscode.CodeLens[] = [];
     outline.invocations.forEach((inv, i) => {
       const range = toVsRange({ start: doc.positionAt(inv.programStart), end: doc.positionAt(inv.programEnd) });
       const args = [doc.uri, i];
-      lenses.push(new vscode.CodeLens(range, { title: 'Add network device…', command: ScriptCommands.addNetworkDevice, arguments: args }));
+      lenses.push(new vscode.CodeLens(range, { title: 'Add network device…', command: Commands.scripts.addNetworkDevice, arguments: args }));
       if (inv.hasNetworkDevices) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Edit network device…', command: ScriptCommands.editNetworkDevice, arguments: args }));
-        lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: ScriptCommands.removeNetworkDevice, arguments: args }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Edit network device…', command: Commands.scripts.editNetworkDevice, arguments: args }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Remove network device…', command: Commands.scripts.removeNetworkDevice, arguments: args }));
       }
       if (inv.hasUserNetworks) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: ScriptCommands.addPortForward, arguments: args }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Add port forward…', command: Commands.scripts.addPortForward, arguments: args }));
       }
-      lenses.push(new vscode.CodeLens(range, { title: 'Add PCI passthrough…', command: ScriptCommands.addPciPassthrough, arguments: args }));
+      lenses.push(new vscode.CodeLens(range, { title: 'Add PCI passthrough…', command: Commands.scripts.addPciPassthrough, arguments: args }));
       if (inv.hasLegacyNet) {
-        lenses.push(new vscode.CodeLens(range, { title: 'Convert legacy -net options', command: ScriptCommands.convertLegacy, arguments: [doc.uri] }));
+        lenses.push(new vscode.CodeLens(range, { title: 'Convert legacy -net options', command: Commands.scripts.convertLegacy, arguments: [doc.uri] }));
       }
     });
     return lenses;

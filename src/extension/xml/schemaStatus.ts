@@ -4,6 +4,7 @@ import { describeSchemaSet, loadSchemaSet, type SchemaSetResolution } from '../.
 import { Config, onConfigChange } from '../config';
 import type { Log } from '../log';
 import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
+import { Commands } from '../commands';
 
 /**
  * Status bar item naming the libvirt schema set libvirt XML is validated with (schemas are
@@ -12,7 +13,7 @@ import { isLibvirtXml, XML_SELECTOR } from './libvirtDocument';
 export function registerSchemaStatus(log: Log): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('kvmnet.schemaStatus', vscode.StatusBarAlignment.Right, 100);
   item.name = 'KVM Networking: libvirt schemas';
-  item.command = 'kvmnet.showLog';
+  item.command = Commands.showLog;
   let lastLogged = '';
   let resolution: SchemaSetResolution | undefined;
   let asked = 0;
