@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { ASKPASS_ENV, encode, parseRequest, promptKind, type Askpass, type AskpassReply } from '../core/host/askpass';
+import { ASKPASS_ENV, encode, isHostKeyQuestion, parseRequest, promptKind, type Askpass, type AskpassReply } from '../core/host/askpass';
 import { ensurePrivateDir } from '../core/host/sshControl';
 import type { Log } from './log';
 
@@ -63,6 +63,10 @@ export function registerAskpass(storageDir: string, extensionDir: string, log: L
   server.on('error', (e) => log.error(`askpass socket: ${e.message}`));
 
   async function ask(host: string, prompt: string): Promise<AskpassReply> {
+    if (isHostKeyQuestion(prompt)) {
+      log.info(`ssh to ${host} asked about an unknown host key: answered no; the host's row offers to trust it`);
+      return { answer: 'no' };
+    }
     const cancel = new vscode.CancellationTokenSource();
     const timer = setTimeout(() => cancel.cancel(), ANSWER_TIMEOUT_MS);
     try {

@@ -63,8 +63,18 @@ export function parseReply(line: string): AskpassReply {
 }
 
 /**
- * How to ask: a yes/no question (ssh's host key confirmation when the user's options allow it) is shown in
- * clear; everything else (password, passphrase, verification code) is typed hidden.
+ * ssh's own "continue connecting (yes/no/[fingerprint])?" about an unknown host key. The editor answers it "no"
+ * without asking: ssh then fails with "Host key verification failed", and the editor's own prompt (hostKey.ts) shows
+ * the host and fingerprint and records the key only if the user trusts it. The user's ssh config still decides
+ * whether ssh asks at all (`StrictHostKeyChecking no` or `accept-new` in ~/.ssh/config keep working).
+ */
+export function isHostKeyQuestion(prompt: string): boolean {
+  return /continue connecting \(yes\/no(\/\[fingerprint\])?\)\?\s*$/i.test(prompt.trim());
+}
+
+/**
+ * How to ask: any other yes/no question of ssh is shown in clear; everything else (password, passphrase,
+ * verification code) is typed hidden.
  */
 export function promptKind(prompt: string): { secret: boolean } {
   return { secret: !/\(yes\/no(\/\[fingerprint\])?\)\?\s*$/i.test(prompt.trim()) };

@@ -14,8 +14,8 @@ export const DEFAULT_CONNECT_TIMEOUT = 10;
  * The exact ssh argument array for running `sh -s` on a host; the script goes on stdin. OpenSSH keeps
  * the first value it sees for an option, so the order is the precedence: BatchMode (never the user's: yes, or no
  * when the editor's askpass answers ssh's questions), the host's own port and user, the user's options, then
- * kvmnet's defaults (a user ConnectTimeout=5 wins). An unknown host key is refused rather than asked about, unless
- * the user's options say otherwise: the editor checks it with the user first (hostKey.ts).
+ * kvmnet's defaults (a user ConnectTimeout=5 wins). StrictHostKeyChecking is left to the user's ssh config: when ssh
+ * asks about an unknown key, the editor's askpass answers no and asks the user itself (askpass.ts, hostKey.ts).
  */
 export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: DiscoveryOptions, remote: readonly string[] = ['sh', '-s']): string[] {
   const timeout = Math.max(1, Math.min(300, Math.round(options.connectTimeoutSeconds ?? DEFAULT_CONNECT_TIMEOUT)));
@@ -25,7 +25,6 @@ export function sshArgs(spec: Extract<HostSpec, { kind: 'ssh' }>, options: Disco
   const user = (options.sshOptions ?? []).map(parseSshOption);
   for (const o of user) args.push('-o', o);
   args.push('-o', `ConnectTimeout=${timeout}`, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=2');
-  if (options.askpass) args.push('-o', 'StrictHostKeyChecking=yes');
   // Last and never the user's (hostSpec refuses Control*): the host's shared master connection, if any.
   const dir = options.controlDir === undefined ? sshControlDir() : options.controlDir;
   args.push(...controlOptions(dir, [options.sshPath ?? 'ssh', spec.destination, String(spec.port ?? ''), spec.user ?? '', ...user]));

@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as esbuild from 'esbuild';
-import { encode, parseRequest, type Askpass, type AskpassRequest } from '../../../src/core/host/askpass';
-import { discover } from '../../../src/core/host/discover';
+import { encode, isHostKeyQuestion, parseRequest, type Askpass, type AskpassRequest } from '../../../src/core/host/askpass';
+import { discover, UnknownHostKeyError } from '../../../src/core/host/discover';
 import { parseHostSpec } from '../../../src/core/host/hostSpec';
 import { startSshd, which, type TestSshd } from './sshd';
 
@@ -37,7 +37,8 @@ before(async () => {
       const req = parseRequest(line.trim());
       if (!req || req.token !== 'tok') return c.destroy();
       asked.push(req);
-      c.end(encode(answer === undefined ? { cancelled: true } : { answer }));
+      // As the editor does: ssh's host key question is answered no (the editor asks with its own prompt).
+      c.end(encode(isHostKeyQuestion(req.prompt) ? { answer: 'no' } : answer === undefined ? { cancelled: true } : { answer }));
     });
   });
   await new Promise<void>((r) => server.listen(socket, r));
@@ -80,4 +81,19 @@ test('a request with the wrong token gets no answer', async () => {
   const n = asked.length;
   await assert.rejects(discover(spec(), { sshOptions: sshd.clientOptions, askpass: bad, controlDir: false, connectTimeoutSeconds: 10 }), /Permission denied/);
   assert.equal(asked.length, n);
+});
+
+test("an unknown host key: ssh's own question is answered no, so discovery fails as an unknown host key; the user's ssh config still decides", async () => {
+  answer = PASSPHRASE;
+  const known = path.join(dir, 'known_hosts_empty');
+  writeFileSync(known, '');
+  const options = [...sshd.clientOptions.filter((o) => !/^(StrictHostKeyChecking|UserKnownHostsFile)=/.test(o)), `UserKnownHostsFile=${known}`];
+  const n = asked.length;
+  await assert.rejects(discover(spec(), { sshOptions: options, askpass, controlDir: false, connectTimeoutSeconds: 10 }), UnknownHostKeyError);
+  assert.ok(asked.slice(n).some((r) => isHostKeyQuestion(r.prompt)), 'ssh asked about the key through askpass');
+  assert.equal(readFileSync(known, 'utf8'), '', 'nothing recorded');
+  // `StrictHostKeyChecking accept-new` (as in a user's ~/.ssh/config) is not overridden: ssh records the key itself.
+  const snapshot = await discover(spec(), { sshOptions: [...options, 'StrictHostKeyChecking=accept-new'], askpass, controlDir: false, connectTimeoutSeconds: 10 });
+  assert.equal(snapshot.partial, undefined);
+  assert.match(readFileSync(known, 'utf8'), /ssh-ed25519|ecdsa|ssh-rsa/);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { askpassEnv, encode, parseReply, parseRequest, promptKind } from '../../../src/core/host/askpass';
+import { askpassEnv, encode, isHostKeyQuestion, parseReply, parseRequest, promptKind } from '../../../src/core/host/askpass';
 
 test('askpass wire format: one JSON line each way; anything unreadable or multi-line is a cancel', () => {
   const req = { token: 't', host: 'root@h', prompt: "Enter passphrase for key '/k': " };
@@ -18,6 +18,19 @@ test('yes/no questions are asked in clear, everything else hidden', () => {
   assert.deepEqual(promptKind("root@127.0.0.1's password: "), { secret: true });
   assert.deepEqual(promptKind('Verification code: '), { secret: true });
   assert.deepEqual(promptKind('Are you sure you want to continue connecting (yes/no/[fingerprint])? '), { secret: false });
+});
+
+test("ssh's unknown-host-key question is recognised (the editor answers it no and asks with its own prompt)", () => {
+  const asked = [
+    "The authenticity of host '[127.0.0.1]:2222 ([127.0.0.1]:2222)' can't be established.",
+    'ED25519 key fingerprint is SHA256:Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg.',
+    'This key is not known by any other names.',
+    'Are you sure you want to continue connecting (yes/no/[fingerprint])? ',
+  ].join('\n');
+  assert.equal(isHostKeyQuestion(parseRequest(encode({ token: 't', host: 'h', prompt: asked }).trim())!.prompt), true);
+  assert.equal(isHostKeyQuestion('Are you sure you want to continue connecting (yes/no)? '), true);
+  assert.equal(isHostKeyQuestion("root@127.0.0.1's password: "), false);
+  assert.equal(isHostKeyQuestion('Allow forwarding (yes/no)? '), false);
 });
 
 test('the ssh environment forces the askpass program and names the host', () => {
