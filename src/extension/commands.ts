@@ -46,6 +46,9 @@ export const Commands = {
     addPortForward: 'kvmnet.scripts.addPortForward',
     addPciPassthrough: 'kvmnet.scripts.addPciPassthrough',
   },
+  definitions: {
+    defineOnHost: 'kvmnet.definitions.defineOnHost',
+  },
   composer: {
     open: 'kvmnet.composer.open',
   },

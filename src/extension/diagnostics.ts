@@ -8,6 +8,7 @@ import { Config } from './config';
 import { codeValue, fromVsRange, toDiagnostic, toWorkspaceEdit } from './convert';
 import { documentKindOf, EditorLintPolicy } from './lintPolicy';
 import type { Log } from './log';
+import { DEFINITION_BASE_SCHEME } from './schemes';
 
 const DEBOUNCE_MS = 250;
 const SELECTOR: vscode.DocumentSelector = [
@@ -132,7 +133,7 @@ export function registerDiagnostics(log: Log): vscode.Disposable {
   }
 
   function schedule(doc: vscode.TextDocument): void {
-    if (vscode.languages.match(SELECTOR, doc) === 0) return;
+    if (vscode.languages.match(SELECTOR, doc) === 0 || doc.uri.scheme === DEFINITION_BASE_SCHEME) return;
     const key = doc.uri.toString();
     clearTimeout(timers.get(key));
     timers.set(

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { recordHostKeys, scanHostKeys, type SshSpec } from '../core/host/hostKey';
 import { terminalSafeField } from '../core/text';
 import { Config } from './config';
-import { configuredHosts, hostSnapshots } from './hosts';
+import { configuredHosts, hostConnection, hostSnapshots } from './hosts';
 import type { Log } from './log';
 
 /**
@@ -18,8 +18,7 @@ export function registerHostKeyPrompt(log: Log): vscode.Disposable {
     const host = configuredHosts(Config.current()).find((h) => h.id === hostId);
     if (host?.spec?.kind !== 'ssh' || !vscode.workspace.isTrusted) return;
     const spec: SshSpec = host.spec;
-    const config = Config.current();
-    const options = { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds };
+    const options = hostConnection();
     let scanned;
     try {
       scanned = await scanHostKeys(spec, options);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { discover, UnknownHostKeyError } from '../core/host/discover';
+import { discover, UnknownHostKeyError, type DiscoveryOptions } from '../core/host/discover';
 import { hostLabel, HostSpecError, parseHostSpec, type HostSpec } from '../core/host/hostSpec';
 import { Limiter } from '../core/host/limit';
 import type { HostSnapshot } from '../core/hostSnapshot';
@@ -80,18 +80,9 @@ export class HostSnapshots implements vscode.Disposable {
     if (existing) return existing.promise;
     if (!host.spec) return Promise.reject(new Error(host.error ?? 'invalid host'));
     if (needsTrust(host) && !vscode.workspace.isTrusted) return Promise.reject(new UntrustedWorkspaceError());
-    const config = Config.current();
     const abort = new AbortController();
     const spec = host.spec;
-    const promise = this.limiter.run(() =>
-      discover(spec, {
-        sshPath: config.sshPath,
-        sshOptions: config.sshOptions,
-        connectTimeoutSeconds: config.sshConnectTimeoutSeconds,
-        ...askpassOption(),
-        signal: abort.signal,
-      }),
-    );
+    const promise = this.limiter.run(() => discover(spec, hostConnection(abort.signal)));
     this.states.set(host.id, { state: 'loading', promise, abort });
     promise.then(
       (snapshot) => this.settle(host.id, promise, { state: 'done', promise, snapshot }),
@@ -136,4 +127,10 @@ export const hostSnapshots = new HostSnapshots();
 export function askpassOption(): { askpass?: Askpass } {
   const askpass = editorAskpass();
   return askpass ? { askpass } : {};
+}
+
+/** How every process that reaches a host runs (discovery, actions, definitions): the user's ssh settings, the askpass. */
+export function hostConnection(signal?: AbortSignal): DiscoveryOptions {
+  const config = Config.current();
+  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...askpassOption(), ...(signal ? { signal } : {}) };
 }

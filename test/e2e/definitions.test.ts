@@ -2,7 +2,9 @@
  * Real editor (#15 part 3, "virsh edit, done right"), on a private libvirtd reached over ssh: Open Definition on a
  * guest opens its stored XML; a changed NIC model is saved through a confirmation showing the exact command, and
  * lands in libvirt; an element libvirt drops is reported after the save; a change made on the host meanwhile
- * refuses the next save. Screenshots test-results/definitions-*.png.
+ * refuses the next save. "Define on Host…" defines a new domain from a workspace file (the host picked, the exact command
+ * confirmed), reports what libvirt dropped on that file, and refuses a name already defined there.
+ * Screenshots test-results/definitions-*.png.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,22 @@ const HOST_TIMEOUT = 60_000;
 let lv: PrivateLibvirt;
 let ed: Editor;
 let label: string;
+const NEW = 'kvmnet-new';
+const NEW_GUEST = [
+  "<domain type='qemu'>",
+  `  <name>${NEW}</name>`,
+  "  <memory unit='MiB'>64</memory>",
+  "  <os><type arch='x86_64' machine='pc'>hvm</type></os>",
+  '  <devices>',
+  "    <interface type='user'>",
+  "      <mac address='52:54:00:de:00:02'/>",
+  "      <model type='virtio'/>",
+  '      <kvmnet-unknown/>',
+  '    </interface>',
+  '  </devices>',
+  '</domain>',
+  '',
+].join('\n');
 
 function define(xml: string): void {
   const file = path.join(lv.dir, 'def.xml');
@@ -31,7 +49,7 @@ before(async () => {
   define(`<domain type='qemu'><name>${GUEST}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:de:00:01'/><model type='virtio'/></interface></devices></domain>`);
   label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
   const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
-  ed = await startEditor({ name: 'definitions', examples: false, settings: { ...machine, 'kvmnet.demoHost.enabled': false } });
+  ed = await startEditor({ name: 'definitions', examples: false, workspaceFiles: { 'new-guest.xml': NEW_GUEST }, settings: { ...machine, 'kvmnet.demoHost.enabled': false } });
   mkdirSync(path.join(ed.userDataDir, 'Machine'), { recursive: true });
   writeFileSync(path.join(ed.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   await ed.openViewContainer('KVM Networking');
@@ -82,4 +100,26 @@ test('a definition changed on the host since it was opened: the save is refused 
   await ed.waitForNotification(/changed on .* since it was opened/);
   await ed.screenshot('definitions-concurrent');
   assert.match(lv.virsh('dumpxml', '--inactive', GUEST).output, /<model type='e1000'\/>/, 'nothing defined');
+});
+
+test('Define on Host… a new domain from a workspace file: host picked, exact command confirmed, defined, dropped element reported; a second time refused', async () => {
+  await ed.openFile('new-guest.xml');
+  await ed.startCommand('KVM Networking: Define on Host…');
+  const rows = await ed.quickPickRows(`Define ${NEW} on which host?`);
+  assert.ok(rows.some((r) => r.startsWith(label) && /libvirt \d+\.\d+.* · 1 guest/.test(r)), rows.join(' | '));
+  await ed.answerQuickInput(`Define ${NEW} on which host?`, label);
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Define domain ${NEW} on `));
+  assert.match(dialog, /the XML of new-guest\.xml on its standard input/);
+  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  await ed.screenshot('definitions-define-on-host');
+  await ed.answerDialog('Define');
+  await ed.waitForNotification(new RegExp(`defined ${NEW} on .*libvirt dropped 1 item`));
+  assert.match(lv.virsh('dumpxml', '--inactive', NEW).output, /<mac address='52:54:00:de:00:02'\/>/, 'libvirt stored it');
+  const problems = await ed.waitForDiagnostic((p) => /libvirt dropped <kvmnet-unknown>/.test(p.message), 'the dropped element reported on the file');
+  assert.equal(problems.find((p) => /libvirt dropped <kvmnet-unknown>/.test(p.message))!.line, NEW_GUEST.split('\n').findIndex((l) => l.includes('<kvmnet-unknown/>')) + 1);
+
+  await ed.startCommand('KVM Networking: Define on Host…');
+  await ed.answerQuickInput(`Define ${NEW} on which host?`, label);
+  await ed.waitForNotification(new RegExp(`not defined: a guest named ${NEW} is already defined there`));
 });

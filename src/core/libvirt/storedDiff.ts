@@ -103,3 +103,34 @@ export function identityProblem(xml: string, ref: DefinitionRef): string | undef
   if (!name || ownText(name) !== ref.name) return `the <name> must stay ${ref.name}: renaming is virsh ${ref.kind === 'domain' ? 'domrename' : 'net-define'} of a new ${ref.kind}, not an edit`;
   return undefined;
 }
+
+/** Who a new definition is, before "Define on Host": its name and UUID (if written), or why it cannot be defined. */
+export type NewDefinition = { readonly name: string; readonly uuid?: string } | { readonly problem: string };
+
+const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+export function newDefinition(xml: string, kind: DefinitionRef['kind']): NewDefinition {
+  const doc = parseXml(xml);
+  if (!doc.root || doc.error) return { problem: `the document is not well-formed XML${doc.error ? `: ${doc.error.message}` : ''}` };
+  const root = kind === 'domain' ? 'domain' : 'network';
+  if (doc.root.name !== root) return { problem: `the root element is <${doc.root.name}>, not <${root}>` };
+  const name = childElements(doc.root, 'name')[0];
+  const text = name ? ownText(name).trim() : '';
+  if (!text) return { problem: `the ${kind} has no <name>` };
+  const uuidEl = childElements(doc.root, 'uuid')[0];
+  if (!uuidEl) return { name: text };
+  const uuid = ownText(uuidEl).trim();
+  if (!UUID_TEXT.test(uuid)) return { problem: `<uuid>${uuid.slice(0, 60)}</uuid> is not a UUID` };
+  return { name: text, uuid: uuid.replace(/-/g, '').toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') };
+}
+
+/**
+ * Why defining `def` on a host would not create a new guest: libvirt replaces the definition of a guest with the
+ * same UUID, and refuses a name held by another UUID. Either way the user meant something else ("Open Definition").
+ */
+export function existingHolder(def: { readonly name: string; readonly uuid?: string }, existing: readonly { readonly name: string; readonly uuid: string }[]): string | undefined {
+  const byUuid = def.uuid ? existing.find((g) => g.uuid.toLowerCase() === def.uuid) : undefined;
+  if (byUuid) return `a guest with UUID ${def.uuid} is already defined there (${byUuid.name})`;
+  const byName = existing.find((g) => g.name === def.name);
+  return byName ? `a guest named ${def.name} is already defined there` : undefined;
+}

@@ -23,6 +23,7 @@ import { Commands } from '../commands';
 
 const SHOW_DETAILS = 'Show Details';
 const WHOLE_DOMAIN = 'Whole Domain';
+const DEFINE_ON_HOST = 'Define on Host…';
 const SCRIPTS: vscode.DocumentSelector = [{ language: 'shellscript' }];
 
 function tooBig(doc: vscode.TextDocument): boolean {
@@ -70,7 +71,7 @@ async function pickInvocation(doc: vscode.TextDocument, script: LaunchScript, in
 
 function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.Disposable[] {
   /** Shows the result beside the source, the notes on the source, and the summary (details in the log). */
-  async function present(source: vscode.TextDocument, result: { text: string; language: string }, subject: string, r: { mapped: Parameters<typeof summarize>[2]; notes: readonly ConvertNote[] }, extra: string[] = []): Promise<string | undefined> {
+  async function present(source: vscode.TextDocument, result: { text: string; language: string }, subject: string, r: { mapped: Parameters<typeof summarize>[2]; notes: readonly ConvertNote[] }, extra: string[] = []): Promise<{ choice: string | undefined; result: vscode.TextDocument }> {
     notes.set(
       source.uri,
       r.notes.map((n) => {
@@ -88,7 +89,7 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     const show = s.untranslated > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
     const choice = await show(`KVM Networking: ${s.headline}`, SHOW_DETAILS, ...extra);
     if (choice === SHOW_DETAILS) log.show(true);
-    return choice;
+    return { choice, result: doc };
   }
 
   /** ConvertError is the user's input (a warning); anything else is a bug: logged. */
@@ -118,7 +119,10 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     const inv = script.invocations[i]!;
     const r = convertInvocation(text, inv, filePath(doc), script);
     const which = script.invocations.length > 1 ? ` (QEMU command at line ${doc.positionAt(inv.command.start).line + 1})` : '';
-    await present(doc, { text: r.xml, language: 'xml' }, `${name(doc)}${which} → libvirt domain XML`, r);
+    // The next step of a migration: define the converted domain where libvirt runs (the command picks the host).
+    const extra = vscode.workspace.isTrusted ? [DEFINE_ON_HOST] : [];
+    const { choice, result } = await present(doc, { text: r.xml, language: 'xml' }, `${name(doc)}${which} → libvirt domain XML`, r, extra);
+    if (choice === DEFINE_ON_HOST) await vscode.commands.executeCommand(Commands.definitions.defineOnHost, result.uri);
   });
 
   const toQemu = guarded('Show QEMU arguments', async (uri, options) => {
@@ -132,7 +136,7 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     const subject = device ? `${name(doc)}: the <${r.scope}> at line ${doc.positionAt(r.element.start).line + 1} → QEMU arguments` : `${name(doc)} → QEMU launch script`;
     // A device alone out of a whole domain: the domain is one click away.
     const offerWhole = device && rootElementName(doc.getText()) === 'domain';
-    const choice = await present(doc, { text: r.text, language: 'shellscript' }, subject, r, offerWhole ? [WHOLE_DOMAIN] : []);
+    const { choice } = await present(doc, { text: r.text, language: 'shellscript' }, subject, r, offerWhole ? [WHOLE_DOMAIN] : []);
     if (choice === WHOLE_DOMAIN) await vscode.commands.executeCommand(Commands.convert.toQemu, doc.uri, { whole: true });
   });
 

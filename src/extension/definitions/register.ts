@@ -1,42 +1,25 @@
 import * as vscode from 'vscode';
-import { commandLine, defineArgv, DefinitionError, defineDefinition, invocation, readDefinition, type DefinitionKind, type DefinitionRef } from '../../core/libvirt/definition';
+import { commandLine, defineArgv, defineDefinition, invocation, readDefinition, type DefinitionRef } from '../../core/libvirt/definition';
 import { identityProblem, storedDifferences } from '../../core/libvirt/storedDiff';
-import { explain } from '../../core/kb/explain';
-import { askpassOption, configuredHosts, hostSnapshots, type HostEntry } from '../hosts';
+import { configuredHosts, hostConnection, hostSnapshots, type HostEntry } from '../hosts';
 import { Config } from '../config';
 import { toDiagnostic } from '../convert';
 import type { GuestTreeNode } from '../guests/tree';
 import type { Log } from '../log';
 import { Commands } from '../commands';
+import { DEFINITION_BASE_SCHEME, DEFINITION_SCHEME } from '../schemes';
+import { defineOnHostCommand } from './defineOnHost';
+import { definitionUri, libvirtRefused, parseUri } from './shared';
 
-/** Stored definitions open as documents of their own: kvmnet-libvirt://HOST-HEX/KIND/UUID/NAME.xml. */
-export const SCHEME = 'kvmnet-libvirt';
-/** The definition as it was opened (left side of the diffs), read-only. */
-const BASE_SCHEME = 'kvmnet-libvirt-base';
+/** Stored definitions open as documents of their own; the definition as opened is the read-only left side of diffs. */
+const SCHEME = DEFINITION_SCHEME;
+const BASE_SCHEME = DEFINITION_BASE_SCHEME;
 
 interface Opened {
   readonly host: HostEntry;
   readonly ref: DefinitionRef;
   /** What libvirt had stored when this document was read (or last defined): the base of the next save. */
   base: string;
-}
-
-const hex = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
-const unhex = (s: string): string => Buffer.from(s, 'hex').toString('utf8');
-
-export function definitionUri(hostId: string, ref: DefinitionRef): vscode.Uri {
-  return vscode.Uri.from({ scheme: SCHEME, authority: hex(hostId), path: `/${ref.kind}/${ref.uuid}/${encodeURIComponent(ref.name)}.xml` });
-}
-
-function parseUri(uri: vscode.Uri): { hostId: string; ref: DefinitionRef } {
-  const m = /^\/(domain|network)\/([0-9a-f-]{36})\/([^/]+)\.xml$/i.exec(uri.path);
-  if (!m || !/^[0-9a-f]*$/.test(uri.authority)) throw vscode.FileSystemError.FileNotFound(uri);
-  return { hostId: unhex(uri.authority), ref: { kind: m[1] as DefinitionKind, uuid: m[2]!, name: decodeURIComponent(m[3]!) } };
-}
-
-function connection() {
-  const config = Config.current();
-  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...askpassOption() };
 }
 
 /**
@@ -75,7 +58,7 @@ export function registerDefinitions(log: Log): vscode.Disposable {
     async readFile(uri) {
       const { host, ref } = entry(uri);
       try {
-        const text = await readDefinition(host.spec!, ref, connection());
+        const text = await readDefinition(host.spec!, ref, hostConnection());
         opened.set(uri.toString(), { host, ref, base: text });
         return Buffer.from(text, 'utf8');
       } catch (e) {
@@ -90,7 +73,7 @@ export function registerDefinitions(log: Log): vscode.Disposable {
       const problem = identityProblem(edited, ref);
       if (problem) throw vscode.FileSystemError.NoPermissions(`Not defined: ${problem}.`);
       const spec = host.spec!;
-      const now = await readDefinition(spec, ref, connection());
+      const now = await readDefinition(spec, ref, hostConnection());
       if (now !== state.base) {
         // As VS Code does for "file changed on disk": refuse, and show what changed on the host.
         await showDiff(uri, state.base, now, `${ref.name}: opened ↔ on ${host.label} now`);
@@ -102,21 +85,17 @@ export function registerDefinitions(log: Log): vscode.Disposable {
         `Define ${ref.kind} ${ref.name} on ${host.label}?`,
         {
           modal: true,
-          detail: `This runs (the edited XML on its standard input):\n\n${commandLine(invocation(spec, defineArgv(ref.kind), connection()))}\n\nThe diff beside shows what changes.`,
+          detail: `This runs (the edited XML on its standard input):\n\n${commandLine(invocation(spec, defineArgv(ref.kind), hostConnection()))}\n\nThe diff beside shows what changes.`,
         },
         define,
       );
       if (answer !== define) throw vscode.FileSystemError.Unavailable('Not defined: cancelled.');
       try {
-        await defineDefinition(spec, ref.kind, edited, connection());
+        await defineDefinition(spec, ref.kind, edited, hostConnection());
       } catch (e) {
-        const why = e instanceof DefinitionError ? e.message : String(e);
-        const hint = explain(why)[0]?.entry;
-        log.error(`define ${ref.name} on ${host.label}: ${why}`);
-        void vscode.window.showErrorMessage(`libvirt refused ${ref.name}: ${why}${hint ? ` — ${hint.title}: ${hint.cause}` : ''}`);
-        throw vscode.FileSystemError.Unavailable(`Not defined: ${why}`);
+        throw vscode.FileSystemError.Unavailable(`Not defined: ${libvirtRefused(log, ref.name, host, e)}`);
       }
-      const stored = await readDefinition(spec, ref, connection());
+      const stored = await readDefinition(spec, ref, hostConnection());
       state.base = stored;
       const differences = storedDifferences(edited, stored);
       report.set(uri, differences.map(toDiagnostic));
@@ -156,13 +135,13 @@ export function registerDefinitions(log: Log): vscode.Disposable {
     vscode.workspace.registerTextDocumentContentProvider(BASE_SCHEME, { provideTextDocumentContent: (uri) => bases.get(uri.toString()) ?? '' }),
     vscode.workspace.onDidChangeTextDocument((e) => {
       // The report describes the text as defined: an edit makes it stale.
-      if (e.document.uri.scheme === SCHEME && e.contentChanges.length > 0) report.delete(e.document.uri);
+      if (e.contentChanges.length > 0 && report.has(e.document.uri)) report.delete(e.document.uri);
     }),
     vscode.workspace.onDidCloseTextDocument((doc) => {
-      if (doc.uri.scheme !== SCHEME) return;
       opened.delete(doc.uri.toString());
       report.delete(doc.uri);
     }),
     vscode.commands.registerCommand(Commands.guests.openDefinition, open),
+    defineOnHostCommand(log, report),
   );
 }

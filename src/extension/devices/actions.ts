@@ -10,7 +10,7 @@ import { guestStateText } from '../../core/libvirt/views';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { deviceTitle, vendorDevice } from '../../core/pci/tree';
 import { Config } from '../config';
-import { askpassOption, configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import { configuredHosts, hostConnection, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 import type { DeviceTreeNode } from './tree';
 
@@ -79,11 +79,6 @@ export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log):
   log.info(`devices: ${ok ? 'inserted' : 'could not insert'} ${ref.device.bdf} of ${ref.host.label} into ${path.basename(editor.document.uri.path)}:${pos.line + 1}`);
 }
 
-function runOptions(signal?: AbortSignal) {
-  const config = Config.current();
-  return { sshPath: config.sshPath, sshOptions: config.sshOptions, connectTimeoutSeconds: config.sshConnectTimeoutSeconds, ...askpassOption(), ...(signal ? { signal } : {}) };
-}
-
 /**
  * Asks with the exact command lines (the host named), runs them through runConfirmedPlan (which discovers the
  * host again first and refuses if the plan's facts changed), then rediscovers the host. After a partial
@@ -105,19 +100,19 @@ async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, request: P
     return void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${plan.title}\n${lines.join('\n')}`);
   }
   if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Trust the workspace to change a host.');
-  const shown = renderConfirmation(spec, plan, runOptions());
+  const shown = renderConfirmation(spec, plan, hostConnection());
   const answer = await vscode.window.showWarningMessage(shown.message, { modal: true, detail: shown.detail }, 'Run');
   if (answer !== 'Run') return;
   log.info(`devices: ${host.label}: confirmed ${shown.message}\n${shown.detail}`);
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: true }, (_p, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
-    return runConfirmedPlan(spec, plan, runOptions(abort.signal));
+    return runConfirmedPlan(spec, plan, hostConnection(abort.signal));
   });
   for (const r of result.results) log.info(`devices: ${r.ok ? 'ok' : 'FAILED'}: ${r.commandLine}${r.output ? `\n${r.output}` : ''}`);
   hostSnapshots.invalidate(host.id);
   if (result.ok) return void vscode.window.showInformationMessage(`${plan.title}: done.`);
-  const detail = renderFailure(plan, result, spec, runOptions());
+  const detail = renderFailure(plan, result, spec, hostConnection());
   log.error(`devices: ${host.label}: ${plan.title} failed\n${detail}`);
   const { undo, after } = result;
   const pick = await vscode.window.showErrorMessage(`${plan.title} on ${host.label} ${result.refused ? 'was not run' : 'failed'}`, { modal: true, detail }, ...(undo ? [undo.title] : []));
