@@ -472,9 +472,15 @@ export class Editor {
   /** Opens the Problems panel (all files) and reads all its entries, scrolling through the virtualized list. */
   async readDiagnostics(): Promise<ProblemEntry[]> {
     const panel = this.page.locator('.markers-panel');
-    if (!(await panel.isVisible())) {
+    // A keystroke can land while the panel area is busy (a task's terminal opening): retry it, bounded.
+    for (let attempt = 1; !(await panel.isVisible()); attempt++) {
       await this.page.keyboard.press('Control+Shift+M');
-      await panel.waitFor();
+      try {
+        await panel.waitFor({ timeout: 5_000 });
+      } catch (e) {
+        if (attempt >= 5) throw e;
+        await this.page.keyboard.press('Escape');
+      }
     }
     // The panel refreshes throttled, the status bar's counts at once: read until both agree (bounded, since
     // a panel filter could keep them apart), so a squiggle just seen is in the answer.

@@ -199,7 +199,8 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         io.err(`kvmnet lint: ${e.message}\n`);
         return ExitCode.Usage;
       }
-      const options = { forceXml: flag(args, 'xml'), ...(schemaDir ? { schemaDir } : {}) };
+      // In this thread: a worker only keeps an editor responsive, and would load a second copy of the bundle.
+      const options = { forceXml: flag(args, 'xml'), schemaThread: 'inline' as const, ...(schemaDir ? { schemaDir } : {}) };
       const result = await lintText(abs, text, options);
       if (result.skipped) {
         io.err(`kvmnet lint: ${file}: skipped (${result.skipped})\n`);

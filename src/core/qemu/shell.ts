@@ -1,4 +1,5 @@
-import sh, { type syntax } from 'mvdan-sh';
+import type { syntax } from 'mvdan-sh';
+import { sh } from './shParser';
 import { pushLiteral, scanSimpleCommand, WordBuilder } from './shellFast';
 
 /**

@@ -1,4 +1,5 @@
-import sh, { type syntax } from 'mvdan-sh';
+import type { syntax } from 'mvdan-sh';
+import { sh } from '../shParser';
 import { byteToUtf16 } from '../shell';
 import { shellQuote } from '../../util/shellQuote';
 import { isBlank, lineIndent, optionGroups, type OffsetEdit } from './primitives';
