@@ -1,6 +1,6 @@
 import { lstat } from 'node:fs/promises';
 import path from 'node:path';
-import { knownLintCodes } from '../core/lintConfig/codes';
+import { knownLintCodes } from '../core/rules';
 import { CONFIG_FILE_NAME, ConfigError, MAX_CONFIG_BYTES, parseLintConfig, settingsFor, type LintConfig, type RuleSettings } from '../core/lintConfig/config';
 import { InputError, readInputFile } from './inputFiles';
 

@@ -1,5 +1,6 @@
 import type { FindingSource } from './findings';
 import { STORED_CODES } from './libvirt/storedDiff';
+import { POLICY_CODES } from './lintConfig/codes';
 import { NOTICE_CODES } from './notices';
 import { QemuCode } from './qemu/codes';
 import type { CodeTable } from './rulekit';
@@ -24,14 +25,21 @@ export const LINT_FAMILIES: readonly { readonly source: LintSource; readonly cod
 ];
 
 /**
- * Every rule `lintText` can report, then the editor's notices (too many findings, not checked) and its report on a
- * definition libvirt stored, from the same code tables the checkers use (`kvmnet lint --list-rules`).
+ * Every rule `lintText` can report, then the lint policy's own (a disable directive that suppresses nothing), the
+ * editor's notices (too many findings, not checked) and its report on a definition libvirt stored, from the same
+ * code tables the checkers use (`kvmnet lint --list-rules`).
  */
 export function allRules(): RuleDoc[] {
   const families: readonly { readonly source: FindingSource; readonly codes: CodeTable }[] = [
     ...LINT_FAMILIES,
+    { source: 'kvmnet', codes: POLICY_CODES },
     { source: 'kvmnet', codes: NOTICE_CODES },
     { source: 'kvmnet', codes: STORED_CODES },
   ];
   return families.flatMap(({ source, codes }) => Object.values(codes).map(({ id, doc }) => ({ id, source, doc })));
+}
+
+/** Every code a config, a setting or a directive may name. */
+export function knownLintCodes(): ReadonlySet<string> {
+  return new Set(allRules().map((r) => r.id));
 }

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentKind } from '../core/documentKind';
-import { knownLintCodes } from '../core/lintConfig/codes';
+import { knownLintCodes } from '../core/rules';
 import { CONFIG_FILE_NAME, ConfigError, MAX_CONFIG_BYTES, parseLintConfig, settingsFor, type LintConfig, type RuleSetting, type RuleSettings } from '../core/lintConfig/config';
 import type { Log } from './log';
 

@@ -92,7 +92,7 @@ test('lint --list-rules prints every rule (text and JSON) and takes no FILE', as
   assert.ok(lines.length >= 30, `${lines.length} rules`);
   for (const l of lines) assert.match(l, /^[a-z0-9-]+\tkvmnet(-(schema|xml|qemu))?\t\S.*$/, l);
   // The editor's notices about the check itself and its report on a definition libvirt stored, after the rule families.
-  assert.deepEqual(lines.filter((l) => l.split('\t')[1] === 'kvmnet').map((l) => l.split('\t')[0]), ['too-many-findings', 'not-checked', 'libvirt-dropped', 'libvirt-changed', 'libvirt-added']);
+  assert.deepEqual(lines.filter((l) => l.split('\t')[1] === 'kvmnet').map((l) => l.split('\t')[0]), ['kvmnet-unused-disable', 'too-many-findings', 'not-checked', 'libvirt-dropped', 'libvirt-changed', 'libvirt-added']);
   assert.ok(lines.some((l) => l.startsWith('pci-address-not-hex\tkvmnet-xml\t')));
   const json = await run(['lint', '--list-rules', '--format', 'json']);
   const rules = JSON.parse(json.out) as { code: string; source: string; doc: string }[];

@@ -61,7 +61,3 @@ export function matchedEntries(matches: readonly KbMatch[]): KbEntry[] {
   const seen = new Set<string>();
   return matches.filter((m) => !seen.has(m.entry.id) && seen.add(m.entry.id)).map((m) => m.entry);
 }
-
-export function findEntry(id: string): KbEntry | undefined {
-  return KB_ENTRIES.find((e) => e.id === id);
-}

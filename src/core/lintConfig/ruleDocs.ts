@@ -5,7 +5,6 @@
  */
 import { CHECK_CODES } from '../readiness/model';
 import { allRules } from '../rules';
-import { POLICY_CODES } from './codes';
 
 /** Where the repository's files are browsed (package.json's vsce --baseContentUrl). */
 export const REPOSITORY_BLOB_URL = 'https://example.invalid/kvm-networking/blob/HEAD';
@@ -23,7 +22,6 @@ export interface DocumentedRule {
 export function documentedRules(): DocumentedRule[] {
   return [
     ...allRules().map((r) => ({ id: r.id, source: r.source, doc: r.doc, kind: 'lint' as const })),
-    ...Object.values(POLICY_CODES).map((c) => ({ id: c.id, source: 'kvmnet', doc: c.doc, kind: 'lint' as const })),
     ...Object.values(CHECK_CODES).map((c) => ({ id: c.id, source: 'kvmnet check', doc: c.doc, kind: 'readiness' as const })),
   ];
 }

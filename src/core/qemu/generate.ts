@@ -58,7 +58,6 @@ export interface VfioSpec {
 
 export type NetworkSpec = UserSpec | TapSpec | MacvtapSpec | VfioSpec;
 export type NetworkMode = NetworkSpec['mode'];
-export const NETWORK_MODES: readonly NetworkMode[] = ['user', 'tap', 'macvtap', 'vfio'];
 
 export interface GenerateContext {
   /** The launch script's path: seeds stable MACs and places generated helper scripts. */

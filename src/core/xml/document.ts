@@ -89,10 +89,6 @@ export function parseXml(text: string): XmlDocument {
 
 // ---- query API -------------------------------------------------------------
 
-export function isElement(node: XmlNode | undefined): node is XmlElement {
-  return node?.kind === 'element';
-}
-
 /** Child elements, optionally only those with `name`. */
 export function childElements(el: XmlElement, name?: string): XmlElement[] {
   return el.children.filter((c): c is XmlElement => c.kind === 'element' && (name === undefined || c.name === name));

@@ -1,5 +1,5 @@
 /**
- * A converted launch script defined and started on a real libvirtd (recipe §6, TCG): the QEMU command line libvirt
+ * A converted launch script defined and started on a real libvirtd (a private libvirtd started by the test, TCG guests): the QEMU command line libvirt
  * really ran (/var/log/libvirt/qemu/DOM.log) carries the script's network devices: backend, model, MAC. libvirtd
  * and virtlogd run as root inside a network namespace this test creates (bridge br0, veth0 for the macvtap), are
  * killed by pid afterwards, and the test's domains are destroyed and undefined.

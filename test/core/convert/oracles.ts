@@ -1,4 +1,4 @@
-// Oracles for the converters: libvirt's schema and parser (recipe §2), QEMU's parse check for produced arguments (§3).
+// Oracles for the converters: libvirt's schema and parser (virt-xml-validate, virsh), QEMU's parse check for produced arguments (qemu-system-x86_64 -S with no guest).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

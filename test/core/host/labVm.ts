@@ -1,4 +1,4 @@
-// Test helper (not a test): the SR-IOV lab VM of ../shared/recipes §5, built by the project from Debian
+// Test helper (not a test): the SR-IOV lab VM, built by the project from Debian
 // packages (generic kernel with IOMMU/NVMe/vfio modules, busybox-static, dropbear) and booted under TCG:
 // q35 + emulated Intel IOMMU + an SR-IOV capable NVMe PF, reached over real ssh through a hostfwd port.
 // Packages are fetched once with `apt-get download` into .cache/labvm (gitignored).

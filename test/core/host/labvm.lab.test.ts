@@ -1,5 +1,5 @@
 /**
- * The SR-IOV lab VM (recipes §5) over real ssh: a real kernel's sysfs with an emulated Intel
+ * The SR-IOV lab VM (labVm.ts) over real ssh: a real kernel's sysfs with an emulated Intel
  * IOMMU and an SR-IOV NVMe PF. Discovery sees the PF and the shared IOMMU group; the "Set
  * number of VFs" action creates VFs in their own groups; a VF is bound to vfio-pci and
  * restored, each through the same plan builders and runner the extension uses.

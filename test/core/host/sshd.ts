@@ -1,4 +1,4 @@
-// Test helper (not a test): a real OpenSSH sshd on 127.0.0.1 with throw-away keys (recipes §5, last bullet).
+// Test helper (not a test): a real OpenSSH sshd on 127.0.0.1 with throw-away keys (started by the test, stopped with it).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { knownLintCodes } from '../../../src/core/lintConfig/codes';
+import { knownLintCodes } from '../../../src/core/rules';
 import { ConfigError, parseLintConfig, settingsFor } from '../../../src/core/lintConfig/config';
 
 const known = knownLintCodes();

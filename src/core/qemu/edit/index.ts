@@ -17,7 +17,7 @@ export {
   type PortForwardTarget,
   type ScriptEdit,
 } from './operations';
-export { appendArgs, appendProp, insertPrelude, removeProp, removeSpan, removeSpans, toTextEdits, type OffsetEdit } from './primitives';
+export { appendArgs, appendProp, insertPrelude, removeSpan, removeSpans, toTextEdits, type OffsetEdit } from './primitives';
 export { isNicDriver, listNetworkDevices, netdevOptions, usedNames, userNetworks, type NetworkDevice } from './queries';
 export { launchScriptTemplate, topLevelSetFlags, type TemplateHeader } from './template';
 export { quoteSegs } from './words';

@@ -1,5 +1,5 @@
 import { LineIndex, type TextEdit } from '../../text';
-import type { QemuInvocation, QemuOption, QemuProp } from '../model';
+import type { QemuInvocation, QemuOption } from '../model';
 import type { Span } from '../shell';
 
 /** Primitive edits of a launch script's text: each keeps the shell valid and every byte outside its range. */
@@ -55,15 +55,6 @@ export function removeSpans(text: string, spans: readonly Span[]): OffsetEdit[] 
     } else merged.push(s);
   }
   return merged.map((s) => removeSpan(text, s));
-}
-
-/** Removes one `key=value` item from an option value, with its separating comma. */
-export function removeProp(option: QemuOption, p: QemuProp): OffsetEdit {
-  const word = option.valueWord!;
-  const map = word.map;
-  if (p.index.start > 0) return { start: map[p.index.start - 1]!, end: p.range.end, text: '' };
-  const after = p.index.end < word.value.length ? map[p.index.end + 1]! : p.range.end;
-  return { start: p.range.start, end: after, text: '' };
 }
 
 /** Appends `,item` (plain characters) at the end of an option's value, inside its quotes. */
