@@ -65,8 +65,6 @@ export class FixIndex {
   }
 }
 
-/** The process-wide index; registerDiagnostics offers its fixes as quick fixes. */
-export const fixIndex = new FixIndex();
 const SOURCE = 'kvmnet';
 
 function sameDiagnostic(a: vscode.Diagnostic, b: vscode.Diagnostic): boolean {
@@ -81,7 +79,7 @@ function isForcedXml(doc: vscode.TextDocument, globs: string[]): boolean {
  * Lints libvirt XML and launch scripts as the user types; owns the per-file diagnostic collection and the one
  * code action provider that offers the fixes of every collection publishing into fixIndex (workspace scans too).
  */
-export function registerDiagnostics(log: Log): vscode.Disposable {
+export function registerDiagnostics(log: Log, fixIndex: FixIndex): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(SOURCE);
   const timers = new Map<string, NodeJS.Timeout>();
   const skippedNoticeShown = new Set<string>();

@@ -3,7 +3,7 @@ import { registerComposer } from './composer/register';
 import { registerConvert } from './convert/register';
 import { registerDefinitions } from './definitions/register';
 import { registerDevices } from './devices/register';
-import { registerDiagnostics } from './diagnostics';
+import { FixIndex, registerDiagnostics } from './diagnostics';
 import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
 import { registerGuests } from './guests/register';
@@ -19,21 +19,23 @@ import { Commands } from './commands';
 /** Wires the feature modules; each owns its registrations and returns one Disposable. */
 export function activate(context: vscode.ExtensionContext): void {
   const log = createLog();
+  // The fixes behind every published diagnostic: the per-file linter's and the workspace scans' (XML, scripts).
+  const fixes = new FixIndex();
   hostSnapshots.useStorage(context.globalStorageUri.fsPath); // private dir for the hosts' shared ssh master sockets
   context.subscriptions.push(
     log,
     hostSnapshots, // shared by the Devices, Host readiness and composer features
     registerAskpass(context.globalStorageUri.fsPath, context.extensionPath, log), // ssh's questions as input boxes
     vscode.commands.registerCommand(Commands.showLog, () => log.show()),
-    registerDiagnostics(log),
+    registerDiagnostics(log, fixes),
     registerDevices(log),
     registerGuests(log),
     registerDefinitions(log),
     registerHostKeyPrompt(log),
     registerReadiness(log),
     registerExplain(log),
-    registerXml(log),
-    registerScripts(log),
+    registerXml(log, fixes),
+    registerScripts(log, fixes),
     registerComposer(log),
     registerConvert(log),
     registerEventLoopStats(log),

@@ -3,7 +3,7 @@ import type { DocumentKind } from '../core/documentKind';
 import { MAX_LINT_BYTES } from '../core/limits';
 import { workspaceMacsOffThread } from '../core/xml/schema/client';
 import { toDiagnostic } from './convert';
-import { fixIndex } from './diagnostics';
+import type { FixIndex } from './diagnostics';
 import type { Log } from './log';
 
 const DEBOUNCE_MS = 1000;
@@ -38,10 +38,10 @@ interface Loaded {
 
 /**
  * Runs a cross-file check over the workspace, debounced, on file and editor changes, and publishes its findings
- * to its own collection; their fixes are offered as quick fixes through diagnostics.ts's fixIndex. Texts are cached
+ * to its own collection; their fixes are offered as quick fixes through the FixIndex activate passes in. Texts are cached
  * by document version (open) or mtime and size (on disk); the worker keeps the parse of each unchanged text.
  */
-export function registerWorkspaceScan(log: Log, scan: WorkspaceScan): vscode.Disposable {
+export function registerWorkspaceScan(log: Log, fixIndex: FixIndex, scan: WorkspaceScan): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection(scan.name);
   const cache = new Map<string, Loaded>();
   let timer: NodeJS.Timeout | undefined;

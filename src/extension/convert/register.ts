@@ -10,6 +10,7 @@ import { parseLaunchScript, type LaunchScript } from '../../core/qemu/model';
 import { scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
+import { guardedCommand } from '../guardedCommand';
 import { Commands } from '../commands';
 
 /**
@@ -93,17 +94,8 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
   }
 
   /** ConvertError is the user's input (a warning); anything else is a bug: logged. */
-  const guarded =
-    (name: string, run: (...args: unknown[]) => Promise<void>) =>
-    async (...args: unknown[]): Promise<void> => {
-      try {
-        await run(...args);
-      } catch (e) {
-        if (e instanceof ConvertError) return void vscode.window.showWarningMessage(`KVM Networking: cannot convert: ${e.message}`);
-        log.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
-        void vscode.window.showErrorMessage(`KVM Networking: ${name} failed: ${(e as Error).message}`);
-      }
-    };
+  const guarded = (name: string, run: (...args: unknown[]) => Promise<void>) =>
+    guardedCommand(log, name, { userError: (e) => (e instanceof ConvertError ? `cannot convert: ${e.message}` : undefined) }, run);
 
   const name = (doc: vscode.TextDocument): string => path.basename(doc.uri.path);
   const filePath = (doc: vscode.TextDocument): string | undefined => (doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined);

@@ -9,10 +9,10 @@ import { toDiagnostic } from '../convert';
 import { configuredHosts, hostConnection, hostSnapshots, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 import { definitionUri, libvirtRefused } from './shared';
+import { guardedCommand } from '../guardedCommand';
 
 const DEFINE = 'Define';
 const OPEN = 'Open Definition';
-const MANAGE_TRUST = 'Manage Workspace Trust';
 
 interface LibvirtHost {
   readonly host: HostEntry;
@@ -36,11 +36,6 @@ async function libvirtHosts(): Promise<LibvirtHost[]> {
  */
 export function defineOnHostCommand(log: Log, report: vscode.DiagnosticCollection): vscode.Disposable {
   async function run(arg?: unknown): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      const choice = await vscode.window.showWarningMessage('KVM Networking: trust the workspace to define a guest on a host (it runs ssh and virsh).', MANAGE_TRUST);
-      if (choice === MANAGE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
-      return;
-    }
     const doc = arg instanceof vscode.Uri ? await vscode.workspace.openTextDocument(arg) : vscode.window.activeTextEditor?.document;
     if (!doc) return void vscode.window.showWarningMessage('KVM Networking: open a libvirt domain XML document to define it on a host.');
     const xml = doc.getText();
@@ -106,12 +101,5 @@ export function defineOnHostCommand(log: Log, report: vscode.DiagnosticCollectio
     if (choice === OPEN && ref) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(definitionUri(host.id, ref)), { preview: false });
   }
 
-  return vscode.commands.registerCommand(Commands.definitions.defineOnHost, async (arg?: unknown) => {
-    try {
-      await run(arg);
-    } catch (e) {
-      log.error(`Define on Host failed: ${(e as Error).stack ?? String(e)}`);
-      void vscode.window.showErrorMessage(`KVM Networking: Define on Host failed: ${(e as Error).message}`);
-    }
-  });
+  return vscode.commands.registerCommand(Commands.definitions.defineOnHost, guardedCommand(log, 'Define on Host', { trust: 'define a guest on a host (it runs ssh and virsh)' }, run));
 }

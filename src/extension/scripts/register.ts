@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FixIndex } from '../diagnostics';
 import { removeCreatedHelpers } from '../../core/helperFileIo';
 import { looksBinary, MAX_LINT_BYTES } from '../../core/limits';
 import {
@@ -21,6 +22,7 @@ import { cancelLint, scriptOutlineOffThread } from '../../core/xml/schema/client
 import { toVsRange } from '../convert';
 import { isDeviceNode } from '../devices/tree';
 import type { Log } from '../log';
+import { guardedCommand } from '../guardedCommand';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 import { createHelpers, registerHelperFileDiffs } from './helperFiles';
 import { registerScriptWorkspaceMacs } from './workspaceMacs';
@@ -80,35 +82,12 @@ async function applyScriptEdit(doc: vscode.TextDocument, e: ScriptEdit, log: Log
   }
 }
 
-const MANAGE_TRUST = 'Manage Workspace Trust';
-
 /**
- * The launch-script commands write commands the host runs later (and helper scripts beside the script): like the
- * host actions they need a trusted workspace. In Restricted Mode the extension only lints.
+ * A launch-script command: the commands write commands the host runs later (and helper scripts beside the
+ * script), so like the host actions they need a trusted workspace; a SpecError is the user's input (a warning).
  */
-function refuseUntrusted(): boolean {
-  if (vscode.workspace.isTrusted) return false;
-  void vscode.window
-    .showWarningMessage('KVM Networking: trust the workspace to edit launch scripts (in Restricted Mode KVM Networking only lints).', MANAGE_TRUST)
-    .then((choice) => choice === MANAGE_TRUST && vscode.commands.executeCommand('workbench.trust.manage'));
-  return true;
-}
-
-/** A launch-script command: only in a trusted workspace; a SpecError is a warning, anything else is logged. */
 function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
-  return async (...args) => {
-    if (refuseUntrusted()) return;
-    try {
-      await run(...args);
-    } catch (e) {
-      if (e instanceof SpecError) {
-        void vscode.window.showWarningMessage(`KVM Networking: ${e.message}`);
-        return;
-      }
-      log.error(`${name} failed: ${(e as Error).stack ?? String(e)}`);
-      void vscode.window.showErrorMessage(`KVM Networking: ${name} failed: ${(e as Error).message}`);
-    }
-  };
+  return guardedCommand(log, name, { trust: 'edit launch scripts (in Restricted Mode KVM Networking only lints)', userError: (e) => (e instanceof SpecError ? e.message : undefined) }, run);
 }
 
 /** What a command does when the file has no QEMU invocation yet. */
@@ -296,12 +275,12 @@ class InvocationLenses implements vscode.CodeLensProvider {
   }
 }
 
-export function registerScripts(log: Log): vscode.Disposable {
+export function registerScripts(log: Log, fixIndex: FixIndex): vscode.Disposable {
   const lenses = new InvocationLenses();
   return vscode.Disposable.from(
     ...registerCommands(log),
     registerHelperFileDiffs(),
-    registerScriptWorkspaceMacs(log),
+    registerScriptWorkspaceMacs(log, fixIndex),
     vscode.languages.registerCodeLensProvider(SELECTOR, lenses),
     vscode.workspace.onDidChangeTextDocument((e) => {
       if (vscode.languages.match(SELECTOR, e.document) > 0) lenses.refresh();

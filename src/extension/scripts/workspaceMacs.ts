@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { detectDocumentKind } from '../../core/documentKind';
 import { looksBinary } from '../../core/limits';
 import type { Log } from '../log';
+import type { FixIndex } from '../diagnostics';
 import { registerWorkspaceScan } from '../workspaceScan';
 
 /** *.sh / *.bash, or a name without a dot (a shebang may make it a script). */
@@ -17,8 +18,8 @@ function mayBeScript(uri: vscode.Uri): boolean {
  * two guests with one MAC on a network collide. Own diagnostic collection, as the per-file linter sees one file.
  * Parsed and checked in the lint worker (a script without a QEMU command has no findings).
  */
-export function registerScriptWorkspaceMacs(log: Log): vscode.Disposable {
-  return registerWorkspaceScan(log, {
+export function registerScriptWorkspaceMacs(log: Log, fixIndex: FixIndex): vscode.Disposable {
+  return registerWorkspaceScan(log, fixIndex, {
     name: 'kvmnet-qemu-workspace',
     what: 'launch-script MACs',
     // Scripts by name first, so the bounded catch-all (for shebang-only scripts) cannot crowd them out.

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { FixIndex } from '../diagnostics';
 import type { Log } from '../log';
 import { registerXmlCompletion } from './completion';
 import { registerXmlHover } from './hover';
@@ -6,6 +7,6 @@ import { registerSchemaStatus } from './schemaStatus';
 import { registerWorkspaceMacs } from './workspaceMacs';
 
 /** libvirt XML editor features: completion, hover, schema status (diagnostics live in ../diagnostics). */
-export function registerXml(log: Log): vscode.Disposable {
-  return vscode.Disposable.from(registerXmlCompletion(log), registerXmlHover(log), registerWorkspaceMacs(log), registerSchemaStatus(log));
+export function registerXml(log: Log, fixIndex: FixIndex): vscode.Disposable {
+  return vscode.Disposable.from(registerXmlCompletion(log), registerXmlHover(log), registerWorkspaceMacs(log, fixIndex), registerSchemaStatus(log));
 }

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { libvirtRoot } from '../../core/documentKind';
 import type { Log } from '../log';
+import type { FixIndex } from '../diagnostics';
 import { registerWorkspaceScan } from '../workspaceScan';
 
 /**
@@ -8,8 +9,8 @@ import { registerWorkspaceScan } from '../workspaceScan';
  * one MAC on a network break ARP/DHCP). Own diagnostic collection: the per-file
  * linter cannot see other files. Parsed and checked in the lint worker.
  */
-export function registerWorkspaceMacs(log: Log): vscode.Disposable {
-  return registerWorkspaceScan(log, {
+export function registerWorkspaceMacs(log: Log, fixIndex: FixIndex): vscode.Disposable {
+  return registerWorkspaceScan(log, fixIndex, {
     name: 'kvmnet-workspace',
     what: 'duplicate MACs',
     include: ['**/*.xml'],
