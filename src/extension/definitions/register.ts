@@ -7,13 +7,11 @@ import { toDiagnostic } from '../convert';
 import type { GuestTreeNode } from '../guests/tree';
 import type { Log } from '../log';
 import { Commands } from '../commands';
-import { DEFINITION_BASE_SCHEME, DEFINITION_SCHEME } from '../schemes';
+// Stored definitions open as documents of their own; the definition as opened is the read-only left side of diffs.
+import { DEFINITION_BASE_SCHEME as BASE_SCHEME, DEFINITION_SCHEME as SCHEME } from '../schemes';
 import { defineOnHostCommand } from './defineOnHost';
 import { definitionUri, libvirtRefused, parseUri } from './shared';
 
-/** Stored definitions open as documents of their own; the definition as opened is the read-only left side of diffs. */
-const SCHEME = DEFINITION_SCHEME;
-const BASE_SCHEME = DEFINITION_BASE_SCHEME;
 
 interface Opened {
   readonly host: HostEntry;

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DefinitionError, type DefinitionKind, type DefinitionRef } from '../../core/libvirt/definition';
+import type { DefinitionKind, DefinitionRef } from '../../core/libvirt/definition';
 import { explain } from '../../core/kb/explain';
 import type { HostEntry } from '../hosts';
 import type { Log } from '../log';
@@ -21,7 +21,7 @@ export function parseUri(uri: vscode.Uri): { hostId: string; ref: DefinitionRef 
 
 /** libvirt's refusal, verbatim, with the knowledge base's explanation when one matches; logged and shown. Returns the reason. */
 export function libvirtRefused(log: Log, name: string, host: HostEntry, e: unknown): string {
-  const why = e instanceof DefinitionError || e instanceof Error ? e.message : String(e);
+  const why = e instanceof Error ? e.message : String(e);
   const hint = explain(why)[0]?.entry;
   log.error(`define ${name} on ${host.label}: ${why}`);
   void vscode.window.showErrorMessage(`libvirt refused ${name}: ${why}${hint ? ` — ${hint.title}: ${hint.cause}` : ''}`);
