@@ -6,6 +6,11 @@
 /** QEMU's built-in default MAC: every guest started without one gets it, so two such guests collide. */
 export const QEMU_DEFAULT_MAC = '52:54:00:12:34:56';
 
+/** A MAC in QEMU's 52:54:00 range from three bytes; callers skip QEMU_DEFAULT_MAC (every guest without a MAC has it). */
+export function qemuRangeMac(bytes: ArrayLike<number>): string {
+  return `52:54:00:${[bytes[0]!, bytes[1]!, bytes[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+}
+
 /** Six hex octets separated by colons (the only form libvirt and QEMU both accept). */
 export function isValidMac(mac: string): boolean {
   return /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}$/.test(mac);

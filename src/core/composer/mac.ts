@@ -4,12 +4,12 @@
  * Pure (no Node imports): the webview uses it too.
  */
 
-import { QEMU_DEFAULT_MAC } from '../mac';
+import { QEMU_DEFAULT_MAC, qemuRangeMac } from '../mac';
 
 export function randomMac(random: (bytes: Uint8Array) => Uint8Array = (b) => globalThis.crypto.getRandomValues(b)): string {
   for (;;) {
     const b = random(new Uint8Array(3));
-    const mac = `52:54:00:${[...b].map((x) => x.toString(16).padStart(2, '0')).join(':')}`;
+    const mac = qemuRangeMac(b);
     if (mac !== QEMU_DEFAULT_MAC) return mac; // every guest without a MAC has it: never hand it out
   }
 }

@@ -1,5 +1,4 @@
-import { parseBdf } from '../pci/bdf';
-import { pciAddressXml } from '../pci/bdf';
+import { parseBdf, parseQemuAddr, pciAddressAttrs, pciAddressXml, rootBusBdf } from '../pci/bdf';
 import type { NetworkDevice } from '../qemu/edit';
 import { checkHostfwd } from '../qemu/generate';
 import { optionKind, prop, type LaunchScript, type QemuOption } from '../qemu/model';
@@ -40,11 +39,11 @@ function guestAddress(c: NetContext, o: QemuOption): XmlOut | undefined {
   const bus = prop(o, 'bus');
   const addr = prop(o, 'addr');
   if (!addr || addr.dynamic || (bus && (bus.dynamic || !/^pcie?\.0$/.test(bus.value)))) return undefined;
-  const m = /^(?:0x)?([0-9a-f]{1,2})(?:\.([0-7]))?$/i.exec(addr.value);
-  if (!m || parseInt(m[1]!, 16) > 0x1f) return undefined;
+  const g = parseQemuAddr(addr.value);
+  if (!g) return undefined;
   c.t.take(o, addr);
   if (bus) c.t.take(o, bus);
-  return el('address', { type: 'pci', domain: '0x0000', bus: '0x00', slot: `0x${parseInt(m[1]!, 16).toString(16).padStart(2, '0')}`, function: `0x${m[2] ?? '0'}` });
+  return el('address', { type: 'pci', ...pciAddressAttrs(rootBusBdf(g)) });
 }
 
 function bootOrder(c: NetContext, o: QemuOption): XmlOut | undefined {

@@ -1,4 +1,4 @@
-import { parseBdf } from '../pci/bdf';
+import { bdfFromXmlAddress, libvirtNumber, PCI_ADDRESS_FIELDS, qemuAddr, type Bdf } from '../pci/bdf';
 import type { Span } from '../qemu/shell';
 import { generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
 import { shellQuote } from '../util/shellQuote';
@@ -50,24 +50,18 @@ interface Ctx {
   readonly fds: Set<number>;
 }
 
-/** libvirt reads address attributes base-0: 0x-prefixed hex, 0-prefixed octal, else decimal. */
-function base0(v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const s = v.trim();
-  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^0[0-7]+$/.test(s) ? parseInt(s, 8) : /^\d+$/.test(s) ? Number(s) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+/** Boot orders and port ranges: libvirt reads them as decimal (virXMLPropUInt base 10). */
+function decimal(v: string | undefined): number | undefined {
+  const s = v?.trim();
+  return s !== undefined && /^\d+$/.test(s) ? Number(s) : undefined;
 }
 
-const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
-
-/** The BDF of a <source><address domain bus slot function/>. */
-function sourceBdf(c: Ctx, src: XmlElement | undefined): string | undefined {
+/** The BDF of a <source><address domain bus slot function/>, read as libvirt reads it. */
+function sourceBdf(c: Ctx, src: XmlElement | undefined): Bdf | undefined {
   const a = src ? c.t.child(src, 'address') : undefined;
   if (!a) return undefined;
   c.t.attr(a, 'type');
-  const [d, b, s, f] = ['domain', 'bus', 'slot', 'function'].map((k) => base0(c.t.attr(a, k)));
-  if (b === undefined || s === undefined) return undefined;
-  return parseBdf(`${hex(d ?? 0, 4)}:${hex(b, 2)}:${hex(s, 2)}.${f ?? 0}`);
+  return bdfFromXmlAddress((k) => c.t.attr(a, k));
 }
 
 /** `,addr=0xSS.F` for a guest address on the root bus (bus 0); other buses are reported. */
@@ -75,17 +69,20 @@ function guestAddr(c: Ctx, dev: XmlElement): string {
   const a = c.t.child(dev, 'address');
   if (!a) return '';
   if (c.t.attr(a, 'type') !== 'pci') return '';
-  const [d, b, s, f] = ['domain', 'bus', 'slot', 'function'].map((k) => base0(c.t.attr(a, k)));
+  const [d, b, s, f] = (['domain', 'bus', 'slot', 'function'] as const).map((k) => {
+    const v = c.t.attr(a, k);
+    return v === undefined ? undefined : libvirtNumber(v);
+  });
   c.t.attr(a, 'multifunction');
-  if ((d ?? 0) !== 0 || (b ?? 0) !== 0 || s === undefined) {
+  if ((d ?? 0) !== 0 || (b ?? 0) !== 0 || s === undefined || s > PCI_ADDRESS_FIELDS.slot.max || (f ?? 0) > PCI_ADDRESS_FIELDS.function.max) {
     c.t.note(a.openTagSpan, 'warning', 'not translated: a guest PCI address off the root bus (QEMU places the device itself)');
     return '';
   }
-  return `,addr=0x${hex(s, 2)}${f ? `.${f}` : ''}`;
+  return `,addr=${qemuAddr({ slot: s, fn: f ?? 0 })}`;
 }
 
 function bootIndex(c: Ctx, dev: XmlElement): string {
-  const order = base0(c.t.attr(c.t.child(dev, 'boot'), 'order'));
+  const order = decimal(c.t.attr(c.t.child(dev, 'boot'), 'order'));
   return order !== undefined && order > 0 ? `,bootindex=${order - 1}` : '';
 }
 
@@ -106,9 +103,9 @@ function forwards(c: Ctx, iface: XmlElement): string[] {
     const excluded = new Set<number>();
     for (const r of childElements(pf, 'range')) {
       c.t.take(r);
-      const start = base0(c.t.attr(r, 'start'));
-      const end = base0(c.t.attr(r, 'end')) ?? start;
-      const to = base0(c.t.attr(r, 'to')) ?? start;
+      const start = decimal(c.t.attr(r, 'start'));
+      const end = decimal(c.t.attr(r, 'end')) ?? start;
+      const to = decimal(c.t.attr(r, 'to')) ?? start;
       const exclude = c.t.attr(r, 'exclude') === 'yes';
       if (start === undefined || end === undefined || to === undefined || end < start || end - start >= MAX_RANGE_PORTS) {
         c.t.note(r.openTagSpan, 'warning', `not translated: port range (at most ${MAX_RANGE_PORTS} ports become hostfwd rules)`);

@@ -4,7 +4,7 @@ import { parseLspciMmLine, type LspciNames } from '../pci/lspci';
 import type { LibvirtInventory } from '../libvirt/model';
 import { libvirtInventory, LibvirtLines } from '../libvirt/inventory';
 import { DISCOVERY_FORMAT_VERSION } from './discoveryScript';
-import { parseBdf, type Bdf } from '../pci/bdf';
+import { lastBdfInPath, parseBdf, type Bdf } from '../pci/bdf';
 import type { HostSnapshot, IommuGroup, NetInterface, PciDevice, SystemFacts } from '../hostSnapshot';
 
 /**
@@ -27,7 +27,6 @@ const NAME = /^[A-Za-z0-9_.:+@-]{1,64}$/;
 /** Linux allows almost any byte in a name; the explorer accepts the usual ones (names reach UI text and ip commands). */
 const IFNAME = /^[A-Za-z0-9_.:@+-]{1,15}$/;
 const MAC = /^[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){1,31}$/;
-const BDF_IN_PATH = /(?:^|\/)([0-9a-fA-F]{4}:[0-9a-fA-F]{2}:[0-1][0-9a-fA-F]\.[0-7])(?=\/|$)/g;
 
 interface MutableDevice {
   bdf: Bdf;
@@ -342,7 +341,7 @@ class Parser {
   snapshot(options: ParseOptions): HostSnapshot {
     // Netdevs the PCI directory did not list (virtio puts them one level down) come from the interface's device link.
     for (const i of this.interfaces.values()) {
-      const owner = i.devicePath ? lastBdf(i.devicePath) : undefined;
+      const owner = i.devicePath ? lastBdfInPath(i.devicePath) : undefined;
       const d = owner ? this.devices.get(owner) : undefined;
       if (d) d.netdevs.add(i.name);
     }
@@ -443,12 +442,6 @@ function clip(s: string): string {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function lastBdf(path: string): Bdf | undefined {
-  let last: string | undefined;
-  for (const m of path.matchAll(BDF_IN_PATH)) last = m[1];
-  return last ? parseBdf(last) : undefined;
 }
 
 export function parseDiscovery(text: string, options: ParseOptions = {}): HostSnapshot {

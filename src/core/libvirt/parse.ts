@@ -1,4 +1,4 @@
-import { parseBdf, type Bdf } from '../pci/bdf';
+import { bdfFromXmlAddress, type Bdf } from '../pci/bdf';
 import { attrValue, childElements, firstChild, select, type XmlElement } from '../xml/document';
 import { parseXmlTree } from '../xml/parse/parser';
 import type { Guest, GuestHostdev, GuestNic, LibvirtNetwork } from './model';
@@ -44,17 +44,9 @@ function root(xml: string, name: string): { el?: XmlElement; error?: string } {
   return { el };
 }
 
-/** A `<address domain= bus= slot= function=>` as a BDF (hex with or without 0x, as libvirt writes it). */
+/** A `<address domain= bus= slot= function=>` as a BDF, read as libvirt reads it. */
 function pciAddress(el: XmlElement | undefined): Bdf | undefined {
-  if (!el) return undefined;
-  const hex = (k: string, width: number, max: number) => {
-    const v = attrValue(el, k) ?? (k === 'domain' ? '0' : undefined);
-    const m = v === undefined ? undefined : /^(?:0x)?([0-9a-fA-F]{1,4})$/.exec(v);
-    const n = m ? parseInt(m[1]!, 16) : NaN;
-    return Number.isInteger(n) && n <= max ? n.toString(16).padStart(width, '0') : undefined;
-  };
-  const d = hex('domain', 4, 0xffff), b = hex('bus', 2, 0xff), s = hex('slot', 2, 0x1f), f = hex('function', 1, 7);
-  return d && b && s && f ? parseBdf(`${d}:${b}:${s}.${f}`) : undefined;
+  return el ? bdfFromXmlAddress((f) => attrValue(el, f)) : undefined;
 }
 
 function check(value: string | undefined, pattern: RegExp): string | undefined {

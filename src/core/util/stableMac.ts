@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { QEMU_DEFAULT_MAC } from '../mac';
+import { QEMU_DEFAULT_MAC, qemuRangeMac } from '../mac';
 
 /**
  * A MAC for one NIC of one file, the same on every run: 52:54:00 + 3 bytes of sha256(file path, NIC id),
@@ -9,7 +9,7 @@ import { QEMU_DEFAULT_MAC } from '../mac';
 export function stableMac(scriptPath: string, id: string, taken: ReadonlySet<string> = new Set()): string {
   for (let n = 0; ; n++) {
     const h = createHash('sha256').update(`${scriptPath}\0${id}\0${n}`).digest();
-    const mac = `52:54:00:${[h[0]!, h[1]!, h[2]!].map((b) => b.toString(16).padStart(2, '0')).join(':')}`;
+    const mac = qemuRangeMac(h);
     // `taken` is usually lower case (usedNames); upper case is checked too, without copying the set per call.
     if (mac !== QEMU_DEFAULT_MAC && !taken.has(mac) && !taken.has(mac.toUpperCase())) return mac;
   }

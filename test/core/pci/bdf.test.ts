@@ -1,7 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { bdfFromXmlAddress, invalidBdfMessage, libvirtNumber, parseBdf, pciAddressXml, qemuHostProp, type Bdf, type PciAddressField } from '../../../src/core/pci/bdf';
+import {
+  bdfFromXmlAddress,
+  hexField,
+  invalidBdfMessage,
+  lastBdfInPath,
+  libvirtNumber,
+  parseBdf,
+  parseQemuAddr,
+  pciAddressAttrs,
+  pciAddressXml,
+  qemuAddr,
+  qemuHostProp,
+  rootBusBdf,
+  type Bdf,
+  type PciAddressField,
+} from '../../../src/core/pci/bdf';
 
 const attrs = (a: Partial<Record<PciAddressField, string>>) => (f: PciAddressField) => a[f];
 
@@ -52,6 +67,32 @@ test('untrusted attribute text never yields a malformed Bdf (property)', () => {
     fc.property(fc.record({ domain: fc.string(), bus: fc.string(), slot: fc.string(), function: fc.string() }, { requiredKeys: [] }), (a) => {
       const bdf = bdfFromXmlAddress(attrs(a));
       if (bdf !== undefined) assert.equal(parseBdf(bdf), bdf);
+    }),
+  );
+});
+
+test('a sysfs path names its function in the last BDF segment; other text is no BDF', () => {
+  assert.equal(lastBdfInPath('/sys/devices/pci0000:00/0000:00:1c.0/0000:03:00.0/net/eth0'), '0000:03:00.0');
+  assert.equal(lastBdfInPath('/sys/devices/virtual/net/lo'), undefined);
+  assert.equal(lastBdfInPath('/sys/devices/pci0000:00/x0000:03:00.0/net'), undefined, 'a segment, not a substring');
+});
+
+test('hexField is the 0x form libvirt prints; pciAddressAttrs agrees with pciAddressXml', () => {
+  assert.equal(hexField(0xa, 2), '0x0a');
+  assert.equal(hexField(3, 1), '0x3');
+  assert.deepEqual(pciAddressAttrs(parseBdf('0a:1f.7')!), { domain: '0x0000', bus: '0x0a', slot: '0x1f', function: '0x7' });
+});
+
+test("QEMU's addr= (hex slot, optional function) read and written back the same (property)", () => {
+  assert.deepEqual(parseQemuAddr('0x03'), { slot: 3, fn: 0 });
+  assert.deepEqual(parseQemuAddr('1f.7'), { slot: 0x1f, fn: 7 });
+  for (const bad of ['0x20', '3.8', '', 'x', '0x003']) assert.equal(parseQemuAddr(bad), undefined, bad);
+  assert.equal(qemuAddr({ slot: 3, fn: 0 }), '0x03');
+  assert.equal(rootBusBdf({ slot: 0x1f, fn: 2 }), '0000:00:1f.2');
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 0x1f }), fc.integer({ min: 0, max: 7 }), (slot, fn) => {
+      assert.deepEqual(parseQemuAddr(qemuAddr({ slot, fn })), { slot, fn });
+      assert.equal(parseBdf(rootBusBdf({ slot, fn })), rootBusBdf({ slot, fn }));
     }),
   );
 });

@@ -1,5 +1,6 @@
 import { attrValue, elementAt, elementPath, parseXml, type Span, type XmlDocument, type XmlElement } from '../document';
-import { hex, isPciAddress, libvirtNumber } from '../rules/pciAddress';
+import { hexField, libvirtNumber } from '../../pci/bdf';
+import { isPciAddress } from '../rules/pciAddress';
 import { applicableAttributes } from './complete';
 import { elementSpec } from './table';
 
@@ -23,7 +24,7 @@ function ownerType(el: XmlElement): string | undefined {
 function pciReading(el: XmlElement, attribute: string, raw: string): string {
   if (!isPciAddress(el) || !['domain', 'bus', 'slot', 'function'].includes(attribute)) return '';
   const n = libvirtNumber(raw.trim());
-  return n === undefined ? `\n\nlibvirt cannot read \`${raw}\`: write 0x-prefixed hex.` : `\n\nlibvirt reads \`${raw}\` as ${hex(n, 1)} (${n}).`;
+  return n === undefined ? `\n\nlibvirt cannot read \`${raw}\`: write 0x-prefixed hex.` : `\n\nlibvirt reads \`${raw}\` as ${hexField(n, 1)} (${n}).`;
 }
 
 /** Hover documentation for the element name, attribute name or enumerated value under `offset`. */
