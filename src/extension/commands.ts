@@ -58,6 +58,7 @@ export const Commands = {
   },
   internal: {
     eventLoopStats: 'kvmnet.internal.eventLoopStats',
+    diagnostics: 'kvmnet.internal.diagnostics',
   },
 } as const;
 

@@ -6,6 +6,7 @@ import { mainThreadLints } from '../core/lint';
 import { mainThreadParses } from '../core/mainThreadParses';
 import { mainThreadAnalyses } from '../core/xml/schema/analyze';
 import { lintWorkerStats } from '../core/xml/schema/client';
+import { registerGuarded } from './guardedCommand';
 import type { Log } from './log';
 import { ThreadCpuBlocks } from './threadCpu';
 import { Commands } from './commands';
@@ -24,7 +25,7 @@ export function registerEventLoopStats(log: Log): vscode.Disposable {
   delay.enable();
   const profiler = CpuProfiler.fromEnv(log);
   const cpu = new ThreadCpuBlocks();
-  const command = vscode.commands.registerCommand(EVENT_LOOP_STATS_COMMAND, (args?: { reset?: boolean }) => {
+  const command = registerGuarded(log, EVENT_LOOP_STATS_COMMAND, 'Event-loop stats', (args?: { reset?: boolean }) => {
     const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
     const stats = {
       maxMs: ms(delay.max),
@@ -44,7 +45,6 @@ export function registerEventLoopStats(log: Log): vscode.Disposable {
       cpu.start();
       profiler?.start();
     }
-    return stats;
   });
   return vscode.Disposable.from(command, { dispose: () => delay.disable() }, { dispose: () => cpu.stop() }, { dispose: () => profiler?.dispose() });
 }

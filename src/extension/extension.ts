@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from './guardedCommand';
 import { registerComposer } from './composer/register';
 import { registerConvert } from './convert/register';
 import { registerDefinitions } from './definitions/register';
 import { registerDevices } from './devices/register';
 import { FixIndex, registerDiagnostics } from './diagnostics';
+import { registerDiagnosticsProbe } from './diagnosticsProbe';
 import { registerEventLoopStats } from './eventLoopStats';
 import { registerExplain } from './explain/register';
 import { registerGuests } from './guests/register';
@@ -26,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log,
     hostSnapshots, // shared by the Devices, Host readiness and composer features
     registerAskpass(context.globalStorageUri.fsPath, context.extensionPath, log), // ssh's questions as input boxes
-    vscode.commands.registerCommand(Commands.showLog, () => log.show()),
+    registerGuarded(log, Commands.showLog, 'Show Log', () => log.show()),
     registerDiagnostics(log, fixes),
     registerDevices(log),
     registerGuests(log),
@@ -39,6 +41,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerComposer(log),
     registerConvert(log),
     registerEventLoopStats(log),
+    registerDiagnosticsProbe(log),
   );
   log.info(`KVM Networking ${String(context.extension.packageJSON.version)} activated`);
 }

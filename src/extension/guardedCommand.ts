@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { CommandId } from './commands';
 import type { Log } from './log';
 
 const MANAGE_TRUST = 'Manage Workspace Trust';
@@ -14,7 +15,13 @@ export interface Guard {
  * Every command's one wrapper: refuses in Restricted Mode when it needs trust (offering the trust editor), shows
  * the user's own mistakes as warnings, and logs anything else as the bug it is, with its stack, before showing it.
  */
-export function guardedCommand(log: Log, name: string, guard: Guard, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
+/**
+ * A command's body. VS Code passes what the caller passed (a tree node of the view, a URI, nothing from the
+ * palette): a handler that declares a type for it is trusting its menus, as registerCommand's own `any[]` does.
+ */
+type Handler<A extends unknown[]> = (...args: A) => unknown;
+
+export function guardedCommand<A extends unknown[]>(log: Log, name: string, guard: Guard, run: Handler<A>): (...args: unknown[]) => Promise<void> {
   return async (...args) => {
     if (guard.trust !== undefined && !vscode.workspace.isTrusted) {
       void vscode.window
@@ -23,7 +30,7 @@ export function guardedCommand(log: Log, name: string, guard: Guard, run: (...ar
       return;
     }
     try {
-      await run(...args);
+      await run(...(args as A));
     } catch (e) {
       const warning = guard.userError?.(e);
       if (warning !== undefined) return void vscode.window.showWarningMessage(`KVM Networking: ${warning}`);
@@ -31,4 +38,9 @@ export function guardedCommand(log: Log, name: string, guard: Guard, run: (...ar
       void vscode.window.showErrorMessage(`KVM Networking: ${name} failed: ${(e as Error).message}`);
     }
   };
+}
+
+/** Registers a command through guardedCommand: the one way a feature registers a command (a test checks it). */
+export function registerGuarded<A extends unknown[]>(log: Log, id: CommandId, name: string, run: Handler<A>, guard: Guard = {}): vscode.Disposable {
+  return vscode.commands.registerCommand(id, guardedCommand(log, name, guard, run));
 }

@@ -49,3 +49,10 @@ test('no redundant activation events: views and contributed commands activate th
     assert.ok(!(e.startsWith('onCommand:') && contributed.has(e.slice('onCommand:'.length))), `${e} is implied by contributes.commands`);
   }
 });
+
+test('every command is registered through registerGuarded (trust, user errors, logged bugs in one place)', () => {
+  for (const file of sources(path.join(root, 'src', 'extension'))) {
+    if (path.basename(file) === 'guardedCommand.ts') continue;
+    assert.doesNotMatch(readFileSync(file, 'utf8'), /commands\.registerCommand\(/, `${path.relative(root, file)}: use registerGuarded`);
+  }
+});

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import { virtualFunctions } from '../../core/composer/compose';
 import { parseFormState } from '../../core/composer/protocol';
 import { defaultFormState, type FormState } from '../../core/composer/state';
@@ -57,7 +58,7 @@ export function registerComposer(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     editors,
     { dispose: () => current?.dispose() },
-    vscode.commands.registerCommand(Commands.composer.open, async (node?: unknown) => {
+    registerGuarded(log, Commands.composer.open, 'Compose Network Device', async (node?: unknown) => {
       const device = deviceOf(node);
       const host = device?.host ?? (await paletteHost());
       const state: FormState = device

@@ -10,7 +10,7 @@ import { parseLaunchScript, type LaunchScript } from '../../core/qemu/model';
 import { scriptOutlineOffThread } from '../../core/xml/schema/client';
 import { toVsRange } from '../convert';
 import type { Log } from '../log';
-import { guardedCommand } from '../guardedCommand';
+import { registerGuarded, type Guard } from '../guardedCommand';
 import { Commands } from '../commands';
 
 /**
@@ -94,13 +94,12 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
   }
 
   /** ConvertError is the user's input (a warning); anything else is a bug: logged. */
-  const guarded = (name: string, run: (...args: unknown[]) => Promise<void>) =>
-    guardedCommand(log, name, { userError: (e) => (e instanceof ConvertError ? `cannot convert: ${e.message}` : undefined) }, run);
+  const guard: Guard = { userError: (e) => (e instanceof ConvertError ? `cannot convert: ${e.message}` : undefined) };
 
   const name = (doc: vscode.TextDocument): string => path.basename(doc.uri.path);
   const filePath = (doc: vscode.TextDocument): string | undefined => (doc.uri.scheme === 'file' ? doc.uri.fsPath : undefined);
 
-  const toLibvirt = guarded('Convert to libvirt domain XML', async (uri, index) => {
+  const toLibvirt = registerGuarded(log, Commands.convert.toLibvirt, 'Convert to libvirt domain XML', async (uri: unknown, index: unknown) => {
     const doc = await sourceDocument(uri, 'a QEMU launch script');
     if (!doc) return;
     const text = doc.getText();
@@ -115,9 +114,9 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     const extra = vscode.workspace.isTrusted ? [DEFINE_ON_HOST] : [];
     const { choice, result } = await present(doc, { text: r.xml, language: 'xml' }, `${name(doc)}${which} → libvirt domain XML`, r, extra);
     if (choice === DEFINE_ON_HOST) await vscode.commands.executeCommand(Commands.definitions.defineOnHost, result.uri);
-  });
+  }, guard);
 
-  const toQemu = guarded('Show QEMU arguments', async (uri, options) => {
+  const toQemu = registerGuarded(log, Commands.convert.toQemu, 'Show QEMU arguments', async (uri: unknown, options: unknown) => {
     const doc = await sourceDocument(uri, 'a libvirt domain XML file');
     if (!doc) return;
     const whole = (options as { whole?: unknown } | undefined)?.whole === true;
@@ -130,9 +129,9 @@ function registerCommands(log: Log, notes: vscode.DiagnosticCollection): vscode.
     const offerWhole = device && rootElementName(doc.getText()) === 'domain';
     const { choice } = await present(doc, { text: r.text, language: 'shellscript' }, subject, r, offerWhole ? [WHOLE_DOMAIN] : []);
     if (choice === WHOLE_DOMAIN) await vscode.commands.executeCommand(Commands.convert.toQemu, doc.uri, { whole: true });
-  });
+  }, guard);
 
-  return [vscode.commands.registerCommand(Commands.convert.toLibvirt, toLibvirt), vscode.commands.registerCommand(Commands.convert.toQemu, toQemu)];
+  return [toLibvirt, toQemu];
 }
 
 /**

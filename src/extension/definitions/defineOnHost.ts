@@ -9,7 +9,7 @@ import { toDiagnostic } from '../convert';
 import { configuredHosts, hostConnection, hostSnapshots, type HostEntry } from '../hosts';
 import type { Log } from '../log';
 import { definitionUri, libvirtRefused } from './shared';
-import { guardedCommand } from '../guardedCommand';
+import { registerGuarded } from '../guardedCommand';
 
 const DEFINE = 'Define';
 const OPEN = 'Open Definition';
@@ -101,5 +101,5 @@ export function defineOnHostCommand(log: Log, report: vscode.DiagnosticCollectio
     if (choice === OPEN && ref) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(definitionUri(host.id, ref)), { preview: false });
   }
 
-  return vscode.commands.registerCommand(Commands.definitions.defineOnHost, guardedCommand(log, 'Define on Host', { trust: 'define a guest on a host (it runs ssh and virsh)' }, run));
+  return registerGuarded(log, Commands.definitions.defineOnHost, 'Define on Host', run, { trust: 'define a guest on a host (it runs ssh and virsh)' });
 }

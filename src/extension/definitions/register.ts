@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import { commandLine, defineArgv, defineDefinition, invocation, readDefinition, type DefinitionRef } from '../../core/libvirt/definition';
 import { identityProblem, storedDifferences } from '../../core/libvirt/storedDiff';
 import { configuredHosts, hostConnection, hostSnapshots, type HostEntry } from '../hosts';
@@ -139,7 +140,7 @@ export function registerDefinitions(log: Log): vscode.Disposable {
       opened.delete(doc.uri.toString());
       report.delete(doc.uri);
     }),
-    vscode.commands.registerCommand(Commands.guests.openDefinition, open),
+    registerGuarded(log, Commands.guests.openDefinition, 'Open Definition', open),
     defineOnHostCommand(log, report),
   );
 }

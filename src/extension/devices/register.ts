@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import { hostdevXml } from '../../core/pci/hostdevXml';
 import { revealDevice } from '../guests/reveal';
 import type { Log } from '../log';
@@ -32,26 +33,26 @@ export function registerDevices(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     view,
-    vscode.commands.registerCommand(Commands.devices.reveal, (host: unknown, bdf: unknown) => revealDevice(tree, view, host, bdf)),
-    vscode.commands.registerCommand(Commands.devices.refresh, () => tree.refresh()),
-    vscode.commands.registerCommand(Commands.devices.refreshHost, (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
-    vscode.commands.registerCommand(Commands.devices.retry, (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
-    vscode.commands.registerCommand(Commands.devices.groupByIommu, () => setGrouped(true)),
-    vscode.commands.registerCommand(Commands.devices.groupByDevice, () => setGrouped(false)),
-    vscode.commands.registerCommand(Commands.devices.toggleShowAll, async () => {
+    registerGuarded(log, Commands.devices.reveal, 'Reveal PCI Function in Devices', (host: unknown, bdf: unknown) => revealDevice(tree, view, host, bdf)),
+    registerGuarded(log, Commands.devices.refresh, 'Refresh Devices', () => tree.refresh()),
+    registerGuarded(log, Commands.devices.refreshHost, 'Refresh Host', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    registerGuarded(log, Commands.devices.retry, 'Retry Host Discovery', (node?: DeviceTreeNode) => tree.refresh(hostId(node))),
+    registerGuarded(log, Commands.devices.groupByIommu, 'Group Devices by IOMMU Group', () => setGrouped(true)),
+    registerGuarded(log, Commands.devices.groupByDevice, 'Show Devices as PF \u2192 VF Tree', () => setGrouped(false)),
+    registerGuarded(log, Commands.devices.toggleShowAll, 'Toggle Showing All PCI Devices', async () => {
       const section = vscode.workspace.getConfiguration('kvmnet');
       await section.update('devices.showAll', section.get<unknown>('devices.showAll') !== true, vscode.ConfigurationTarget.Global);
     }),
-    vscode.commands.registerCommand(Commands.devices.addSshConfigHosts, addSshConfigHosts),
-    vscode.commands.registerCommand(Commands.devices.copyBdf, copyBdf),
-    vscode.commands.registerCommand(Commands.devices.copyVendorDevice, copyVendorDevice),
-    vscode.commands.registerCommand(Commands.devices.insertHostdev, (node?: DeviceTreeNode) => insertHostdev(node, log)),
-    vscode.commands.registerCommand(Commands.devices.setNumVfs, (node?: DeviceTreeNode) => setNumVfs(node, log)),
-    vscode.commands.registerCommand(Commands.devices.bindVfio, (node?: DeviceTreeNode) => bindVfio(node, log)),
-    vscode.commands.registerCommand(Commands.devices.restoreDriver, (node?: DeviceTreeNode) => restoreDriver(node, log)),
-    vscode.commands.registerCommand(Commands.devices.nodedevDetach, (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
-    vscode.commands.registerCommand(Commands.devices.nodedevReattach, (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
-    vscode.commands.registerCommand(Commands.devices.attachToGuest, (node?: DeviceTreeNode) => attachToGuest(node, log)),
+    registerGuarded(log, Commands.devices.addSshConfigHosts, 'Add Hosts from ~/.ssh/config', addSshConfigHosts),
+    registerGuarded(log, Commands.devices.copyBdf, 'Copy PCI Address (BDF)', copyBdf),
+    registerGuarded(log, Commands.devices.copyVendorDevice, 'Copy vendor:device IDs', copyVendorDevice),
+    registerGuarded(log, Commands.devices.insertHostdev, 'Insert Device', (node?: DeviceTreeNode) => insertHostdev(node, log)),
+    registerGuarded(log, Commands.devices.setNumVfs, 'Set Number of VFs', (node?: DeviceTreeNode) => setNumVfs(node, log)),
+    registerGuarded(log, Commands.devices.bindVfio, 'Bind to vfio-pci', (node?: DeviceTreeNode) => bindVfio(node, log)),
+    registerGuarded(log, Commands.devices.restoreDriver, 'Restore Host Driver (leave vfio-pci)', (node?: DeviceTreeNode) => restoreDriver(node, log)),
+    registerGuarded(log, Commands.devices.nodedevDetach, 'Detach from Host (virsh nodedev-detach)', (node?: DeviceTreeNode) => nodedev(node, 'detach', log)),
+    registerGuarded(log, Commands.devices.nodedevReattach, 'Reattach to Host (virsh nodedev-reattach)', (node?: DeviceTreeNode) => nodedev(node, 'reattach', log)),
+    registerGuarded(log, Commands.devices.attachToGuest, 'Attach to Guest', (node?: DeviceTreeNode) => attachToGuest(node, log)),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.refresh()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('kvmnet.devices.showAll')) tree.rerender();

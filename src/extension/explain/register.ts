@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import { explain } from '../../core/kb/explain';
 import { explanationMarkdown } from '../../core/kb/markdown';
 import type { Log } from '../log';
@@ -74,7 +75,7 @@ export function registerExplain(log: Log): vscode.Disposable {
   const docs = new ExplanationDocuments();
   return vscode.Disposable.from(
     vscode.workspace.registerTextDocumentContentProvider(SCHEME, docs),
-    vscode.commands.registerCommand(Commands.explainError, (text?: unknown) => explainCommand(docs, log, typeof text === 'string' ? text : undefined)),
+    registerGuarded(log, Commands.explainError, 'Explain Error Message', (text?: unknown) => explainCommand(docs, log, typeof text === 'string' ? text : undefined)),
     vscode.languages.registerHoverProvider(EXPLAIN_HOVER_SELECTOR, new ExplainHoverProvider()),
   );
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import { guestHolders } from '../../core/libvirt/views';
 import type { DeviceTreeNode } from '../devices/tree';
 import { detachFromGuest } from '../devices/actions';
@@ -46,11 +47,11 @@ export function registerGuests(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     view,
-    vscode.commands.registerCommand(Commands.guests.refresh, () => hostSnapshots.invalidate()),
-    vscode.commands.registerCommand(Commands.guests.retry, (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
-    vscode.commands.registerCommand(Commands.guests.revealInDevices, revealInDevices),
-    vscode.commands.registerCommand(Commands.guests.detach, detach),
-    vscode.commands.registerCommand(Commands.devices.revealHolder, revealHolder),
+    registerGuarded(log, Commands.guests.refresh, 'Refresh Guests', () => hostSnapshots.invalidate()),
+    registerGuarded(log, Commands.guests.retry, 'Retry Host Discovery', (node?: GuestTreeNode) => hostSnapshots.invalidate(node?.host.id)),
+    registerGuarded(log, Commands.guests.revealInDevices, 'Reveal in Devices', revealInDevices),
+    registerGuarded(log, Commands.guests.detach, 'Detach from Guest', detach),
+    registerGuarded(log, Commands.devices.revealHolder, 'Reveal Holder', revealHolder),
     // Trust granted or hosts/ssh settings changed: the Devices view drops the shared snapshots, which re-renders this one.
   );
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerGuarded } from '../guardedCommand';
 import type { FixStep } from '../../core/readiness/model';
 import { onConfigChange } from '../config';
 import type { Log } from '../log';
@@ -29,9 +30,9 @@ export function registerReadiness(log: Log): vscode.Disposable {
   return vscode.Disposable.from(
     tree,
     vscode.window.createTreeView('kvmnet.readiness', { treeDataProvider: tree, showCollapseAll: true }),
-    vscode.commands.registerCommand(Commands.readiness.refresh, () => tree.refresh()),
-    vscode.commands.registerCommand(Commands.readiness.refreshHost, (node?: ReadinessNode) => tree.refresh(node?.host.id)),
-    vscode.commands.registerCommand(Commands.readiness.copyFix, copyFix),
+    registerGuarded(log, Commands.readiness.refresh, 'Refresh Host Readiness', () => tree.refresh()),
+    registerGuarded(log, Commands.readiness.refreshHost, 'Refresh Host Readiness for This Host', (node?: ReadinessNode) => tree.refresh(node?.host.id)),
+    registerGuarded(log, Commands.readiness.copyFix, 'Copy Fix Command', copyFix),
     vscode.workspace.onDidGrantWorkspaceTrust(() => tree.redraw()),
     onConfigChange(() => tree.redraw()),
   );

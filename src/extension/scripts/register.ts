@@ -22,7 +22,7 @@ import { cancelLint, scriptOutlineOffThread } from '../../core/xml/schema/client
 import { toVsRange } from '../convert';
 import { isDeviceNode } from '../devices/tree';
 import type { Log } from '../log';
-import { guardedCommand } from '../guardedCommand';
+import { registerGuarded, type Guard } from '../guardedCommand';
 import { askBdf, askNetworkSpec, askPortForwards } from './flow';
 import { createHelpers, registerHelperFileDiffs } from './helperFiles';
 import { registerScriptWorkspaceMacs } from './workspaceMacs';
@@ -86,9 +86,7 @@ async function applyScriptEdit(doc: vscode.TextDocument, e: ScriptEdit, log: Log
  * A launch-script command: the commands write commands the host runs later (and helper scripts beside the
  * script), so like the host actions they need a trusted workspace; a SpecError is the user's input (a warning).
  */
-function guarded(log: Log, name: string, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
-  return guardedCommand(log, name, { trust: 'edit launch scripts (in Restricted Mode KVM Networking only lints)', userError: (e) => (e instanceof SpecError ? e.message : undefined) }, run);
-}
+const SCRIPT_COMMAND: Guard = { trust: 'edit launch scripts (in Restricted Mode KVM Networking only lints)', userError: (e) => (e instanceof SpecError ? e.message : undefined) };
 
 /** What a command does when the file has no QEMU invocation yet. */
 type Absent = 'template' | 'offer';
@@ -162,15 +160,15 @@ async function pickNetworkDevice(uri: unknown, index: unknown, title: string) {
 function registerCommands(log: Log): vscode.Disposable[] {
   const c = Commands.scripts;
   return [
-    vscode.commands.registerCommand(c.addNetworkDevice, guarded(log, 'Add network device', async (uri, index) => {
+    registerGuarded(log, c.addNetworkDevice, 'Add network device', async (uri: unknown, index: unknown) => {
       const t = await prepare(uri, index, 'template');
       if (!t) return;
       const spec = await askNetworkSpec();
       if (!spec) return;
       const e = addNetworkDevice(t.doc.getText(), spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, 'the script already has this network device.');
-    })),
-    vscode.commands.registerCommand(c.editNetworkDevice, guarded(log, 'Edit network device', async (uri, index) => {
+    }, SCRIPT_COMMAND),
+    registerGuarded(log, c.editNetworkDevice, 'Edit network device', async (uri: unknown, index: unknown) => {
       const picked = await pickNetworkDevice(uri, index, 'Edit network device (keeps its id and MAC)');
       if (!picked) return;
       const { t, chosen } = picked;
@@ -179,19 +177,19 @@ function registerCommands(log: Log): vscode.Disposable[] {
       if (!spec) return;
       const e = editNetworkDevice(t.doc.getText(), chosen.key, spec, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, 'the device already has these settings.');
-    })),
-    vscode.commands.registerCommand(c.removeNetworkDevice, guarded(log, 'Remove network device', async (uri, index) => {
+    }, SCRIPT_COMMAND),
+    registerGuarded(log, c.removeNetworkDevice, 'Remove network device', async (uri: unknown, index: unknown) => {
       const picked = await pickNetworkDevice(uri, index, 'Remove network device');
       if (!picked) return;
       const { t, chosen } = picked;
       await applyScriptEdit(t.doc, removeNetworkDevice(t.doc.getText(), chosen.key, { scriptPath: t.doc.uri.fsPath, invocation: t.inv }), log, 'nothing to remove.');
-    })),
-    vscode.commands.registerCommand(c.convertLegacy, guarded(log, 'Convert legacy -net options', async (uri) => {
+    }, SCRIPT_COMMAND),
+    registerGuarded(log, c.convertLegacy, 'Convert legacy -net options', async (uri: unknown) => {
       const doc = await targetDocument(uri);
       if (!doc || tooBig(doc)) return;
       await applyScriptEdit(doc, convertLegacyNet(doc.getText()), log, 'no convertible -net nic / -net backend pair in this script.');
-    })),
-    vscode.commands.registerCommand(c.addPortForward, guarded(log, 'Add port forward', async (uri, index) => {
+    }, SCRIPT_COMMAND),
+    registerGuarded(log, c.addPortForward, 'Add port forward', async (uri: unknown, index: unknown) => {
       const t = await prepare(uri, index, 'offer');
       if (!t) return;
       // The choice is a position in the text as parsed: if the text changes meanwhile, ask again rather than guess.
@@ -208,8 +206,8 @@ function registerCommands(log: Log): vscode.Disposable[] {
       if (optionStart !== undefined && t.doc.getText() !== t.script.shell.text) throw new SpecError('the script changed meanwhile; run "Add port forward…" again');
       const e = addPortForward(t.doc.getText(), rules[0]!, { scriptPath: t.doc.uri.fsPath, invocation: t.inv, ...(optionStart !== undefined ? { optionStart } : {}) });
       await applyScriptEdit(t.doc, e, log, 'this port forward is already there.');
-    })),
-    vscode.commands.registerCommand(c.addPciPassthrough, guarded(log, 'Add PCI passthrough', async (arg, index) => {
+    }, SCRIPT_COMMAND),
+    registerGuarded(log, c.addPciPassthrough, 'Add PCI passthrough', async (arg: unknown, index: unknown) => {
       const fromExplorer = bdfArgument(arg);
       const t = await prepare(arg instanceof vscode.Uri ? arg : undefined, index, 'template');
       if (!t) return;
@@ -217,7 +215,7 @@ function registerCommands(log: Log): vscode.Disposable[] {
       if (!bdf) return;
       const e = addPciPassthrough(t.doc.getText(), bdf, { scriptPath: t.doc.uri.fsPath, invocation: t.inv });
       await applyScriptEdit(t.doc, e, log, `${bdf} is already passed through.`);
-    })),
+    }, SCRIPT_COMMAND),
   ];
 }
 
