@@ -4,7 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { scriptToDomain } from '../../src/core/convert/scriptToXml';
 import { domainToArgs } from '../../src/core/convert/xmlToArgs';
-import { startEditor, waitUntil, type Editor, type ProblemEntry } from './harness';
+import { startEditor, type Editor } from './harness';
 import { startUntrustedEditor } from './harness-trust';
 
 // Real editor (#16 part 3): "Convert to libvirt Domain XML" from the code lens over the QEMU command of
@@ -26,29 +26,6 @@ exec qemu-system-x86_64 -enable-kvm -m 1024 \\
 let ed: Editor;
 let untitled = 0;
 
-
-/**
- * The Problems panel's entries, read with the panel maximized: in a panel a few rows high the reader did not
- * reach the entries of files listed after a long one (a dozen notes on launch-vm.sh).
- */
-async function problemsWhere(pred: (p: ProblemEntry) => boolean, what: string): Promise<ProblemEntry[]> {
-  let last: ProblemEntry[] = [];
-  await waitUntil(async () => {
-    const panel = ed.page.locator('.markers-panel');
-    if (!(await panel.isVisible())) await ed.page.keyboard.press('Control+Shift+M');
-    await panel.waitFor();
-    await ed.runCommand('View: Toggle Maximized Panel');
-    try {
-      last = await ed.readDiagnostics();
-    } finally {
-      await ed.runCommand('View: Toggle Maximized Panel');
-    }
-    return last.some(pred);
-  }, what).catch((e: Error) => {
-    throw new Error(`${e.message} (Problems panel had: ${JSON.stringify(last)})`);
-  });
-  return last;
-}
 
 const read = (file: string): string => readFileSync(path.join(ed.workspace, file), 'utf8');
 
@@ -80,13 +57,14 @@ describe('a trusted workspace', () => {
 
     const serial = expected.notes.find((n) => n.message === 'not translated: -serial mon:stdio');
     assert.ok(serial, 'the core reports -serial');
-    const problems = await problemsWhere((p) => p.file === 'launch-vm.sh' && p.message === serial.message, 'the -serial note on the script');
+    const problems = await ed.waitForFinding((p) => p.file === 'launch-vm.sh' && p.message === serial.message, 'the -serial note on the script');
     assert.deepEqual(
       problems.filter((p) => p.file === 'launch-vm.sh' && p.message === serial.message).map((p) => [p.line, p.column, p.severity]),
       [[19, 17, 'warning']],
     );
     const notes = problems.filter((p) => p.file === 'launch-vm.sh' && /kvmnet convert/.test(p.source));
     assert.equal(notes.length, expected.notes.length, JSON.stringify(notes));
+    await ed.readDiagnostics(); // the screenshot shows the notes in the Problems panel, as a person sees them
     // A click on the XML's first line drops the selection its text was copied with.
     await ed.page.locator('.editor-group-container').nth(1).locator('.view-line').first().click();
     await ed.screenshot('convert-launch-script');
@@ -96,14 +74,13 @@ describe('a trusted workspace', () => {
   test('palette on a script with two NICs: the XML is linted (a hint, no schema error)', async () => {
     await ed.openFile('two-nics.sh');
     await ed.runCommand('KVM Networking: Convert to libvirt Domain XML');
-    await nextUntitled();
+    const xmlDoc = await nextUntitled();
     const expected = scriptToDomain(TWO_NICS, { scriptPath: path.join(ed.workspace, 'two-nics.sh') });
     assert.equal(await ed.editorText(), expected.xml);
     assert.match(expected.xml, /<interface type='bridge'>[\s\S]*<source bridge='br0'\/>|<interface type='ethernet'>/);
-    // The XML lint ran on the untitled document (the Problems panel names it by its first line): the emulated e1000
-    // is its finding.
-    const problems = await problemsWhere((p) => p.file === "<domain type='kvm'>" && /emulated NIC/.test(p.message), 'the XML lint\'s hint on the converted XML');
-    const errors = problems.filter((p) => p.file.startsWith('<domain') && p.severity === 'error');
+    // The XML lint ran on the untitled document: the emulated e1000 is its finding.
+    const problems = await ed.waitForFinding((p) => p.file === xmlDoc && /emulated NIC/.test(p.message), 'the XML lint\'s hint on the converted XML');
+    const errors = problems.filter((p) => p.file === xmlDoc && p.severity === 'error');
     assert.deepEqual(errors, [], 'no schema error on a converted domain');
     assert.ok(problems.some((p) => p.file === 'two-nics.sh' && p.message === 'not translated: -vga std' && p.line === 7 && p.column === 3));
   });
@@ -124,7 +101,7 @@ describe('a trusted workspace', () => {
     const device = domainToArgs(xml, { scriptPath, at });
     assert.equal(device.scope, 'interface');
     assert.match(device.text, /-netdev tap,id=net0,ifname=tap-net0,script=no,downscript=no,vhost=on -device virtio-net-pci,netdev=net0,mac=52:54:00:6a:3c:02/);
-    await problemsWhere((p) => p.file === 'domain.xml' && p.message === "not translated: queues='2' of <driver>", 'the queues note');
+    await ed.waitForFinding((p) => p.file === 'domain.xml' && p.message === "not translated: queues='2' of <driver>", 'the queues note');
 
     const deviceDoc = `Untitled-${untitled}`;
     await ed.notificationAction(/the <interface> at line/, 'Whole Domain');
@@ -134,7 +111,7 @@ describe('a trusted workspace', () => {
     assert.equal(await ed.editorText(), whole.text);
     // Both results are tabs of the column right of domain.xml.
     assert.equal(await ed.page.locator('.editor-group-container').count(), 2);
-    const problems = await problemsWhere((p) => p.file === 'domain.xml' && /not translated: interface type='network'/.test(p.message), 'the whole domain\'s notes');
+    const problems = await ed.waitForFinding((p) => p.file === 'domain.xml' && /not translated: interface type='network'/.test(p.message), 'the whole domain\'s notes');
     assert.equal(problems.filter((p) => p.file === 'domain.xml' && /kvmnet convert/.test(p.source)).length, whole.notes.length);
     await ed.page.keyboard.press('Control+J'); // the panel off: the two documents side by side
     await ed.page.locator('.markers-panel').waitFor({ state: 'hidden' });

@@ -116,7 +116,7 @@ test('Define on Host… a new domain from a workspace file: host picked, exact c
   await ed.answerDialog('Define');
   await ed.waitForNotification(new RegExp(`defined ${NEW} on .*libvirt dropped 1 item`));
   assert.match(lv.virsh('dumpxml', '--inactive', NEW).output, /<mac address='52:54:00:de:00:02'\/>/, 'libvirt stored it');
-  const problems = await ed.waitForDiagnostic((p) => /libvirt dropped <kvmnet-unknown>/.test(p.message), 'the dropped element reported on the file');
+  const problems = await ed.waitForFinding((p) => /libvirt dropped <kvmnet-unknown>/.test(p.message), 'the dropped element reported on the file');
   assert.equal(problems.find((p) => /libvirt dropped <kvmnet-unknown>/.test(p.message))!.line, NEW_GUEST.split('\n').findIndex((l) => l.includes('<kvmnet-unknown/>')) + 1);
 
   await ed.startCommand('KVM Networking: Define on Host…');

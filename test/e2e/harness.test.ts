@@ -31,6 +31,18 @@ test('readDiagnostics reads the Problems panel with file, severity, source, code
   );
 });
 
+test("findings (the extension's diagnostics probe) list what the Problems panel shows, without reading it", async () => {
+  // The probe is the extension's: a JSON file does not activate it, its view does.
+  await ed.openViewContainer('KVM Networking');
+  await ed.waitForExtensionLog(/activated/);
+  await ed.openFile('bad.json');
+  const shown = await ed.waitForDiagnostic((p) => p.message === 'Colon expected');
+  const found = await ed.waitForFinding((p) => p.message === 'Colon expected');
+  const fields = (ps: { file: string; severity: string; source: string; message: string; line: number; column: number }[]) =>
+    ps.map((p) => [p.file, p.severity, p.source, p.message, p.line, p.column].join('|')).sort();
+  assert.deepEqual(fields(found), fields(shown));
+});
+
 test('editorText, typeText, insertText (verbatim), goToLine and save', async () => {
   await ed.openFile('notes/empty.txt');
   assert.equal(await ed.editorText(), '');

@@ -46,7 +46,7 @@ test('"Suppress CODE on this line" writes a directive above the command; the fin
   const offered = await ed.quickFix('Suppress qemu-mac-malformed on this line');
   assert.ok(offered.includes('Suppress qemu-mac-malformed on this line'), JSON.stringify(offered));
   await waitUntil(async () => (await ed.editorText()).startsWith(`#!/bin/sh\n# kvmnet disable=qemu-mac-malformed\n${Q}`), 'the directive above the command');
-  await waitUntil(async () => !ours(await ed.readDiagnostics()).some((p) => /qemu-mac-malformed/.test(p.code)), 'the suppressed finding to go');
+  await waitUntil(async () => !ours(await ed.findings()).some((p) => /qemu-mac-malformed/.test(p.code)), 'the suppressed finding to go');
   await ed.save();
   assert.match(readFileSync(path.join(ed.workspace, 'lab/vm.sh'), 'utf8'), /^#!\/bin\/sh\n# kvmnet disable=qemu-mac-malformed\n/);
 });

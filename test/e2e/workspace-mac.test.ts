@@ -47,7 +47,7 @@ async function fixShared(file: string, mac: string, code: string, other: string)
   // By file too: 'qemu-mac-duplicate-workspace' contains 'mac-duplicate-workspace'.
   const isShared = (p: ProblemEntry): boolean => (p.file === base || p.file === other) && p.code.includes(code) && p.severity === 'warning';
   await ed.openFile(file); // also activates the extension (on an xml or shell document)
-  const problems = await ed.waitForDiagnostic((p) => p.file === base && isShared(p), `the workspace MAC warning on ${base}`);
+  const problems = await ed.waitForFinding((p) => p.file === base && isShared(p), `the workspace MAC warning on ${base}`);
   assert.ok(problems.some((p) => p.file === other && isShared(p)), JSON.stringify(problems));
   const at = where(file, mac);
   assert.ok(problems.some((p) => p.file === base && isShared(p) && p.line === at.line && p.column === at.column), JSON.stringify(problems));
@@ -56,7 +56,7 @@ async function fixShared(file: string, mac: string, code: string, other: string)
   // The workspace fix names its MAC, unlike the per-file hint's "Use a generated MAC" on an explicit default MAC.
   const offered = await ed.quickFix(/^Use a generated MAC \(52:54:00(:[0-9a-f]{2}){3}\)$/);
   await waitUntil(async () => !(await ed.editorText()).includes(mac), 'the quick fix to replace the MAC');
-  await waitUntil(async () => !(await ed.readDiagnostics()).some(isShared), `the workspace MAC warnings to clear in ${base} and ${other}`);
+  await waitUntil(async () => !(await ed.findings()).some(isShared), `the workspace MAC warnings to clear in ${base} and ${other}`);
   await ed.save();
   const saved = readFileSync(path.join(ed.workspace, file), 'utf8');
   const fresh = /52:54:00(?::[0-9a-f]{2}){3}/.exec(saved.slice(files[file]!.indexOf(mac)))?.[0];

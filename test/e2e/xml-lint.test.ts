@@ -93,7 +93,7 @@ test('a snippet inserted through completion gives valid libvirt XML', async () =
 });
 
 test('the same MAC in two workspace files is reported in both', async () => {
-  const problems = await ed.waitForDiagnostic((p) => p.file === 'mac-a.xml' && p.code.includes('mac-duplicate-workspace'), 'a workspace duplicate-MAC warning');
+  const problems = await ed.waitForFinding((p) => p.file === 'mac-a.xml' && p.code.includes('mac-duplicate-workspace'), 'a workspace duplicate-MAC warning');
   assert.ok(problems.some((p) => p.file === 'mac-b.xml' && /mac-a\.xml/.test(p.message)), JSON.stringify(problems));
 });
 

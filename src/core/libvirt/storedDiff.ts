@@ -93,35 +93,45 @@ function number(v: string): number | undefined {
  * UUID or name would create or overwrite a different guest.
  */
 export function identityProblem(xml: string, ref: DefinitionRef): string | undefined {
-  const doc = parseXml(xml);
-  if (!doc.root || doc.error) return `the document is not well-formed XML${doc.error ? `: ${doc.error.message}` : ''}`;
+  const id = readIdentity(xml);
+  if ('problem' in id) return id.problem;
   const root = ref.kind === 'domain' ? 'domain' : 'network';
-  if (doc.root.name !== root) return `the root element must stay <${root}>`;
-  const uuid = childElements(doc.root, 'uuid')[0];
-  if (uuid && ownText(uuid).toLowerCase() !== ref.uuid.toLowerCase()) return `the <uuid> must stay ${ref.uuid}: another UUID defines another ${ref.kind}`;
-  const name = childElements(doc.root, 'name')[0];
-  if (!name || ownText(name) !== ref.name) return `the <name> must stay ${ref.name}: renaming is virsh ${ref.kind === 'domain' ? 'domrename' : 'net-define'} of a new ${ref.kind}, not an edit`;
+  if (id.root !== root) return `the root element must stay <${root}>`;
+  if (id.uuidText !== undefined && normalizeUuid(id.uuidText) !== normalizeUuid(ref.uuid)) return `the <uuid> must stay ${ref.uuid}: another UUID defines another ${ref.kind}`;
+  if (id.name !== ref.name) return `the <name> must stay ${ref.name}: renaming is virsh ${ref.kind === 'domain' ? 'domrename' : 'net-define'} of a new ${ref.kind}, not an edit`;
   return undefined;
 }
 
 /** Who a new definition is, before "Define on Host": its name and UUID (if written), or why it cannot be defined. */
 export type NewDefinition = { readonly name: string; readonly uuid?: string } | { readonly problem: string };
 
-const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
 export function newDefinition(xml: string, kind: DefinitionRef['kind']): NewDefinition {
+  const id = readIdentity(xml);
+  if ('problem' in id) return id;
+  const root = kind === 'domain' ? 'domain' : 'network';
+  if (id.root !== root) return { problem: `the root element is <${id.root}>, not <${root}>` };
+  const name = id.name?.trim();
+  if (!name) return { problem: `the ${kind} has no <name>` };
+  if (id.uuidText === undefined) return { name };
+  const uuid = normalizeUuid(id.uuidText);
+  return uuid ? { name, uuid } : { problem: `<uuid>${id.uuidText.trim().slice(0, 60)}</uuid> is not a UUID` };
+}
+
+/** A definition's root element, `<name>` text and `<uuid>` text as written, or why the XML cannot be read. */
+function readIdentity(xml: string): { readonly root: string; readonly name?: string; readonly uuidText?: string } | { readonly problem: string } {
   const doc = parseXml(xml);
   if (!doc.root || doc.error) return { problem: `the document is not well-formed XML${doc.error ? `: ${doc.error.message}` : ''}` };
-  const root = kind === 'domain' ? 'domain' : 'network';
-  if (doc.root.name !== root) return { problem: `the root element is <${doc.root.name}>, not <${root}>` };
   const name = childElements(doc.root, 'name')[0];
-  const text = name ? ownText(name).trim() : '';
-  if (!text) return { problem: `the ${kind} has no <name>` };
-  const uuidEl = childElements(doc.root, 'uuid')[0];
-  if (!uuidEl) return { name: text };
-  const uuid = ownText(uuidEl).trim();
-  if (!UUID_TEXT.test(uuid)) return { problem: `<uuid>${uuid.slice(0, 60)}</uuid> is not a UUID` };
-  return { name: text, uuid: uuid.replace(/-/g, '').toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') };
+  const uuid = childElements(doc.root, 'uuid')[0];
+  return { root: doc.root.name, ...(name ? { name: ownText(name) } : {}), ...(uuid ? { uuidText: ownText(uuid) } : {}) };
+}
+
+const UUID_TEXT = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** libvirt takes a UUID with or without dashes, in either case; it prints the dashed lower-case form. */
+function normalizeUuid(text: string): string | undefined {
+  const t = text.trim();
+  return UUID_TEXT.test(t) ? t.replace(/-/g, '').toLowerCase().replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5') : undefined;
 }
 
 /**
