@@ -5,7 +5,8 @@ import { hostChangeBlocked, libvirtOnHost } from '../../core/pci/actions';
 import { deviceFacts, deviceFlags, deviceTitle, DeviceTreeModel, type TreeEntry } from '../../core/pci/tree';
 import { deviceLibvirtFacts, guestHolders, heldByText, libvirtView } from '../../core/libvirt/views';
 import { Config } from '../config';
-import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import { configuredHosts, hostSnapshots, type HostEntry } from '../hosts';
+import { HostFetches, hostSnapshotFor, type HostMessageNode } from '../hostView';
 import type { Log } from '../log';
 import { Commands } from '../commands';
 
@@ -13,7 +14,7 @@ export type DeviceTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
   | { readonly kind: 'device'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly device: PciDevice; readonly model: DeviceTreeModel; readonly entry: TreeEntry & { kind: 'device' } }
   | { readonly kind: 'group'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly model: DeviceTreeModel; readonly entry: TreeEntry & { kind: 'group' } }
-  | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
+  | HostMessageNode;
 
 /** A PCI function's row: what the Devices context menu hands to other features' commands (scripts, composer). */
 export type DeviceNode = DeviceTreeNode & { readonly kind: 'device' };
@@ -76,9 +77,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
   readonly onDidChangeTreeData = this.changed.event;
   private readonly hostNodes = new Map<string, DeviceTreeNode & { kind: 'host' }>();
   private readonly subscription: vscode.Disposable;
-  /** Hosts with a getChildren in flight, and hosts whose settle event waits for it to finish. */
-  private readonly pending = new Map<string, number>();
-  private readonly heldBack = new Set<string>();
+  private readonly fetches = new HostFetches((id) => this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id)));
   groupByIommu = false;
   /** One lazy model per snapshot and view options: a re-render reuses the levels already resolved. */
   private readonly models = new WeakMap<HostSnapshot, Map<string, DeviceTreeModel>>();
@@ -89,10 +88,7 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
       if (id !== undefined && s?.state === 'error') this.log.error(`devices: ${this.hostNodes.get(id)?.host.label ?? id}: ${s.message}`);
       if (id !== undefined && s?.state === 'done') for (const w of s.snapshot.warnings) this.log.warn(`devices: ${id}: ${w}`);
       if (id !== undefined && s?.state === 'done' && s.snapshot.partial !== undefined) this.log.error(`devices: ${id}: discovery did not finish: ${s.snapshot.partial}`);
-      // While this host's children are being fetched, the pending request delivers the result; a second
-      // render of the same host at the same time makes VS Code reject the element ids as already registered.
-      if (id !== undefined && (this.pending.get(id) ?? 0) > 0 && s !== undefined) this.heldBack.add(id);
-      else this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
+      this.fetches.changed(id);
     });
   }
 
@@ -219,30 +215,12 @@ export class DevicesTree implements vscode.TreeDataProvider<DeviceTreeNode>, vsc
     }
     if (node.kind === 'device' || node.kind === 'group') return this.entryNodes(node.host, node.model, node.model.children(node.entry));
     if (node.kind !== 'host') return [];
-    const id = node.host.id;
-    this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
-    try {
-      return await this.hostChildren(node.host);
-    } finally {
-      this.pending.set(id, (this.pending.get(id) ?? 1) - 1);
-      // A snapshot that settled meanwhile was held back (see the constructor): show its host label now.
-      if (this.pending.get(id) === 0 && this.heldBack.delete(id)) setTimeout(() => this.changed.fire(this.hostNodes.get(id)), 0);
-    }
+    return this.fetches.fetch(node.host.id, () => this.hostChildren(node.host));
   }
 
   private async hostChildren(host: HostEntry): Promise<DeviceTreeNode[]> {
-    if (host.error || !host.spec) return [{ kind: 'message', host, text: host.error ?? 'invalid host', icon: 'error' }];
-    if (needsTrust(host) && !vscode.workspace.isTrusted) {
-      return [{ kind: 'message', host, text: 'Trust the workspace to list this host', icon: 'workspace-untrusted', detail: 'Discovery runs sh or ssh.' }];
-    }
-    let snapshot: HostSnapshot;
-    try {
-      // Progress on the view while this host's one discovery runs (the tree spins this node meanwhile).
-      snapshot = await vscode.window.withProgress({ location: { viewId: 'kvmnet.devices' } }, () => hostSnapshots.get(host));
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return [{ kind: 'message', host, text: message, icon: 'error', detail: `${message}\n\nClick to retry.`, retry: true }];
-    }
+    const snapshot = await hostSnapshotFor(host, 'kvmnet.devices');
+    if ('kind' in snapshot) return [snapshot];
     const showAll = Config.current().showAllDevices;
     const model = this.model(snapshot, showAll);
     const children = this.entryNodes(host, model, model.children());

@@ -6,14 +6,15 @@ import { guestHoldsDevices } from '../../core/libvirt/model';
 import { guestDescription, guestParts, holderPart, hostOnlyFindings, libvirtView, type GuestPart } from '../../core/libvirt/views';
 import { libvirtUnavailable } from '../../core/pci/actions';
 import { Config } from '../config';
-import { configuredHosts, hostSnapshots, needsTrust, type HostEntry } from '../hosts';
+import { configuredHosts, hostSnapshots, type HostEntry } from '../hosts';
+import { HostFetches, hostSnapshotFor, type HostMessageNode } from '../hostView';
 import { Commands } from '../commands';
 
 export type GuestTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
   | { readonly kind: 'guest'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest }
   | { readonly kind: 'part'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest; readonly part: GuestPart }
-  | { readonly kind: 'message'; readonly host: HostEntry; readonly text: string; readonly icon: string; readonly detail?: string; readonly retry?: boolean };
+  | HostMessageNode;
 
 const warning = (icon = 'warning') => new vscode.ThemeIcon(icon, new vscode.ThemeColor('list.warningForeground'));
 
@@ -27,14 +28,11 @@ export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscod
   readonly onDidChangeTreeData = this.changed.event;
   private readonly hostNodes = new Map<string, GuestTreeNode & { kind: 'host' }>();
   private readonly subscription: vscode.Disposable;
-  /** As in the Devices view: a host whose children are being fetched gets its result from that request, not a second render. */
-  private readonly pending = new Map<string, number>();
-  private readonly heldBack = new Set<string>();
+  private readonly fetches = new HostFetches((id) => this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id)));
 
   constructor() {
     this.subscription = hostSnapshots.onDidChange((id) => {
-      if (id !== undefined && (this.pending.get(id) ?? 0) > 0 && hostSnapshots.peek(id) !== undefined) this.heldBack.add(id);
-      else this.changed.fire(id === undefined ? undefined : this.hostNodes.get(id));
+      this.fetches.changed(id);
     });
   }
 
@@ -128,29 +126,12 @@ export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscod
     }
     if (node.kind === 'guest') return guestParts(node.snapshot, node.guest).map((part) => ({ kind: 'part', host: node.host, snapshot: node.snapshot, guest: node.guest, part }));
     if (node.kind !== 'host') return [];
-    const id = node.host.id;
-    this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
-    try {
-      return await this.hostChildren(node.host);
-    } finally {
-      this.pending.set(id, (this.pending.get(id) ?? 1) - 1);
-      if (this.pending.get(id) === 0 && this.heldBack.delete(id)) setTimeout(() => this.changed.fire(this.hostNodes.get(id)), 0);
-    }
+    return this.fetches.fetch(node.host.id, () => this.hostChildren(node.host));
   }
 
   private async hostChildren(host: HostEntry): Promise<GuestTreeNode[]> {
-    if (host.error || !host.spec) return [{ kind: 'message', host, text: host.error ?? 'invalid host', icon: 'error' }];
-    // Nothing from a host in Restricted Mode: discovery runs sh or ssh.
-    if (needsTrust(host) && !vscode.workspace.isTrusted) {
-      return [{ kind: 'message', host, text: 'Trust the workspace to list this host', icon: 'workspace-untrusted', detail: 'Discovery runs sh or ssh.' }];
-    }
-    let snapshot: HostSnapshot;
-    try {
-      snapshot = await vscode.window.withProgress({ location: { viewId: 'kvmnet.guests' } }, () => hostSnapshots.get(host));
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      return [{ kind: 'message', host, text: message, icon: 'error', detail: `${message}\n\nClick to retry.`, retry: true }];
-    }
+    const snapshot = await hostSnapshotFor(host, 'kvmnet.guests');
+    if ('kind' in snapshot) return [snapshot];
     const inv = snapshot.libvirt;
     const out: GuestTreeNode[] = [];
     if (snapshot.partial !== undefined) {

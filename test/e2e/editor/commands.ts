@@ -4,19 +4,6 @@ import { TextEditing } from './text';
 
 export class Commanding extends TextEditing {
   /**
-   * Starts a palette command whose own quick picks/input boxes follow at once (runCommand waits for the palette
-   * to close, which such a command keeps open): picks the row with exactly that title and presses Enter.
-   */
-  async startCommand(title: string): Promise<void> {
-    await this.quickInput('F1', title, '>');
-    const row = this.page.locator('.quick-input-list .monaco-list-row').filter({
-      has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
-    });
-    await row.first().waitFor();
-    await row.first().click();
-  }
-
-  /**
    * Waits for the quick pick / input box whose title matches, optionally fills its input (a quick pick filters
    * on it), and accepts with Enter (the first matching row of a quick pick).
    */

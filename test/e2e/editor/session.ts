@@ -196,13 +196,21 @@ export class Session {
    * "KVM Networking: Show Log". Waits until the palette has closed.
    */
   async runCommand(title: string): Promise<void> {
+    await this.startCommand(title);
+    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  }
+
+  /**
+   * Starts a palette command whose own quick picks/input boxes follow at once (runCommand waits for the palette
+   * to close, which such a command keeps open): picks the row with exactly that title and presses Enter.
+   */
+  async startCommand(title: string): Promise<void> {
     await this.quickInput('F1', title, '>');
     const row = this.page.locator('.quick-input-list .monaco-list-row').filter({
       has: this.page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
     });
     await row.first().waitFor();
     await row.first().click();
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 
   /** Opens a quick input with KEY and types TEXT after the prefix VS Code put there. */
