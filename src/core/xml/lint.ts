@@ -1,5 +1,5 @@
 import type { Finding } from '../findings';
-import { analyzeLibvirtXml } from './schema/analyze';
+import { analyzeLibvirtXml, firstLine } from './schema/analyze';
 import { analyzeOffThread, TimeoutError, WorkerUnavailableError } from './schema/client';
 import { SchemaCode } from './schema/codes';
 import { resolveSchemaSet } from './schema/schemaSet';
@@ -15,9 +15,7 @@ export interface XmlLintOptions {
 }
 
 function note(text: string, code: string, message: string, severity: Finding['severity']): Finding {
-  const eol = text.indexOf('\n');
-  const firstLine = (eol < 0 ? text : text.slice(0, eol)).replace(/\r$/, '');
-  return { range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } }, severity, code, message, source: 'kvmnet-schema' };
+  return { range: firstLine(text), severity, code, message, source: 'kvmnet-schema' };
 }
 
 /**

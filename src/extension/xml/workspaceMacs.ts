@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { libvirtRoot } from '../../core/documentKind';
+import { isGuestXml, libvirtKind } from '../../core/documentKind';
 import type { Log } from '../log';
 import type { FixIndex } from '../diagnostics';
 import { registerWorkspaceScan } from '../workspaceScan';
@@ -18,6 +18,6 @@ export function registerWorkspaceMacs(log: Log, fixIndex: FixIndex): vscode.Disp
     watch: '**/*.xml',
     candidate: (uri) => uri.path.endsWith('.xml'),
     kind: 'libvirt-xml',
-    ofKind: (text) => libvirtRoot(text) !== undefined,
+    ofKind: (text) => isGuestXml(libvirtKind(text)),
   });
 }

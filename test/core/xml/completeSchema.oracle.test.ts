@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { completeXml } from '../../../src/core/xml/complete/complete';
+import { hoverXml } from '../../../src/core/xml/complete/hover';
+import { libvirtKind, LIBVIRT_ROOTS } from '../../../src/core/documentKind';
 import { schemaModelFor, summarizeChildren, type PathStep } from '../../../src/core/xml/complete/schemaModel';
 import { attrValue, childElements, parseXml, walkElements, type XmlElement } from '../../../src/core/xml/document';
 import { reachableGrammars, valueMatches, type ValueAlt } from '../../../src/core/xml/schema/schemaIndex';
@@ -36,7 +38,18 @@ test('non-networking elements complete too: <disk>, <os>, the domain root, <devi
   // Network and node device documents use their own grammars.
   assert.ok(labels(`<network>\n  <|\n</network>`).includes('dns'));
   assert.deepEqual(sorted(labels(`<device>\n  <|\n</device>`)), ['capability', 'devnode', 'driver', 'name', 'parent', 'path']);
-  assert.deepEqual(sorted(labels('<|')), ['device', 'domain', 'hostdev', 'interface', 'network']);
+  assert.deepEqual(sorted(labels('<|')), sorted([...LIBVIRT_ROOTS]), 'an empty file offers every libvirt kind');
+  assert.deepEqual(labels('<|').slice(0, 4), ['domain', 'network', 'interface', 'hostdev'], 'guests and networks first');
+});
+
+test("other kinds complete from their own schema, never from the guest table: a host interface, a storage pool", () => {
+  const host = labels(`<interface type='ethernet' name='eth0'>\n  <|\n</interface>`);
+  for (const n of ['start', 'protocol', 'mac', 'mtu']) assert.ok(host.includes(n), `${n} in ${JSON.stringify(host)}`);
+  for (const n of ['source', 'model', 'target']) assert.ok(!host.includes(n), `guest <${n}> offered on a host interface`);
+  assert.deepEqual(labels(`<interface type='ethernet' name='eth0'>\n  <start mode='|'/>\n</interface>`).sort(), ['hotplug', 'none', 'onboot']);
+  const pool = labels(`<pool type='dir'>\n  <|\n</pool>`);
+  for (const n of ['name', 'target', 'uuid']) assert.ok(pool.includes(n), `${n} in ${JSON.stringify(pool)}`);
+  assert.equal(hoverXml(`<interface type='ethernet' name='eth0'/>`, 3), undefined, 'no guest docs on a host interface');
 });
 
 test('attribute names and values of a non-networking element', () => {
@@ -129,8 +142,10 @@ test('without a schema set the curated table still answers', () => {
 });
 
 test('the model is compiled once per schema set and reused on a 5,000-line document', () => {
-  assert.equal(schemaModelFor(DIR, 'domain'), schemaModelFor(DIR, 'domain'));
-  assert.equal(schemaModelFor(DIR, 'interface'), schemaModelFor(DIR, 'domain'), 'fragments share the domain grammar');
+  const domainKind = libvirtKind("<domain type='kvm'>");
+  assert.equal(schemaModelFor(DIR, domainKind), schemaModelFor(DIR, domainKind));
+  assert.equal(schemaModelFor(DIR, libvirtKind("<interface type='bridge'>")), schemaModelFor(DIR, domainKind), 'fragments share the domain grammar');
+  assert.notEqual(schemaModelFor(DIR, libvirtKind("<interface type='ethernet' name='eth0'>")), schemaModelFor(DIR, domainKind), 'a host interface has its own');
   const nics = Array.from({ length: 1000 }, (_, i) => `    <interface type='bridge'>\n      <source bridge='br0'/>\n      <mac address='52:54:00:00:${(i >> 8).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}'/>\n      <model type='virtio'/>\n    </interface>`);
   const big = domain(`${nics.join('\n')}\n    <disk type='file'>\n      <|\n    </disk>`);
   assert.ok(big.split('\n').length > 5000);
@@ -177,7 +192,7 @@ test('corpus: at every element of every valid document, its name, attributes and
   const missing: string[] = [];
   let checked = 0;
   for (const { file, text, root } of docs) {
-    const model = schemaModelFor(DIR, root.name);
+    const model = schemaModelFor(DIR, libvirtKind(text));
     for (const el of walkElements(root)) {
       // Foreign namespaces (<metadata> content, qemu:commandline) are open content in the schema.
       if (el.name.includes(':') || stepsOf(el).some((s) => s.name === 'metadata')) continue;
@@ -322,7 +337,7 @@ for (const [rootName, targets, minInsertions] of ORACLE_SAMPLES) test(`oracle ($
       const doc = docs.find((d) => [...walkElements(d.root)].some((e) => e.name === target && !e.selfClosing));
       if (!doc) continue;
       const el = [...walkElements(doc.root)].find((e) => e.name === target && !e.selfClosing)!;
-      const model = schemaModelFor(DIR, rootName);
+      const model = schemaModelFor(DIR, libvirtKind(doc.text));
       // At the end of its content: the children already there select the schema branch, as when typing.
       const insertAt = doc.text.lastIndexOf('</', el.span.end);
       const offered = completeXml(`${doc.text.slice(0, insertAt)}<${doc.text.slice(insertAt)}`, insertAt + 1, DIR).map((c) => c.label);
@@ -352,7 +367,7 @@ for (const [rootName, targets, minInsertions] of ORACLE_SAMPLES) test(`oracle ($
 test('oracle: every offered attribute at sample elements, inserted with a value its datatype accepts, keeps the document valid', (t) => {
   if (corpusMissing) return t.skip(corpusMissing);
   const docs = validCorpus().filter((d) => d.root.name === 'domain');
-  const model = schemaModelFor(DIR, 'domain');
+  const model = schemaModelFor(DIR, libvirtKind('<domain>'));
   const targets = ['disk', 'interface', 'hostdev', 'controller', 'graphics', 'video', 'serial', 'input', 'memballoon', 'os', 'cpu', 'clock'];
   const tmp = mkdtempSync(path.join(tmpdir(), 'kvmnet-complete-'));
   try {

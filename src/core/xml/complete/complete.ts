@@ -1,7 +1,8 @@
+import { isCuratedKind, libvirtKind } from '../../documentKind';
 import type { Span } from '../document';
 import { cursorAt } from './cursor';
 import { schemaModelFor, type PathStep } from './schemaModel';
-import { elementSpec, type AttrSpec, type ElementSpec } from './table';
+import { elementSpec as tableSpec, type AttrSpec, type ElementSpec } from './table';
 
 export interface XmlCompletion {
   readonly label: string;
@@ -52,8 +53,12 @@ function withoutAttr(steps: readonly PathStep[], attr: string): PathStep[] {
 export function completeXml(text: string, offset: number, schemaDir?: string): XmlCompletion[] {
   const cursor = cursorAt(text, offset);
   if (!cursor) return [];
-  const rootName = cursor.steps[0]?.name ?? (cursor.kind === 'element-name' ? undefined : cursor.path[0]);
-  const model = schemaDir !== undefined ? schemaModelFor(schemaDir, rootName ?? 'domain') : undefined;
+  const kind = libvirtKind(text);
+  const model = schemaDir !== undefined ? schemaModelFor(schemaDir, kind) : undefined;
+  // The curated table speaks of guests and networks; other kinds (a host interface, a pool) get the schema alone.
+  const curatedApplies = kind === undefined || isCuratedKind(kind);
+  if (!curatedApplies && !model) return [];
+  const elementSpec = curatedApplies ? tableSpec : (): undefined => undefined;
   if (cursor.kind === 'element-name') {
     const parent = elementSpec(cursor.parentPath);
     // A fragment file (<interface> or <hostdev> root) or an empty file: offer the roots.

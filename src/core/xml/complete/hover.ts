@@ -1,4 +1,5 @@
 import { attrValue, elementAt, elementPath, parseXml, type Span, type XmlDocument, type XmlElement } from '../document';
+import { isCuratedKind, libvirtKind } from '../../documentKind';
 import { hexField, libvirtNumber } from '../../pci/bdf';
 import { isPciAddress } from '../rules/pciAddress';
 import { applicableAttributes } from './complete';
@@ -29,6 +30,8 @@ function pciReading(el: XmlElement, attribute: string, raw: string): string {
 
 /** Hover documentation for the element name, attribute name or enumerated value under `offset`. */
 export function hoverXml(text: string, offset: number, parsed?: XmlDocument): XmlHover | undefined {
+  const kind = libvirtKind(text);
+  if (kind && !isCuratedKind(kind)) return undefined; // the docs are of guest and network elements
   const doc = parsed ?? parseXml(text);
   const el = elementAt(doc, offset);
   if (!el) return undefined;

@@ -6,6 +6,7 @@
  * children, so a choice keyed by type='bridge' offers only the bridge branch's attributes and
  * children, and a child that may occur once is not offered again.
  */
+import { LIBVIRT_ROOTS, type LibvirtKind } from '../../documentKind';
 import { attrValue, childElements, type XmlElement } from '../document';
 import { schemaIndexFor, valueMatches, type SchemaIndex, type Variant } from '../schema/schemaIndex';
 
@@ -32,17 +33,19 @@ export function summarizeChildren(el: XmlElement): ChildSummary[] {
     });
 }
 
-const ROOT_FILES: Readonly<Record<string, string>> = { network: 'network.rng', device: 'nodedev.rng' };
 /** Device fragments (virsh attach-device) are the <devices> children of the domain schema. */
 const FRAGMENT_PARENT = 'devices';
-export const SCHEMA_ROOTS = ['domain', 'network', 'device', 'interface', 'hostdev'] as const;
 
 export class SchemaCompletionModel {
   private readonly narrowed = new Map<string, readonly Variant[]>();
   private readonly ids = new WeakMap<XmlElement, number>();
   private nextId = 1;
 
-  constructor(private readonly index: SchemaIndex) {}
+  constructor(
+    private readonly index: SchemaIndex,
+    /** The domain schema: a root other than <domain> is a device fragment. */
+    private readonly fragments: boolean,
+  ) {}
 
   private idOf(def: XmlElement): number {
     let id = this.ids.get(def);
@@ -53,7 +56,7 @@ export class SchemaCompletionModel {
   /** Schema definitions of the root element (fragment roots: their definitions under <devices>). */
   private rootDefs(name: string): readonly XmlElement[] {
     const own = this.index.defsNamed(name);
-    if (name === 'domain' || name === 'network' || name === 'device') return own;
+    if (!this.fragments || name === 'domain') return own;
     const out = new Set<XmlElement>();
     for (const d of this.index.defsNamed(FRAGMENT_PARENT)) for (const v of this.index.variants(d)) for (const c of v.children.get(name) ?? []) out.add(c);
     return out.size > 0 ? [...out] : own;
@@ -121,7 +124,7 @@ export class SchemaCompletionModel {
    * those of the schema branches its present children fit, less those already there that may occur once.
    */
   childNames(path: readonly PathStep[]): string[] | undefined {
-    if (path.length === 0) return [...SCHEMA_ROOTS];
+    if (path.length === 0) return [...LIBVIRT_ROOTS];
     const variants = this.variantsAt(path);
     if (!variants) return undefined;
     const present = counts(path[path.length - 1]!.children ?? []);
@@ -175,11 +178,11 @@ function counts(children: readonly ChildSummary[]): Map<string, number> {
 
 const models = new Map<string, SchemaCompletionModel>();
 
-/** The model for a document whose root is `rootName`, built once per (schema dir, root grammar). */
-export function schemaModelFor(dir: string, rootName: string): SchemaCompletionModel {
-  const file = ROOT_FILES[rootName] ?? 'domain.rng';
+/** The model for a document of this kind (no kind yet: an empty file, a domain), built once per (schema dir, grammar). */
+export function schemaModelFor(dir: string, kind: LibvirtKind | undefined): SchemaCompletionModel {
+  const file = kind?.kind === 'document' ? kind.schema : 'domain.rng';
   const key = `${dir}\u0000${file}`;
   let m = models.get(key);
-  if (!m) models.set(key, (m = new SchemaCompletionModel(schemaIndexFor(dir, file))));
+  if (!m) models.set(key, (m = new SchemaCompletionModel(schemaIndexFor(dir, file), file === 'domain.rng')));
   return m;
 }

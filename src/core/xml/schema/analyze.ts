@@ -4,6 +4,7 @@
  * extension host too): libxml2 schema validation, then the semantic rules.
  */
 import { isMainThread } from 'node:worker_threads';
+import { isCuratedKind, libvirtKind, rootElementName } from '../../documentKind';
 import type { Finding } from '../../findings';
 import { MAX_XML_ATTRIBUTES, MAX_XML_ELEMENTS } from '../../limits';
 import type { Position } from '../../text';
@@ -11,6 +12,7 @@ import { XmlCode } from '../codes';
 import { parseXml } from '../document';
 import { markupSize } from '../parse/size';
 import { checkLibvirtSemantics } from '../rules';
+import { SchemaCode } from './codes';
 import type { SchemaSet } from './schemaSet';
 import { validateWithSchema } from './validate';
 
@@ -57,11 +59,22 @@ const count = (n: number): string => n.toLocaleString('en-US');
 async function analyzeTooLarge(text: string, set: SchemaSet, why: string): Promise<Finding[]> {
   const outcome = await validateWithSchema(text, set, { explain: 'first' });
   if (!outcome.wellFormed) return outcome.findings;
-  const eol = text.indexOf('\n');
-  const end = { line: 0, character: (eol < 0 ? text : text.slice(0, eol)).replace(/\r$/, '').length };
   const message = `Not fully checked: ${why}, so only libxml2's verdict ${outcome.valid === false ? 'and its first error are' : 'is'} reported (no per-attribute explanations, no libvirt rules).`;
-  const notice: Finding = { range: { start: { line: 0, character: 0 }, end }, severity: 'info', code: XmlCode.TooLarge.id, message, source: 'kvmnet-xml' };
+  const notice: Finding = { range: firstLine(text), severity: 'info', code: XmlCode.TooLarge.id, message, source: 'kvmnet-xml' };
   return [notice, ...outcome.findings];
+}
+
+/** A document declared libvirt XML (kvmnet.xml.files) whose root is no libvirt kind: said, never silent. */
+function notChecked(text: string): Finding {
+  const root = rootElementName(text);
+  const message = `Not checked: ${root ? `<${root}>` : 'this document'} is not a libvirt XML document (no libvirt schema has that root; virt-xml-validate cannot determine its schema either).`;
+  return { range: firstLine(text), severity: 'info', code: SchemaCode.Unavailable, message, source: 'kvmnet-schema' };
+}
+
+/** The document's first line: where a note about the whole file sits. */
+export function firstLine(text: string): Finding['range'] {
+  const eol = text.indexOf('\n');
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: (eol < 0 ? text : text.slice(0, eol)).replace(/\r$/, '').length } };
 }
 
 export async function analyzeLibvirtXml(text: string, set: SchemaSet, limits: XmlSizeLimits = LIMITS): Promise<Finding[]> {
@@ -72,6 +85,10 @@ export async function analyzeLibvirtXml(text: string, set: SchemaSet, limits: Xm
   const outcome = await validateWithSchema(text, set);
   // Not well-formed: the one located parse error, nothing else (no cascade).
   if (!outcome.wellFormed) return outcome.findings;
+  const kind = libvirtKind(text);
+  if (!kind) return [notChecked(text)];
+  // The guest rules read guest XML; the network rules a network. Other kinds get libvirt's schema verdict only.
+  if (!isCuratedKind(kind)) return outcome.findings;
   let semantic: Finding[];
   try {
     semantic = checkLibvirtSemantics(parseXml(text), text);

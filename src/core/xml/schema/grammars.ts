@@ -1,24 +1,29 @@
 /*
- * Root element → RelaxNG grammar, compiled once per (schema dir, grammar) and cached.
- * Domain device fragments (<interface>, <hostdev> for virsh attach-device) are NOT the
- * netcf host-interface schema virt-xml-validate would pick for a lone <interface>: they are
- * validated against their own definitions inside the domain schema, through a generated
- * grammar that includes domain.rng and overrides its start.
+ * libvirt document kind → RelaxNG grammar, compiled once per (schema dir, grammar) and cached.
+ * A whole document is validated against the schema file virt-xml-validate picks for its root.
+ * Guest device fragments (<interface>, <hostdev> for virsh attach-device) are validated against
+ * their own definitions inside the domain schema, through a generated grammar that includes
+ * domain.rng and overrides its start (a host <interface> has name= and gets interface.rng).
  */
 import path from 'node:path';
 import type { RelaxNGValidator } from 'libxml2-wasm';
-import type { LibvirtRoot } from '../../documentKind';
+import type { LibvirtKind } from '../../documentKind';
 import type { LibxmlModule } from './libxml';
 import { schemaFileText } from './schemaFiles';
 
 /**
- * A whole document root; `devicechild`: any one child of <devices> (to narrow errors down);
+ * A schema file (`domain.rng`, `network.rng` …: a whole document); a guest device fragment's root
+ * (`interface`, `hostdev`); `devicechild`: any one child of <devices> (to narrow errors down);
  * `devices`: a <devices> element alone (to validate a large one in chunks).
  */
-export type GrammarKey = LibvirtRoot | 'devicechild' | 'devices';
+export type GrammarKey = `${string}.rng` | 'interface' | 'hostdev' | 'devicechild' | 'devices';
+
+/** The grammar a libvirt document of this kind is validated against. */
+export function grammarKeyOf(kind: LibvirtKind): GrammarKey {
+  return kind.kind === 'document' ? (kind.schema as `${string}.rng`) : kind.root;
+}
 
 const RNG_NS = 'xmlns="http://relaxng.org/ns/structure/1.0" datatypeLibrary="http://www.w3.org/2001/XMLSchema-datatypes"';
-const ROOT_FILES: Partial<Record<GrammarKey, string>> = { domain: 'domain.rng', network: 'network.rng', device: 'nodedev.rng' };
 
 function escapeAttr(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
@@ -65,9 +70,8 @@ export function domainSubGrammar(dir: string, start: string): string {
 }
 
 function grammarSource(dir: string, key: GrammarKey): { text: string; url: string } {
-  const file = ROOT_FILES[key];
-  if (file) {
-    const url = path.join(dir, file);
+  if (key.endsWith('.rng')) {
+    const url = path.join(dir, key);
     return { text: schemaFileText(url), url };
   }
   const start =

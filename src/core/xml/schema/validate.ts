@@ -6,13 +6,15 @@
  * offending element/attribute is found with the schema index and given a precise range.
  */
 import type { ErrorDetail, XmlDocument as LibxmlDocument, XmlXPath as LibxmlXPath } from 'libxml2-wasm';
-import { LIBVIRT_ROOTS, type LibvirtRoot } from '../../documentKind';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { libvirtKind } from '../../documentKind';
 import type { Finding } from '../../findings';
 import type { TextRange } from '../../text';
 import { attribute, childElements, parseXml, walkElements, XmlDocument, type Span, type XmlElement } from '../document';
 import { SchemaCode } from './codes';
 import { cleanLibxmlMessage, describeAllowed, listNames } from './explain';
-import { deviceSingletons, grammarFor, type GrammarKey } from './grammars';
+import { deviceSingletons, grammarFor, grammarKeyOf, type GrammarKey } from './grammars';
 import { loadLibxml, type LibxmlModule } from './libxml';
 import { allAlts, allowedAttributes, allowedChildren, allowedText, attributeProblems, schemaIndexFor, valueMatches, type AttrProblem, type SchemaIndex } from './schemaIndex';
 import type { SchemaSet } from './schemaSet';
@@ -26,7 +28,7 @@ export interface SchemaOutcome {
 }
 
 function indexFor(dir: string, key: GrammarKey): SchemaIndex {
-  return schemaIndexFor(dir, key === 'network' ? 'network.rng' : key === 'device' ? 'nodedev.rng' : 'domain.rng');
+  return schemaIndexFor(dir, key.endsWith('.rng') ? key : 'domain.rng');
 }
 
 function finding(doc: XmlDocument, span: Span, code: string, message: string): Finding {
@@ -311,10 +313,6 @@ export function parseForLibxml(lib: LibxmlModule, text: string, url: string): Li
   return lib.XmlDocument.fromBuffer(Buffer.from(text, 'utf8'), { url, option });
 }
 
-function rootKey(name: string | undefined): LibvirtRoot | undefined {
-  return (LIBVIRT_ROOTS as readonly string[]).includes(name ?? '') ? (name as LibvirtRoot) : undefined;
-}
-
 /**
  * Above this many devices, an INVALID domain is explained in chunks of DEVICE_CHUNK (the domain
  * without its devices, then <devices> chunk by chunk), so the errors are located at linear cost.
@@ -395,7 +393,7 @@ function chunkedDomain(lib: LibxmlModule, set: SchemaSet, doc: XmlDocument): { s
   }
   // The domain without its devices: first cut out (small, fast); when invalid, blanked with its line breaks kept so libxml2's lines are ours.
   const cut = doc.text.slice(0, kids[0]!.span.start) + doc.text.slice(kids[kids.length - 1]!.span.end);
-  const skeleton = validates(lib, set, 'domain', cut) && validates(lib, set, 'domain', blank(doc.text, kids.map((k) => k.span)));
+  const skeleton = validates(lib, set, 'domain.rng', cut) && validates(lib, set, 'domain.rng', blank(doc.text, kids.map((k) => k.span)));
   return { ...(skeleton ? { skeleton } : {}), devicesValid, devices };
 }
 
@@ -433,8 +431,15 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
   let details: ErrorDetail[] | undefined;
   let key: GrammarKey | undefined;
   try {
-    key = rootKey(parsed.root.name);
-    if (!key) return { wellFormed: true, valid: undefined, findings: [] };
+    const kind = libvirtKind(text);
+    // Not a root libvirt knows (or someone else's vocabulary): the caller says the file is not checked.
+    if (!kind || kind.root !== parsed.root.name) return { wellFormed: true, valid: undefined, findings: [] };
+    key = grammarKeyOf(kind);
+    if (key.endsWith('.rng') && !existsSync(path.join(set.dir, key))) {
+      const message = `Not validated: libvirt ${set.version ?? ''} has no schema for a ${kind.name} (${key} is not in ${set.dir}).`.replace('  ', ' ');
+      const range = lineRange(new XmlDocument(text, undefined, undefined), 0);
+      return { wellFormed: true, valid: undefined, findings: [{ range, severity: 'info', code: SchemaCode.Unavailable, message, source: 'kvmnet-schema' }] };
+    }
     try {
       grammarFor(lib, set.dir, key).validate(parsed);
       return { wellFormed: true, valid: true, findings: [] };
@@ -444,7 +449,7 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     }
     if (explain === 'first') return { wellFormed: true, valid: false, findings: [firstErrorFinding(new XmlDocument(text, undefined, undefined), details)] };
     if (!explain) return { wellFormed: true, valid: false, findings: [] };
-    const chunked = key === 'domain' && manyDevices(lib, parsed) ? chunkedDomain(lib, set, positionedDoc()) : undefined;
+    const chunked = key === 'domain.rng' && manyDevices(lib, parsed) ? chunkedDomain(lib, set, positionedDoc()) : undefined;
     if (chunked && (chunked.skeleton || !chunked.devicesValid)) {
       const doc = positionedDoc();
       // Explain the domain without its devices, and each device on its own (both linear).
@@ -467,9 +472,9 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
   // Our positioned parser disagrees with libxml2 (rare): keep libxml2's lines.
   if (!doc.root || doc.error) return { wellFormed: true, valid: false, findings: [firstErrorFinding(doc, details)] };
   const explainer = new Explainer(lib, set, doc, indexFor(set.dir, key));
-  const findings = explainer.explain(details, doc.root, 0, key === 'domain' ? 'document' : 'device');
+  const findings = explainer.explain(details, doc.root, 0, key === 'domain.rng' ? 'document' : 'device');
   // libxml2 stops at the first failing part of the domain: when that was not <devices>, check the devices too.
-  const devices = key === 'domain' ? childElements(doc.root, 'devices') : [];
+  const devices = key === 'domain.rng' ? childElements(doc.root, 'devices') : [];
   if (devices.length === 1 && !findings.some((f) => within(doc, f, devices[0]!))) {
     let devicesInvalid = false;
     try {
