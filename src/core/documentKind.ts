@@ -134,6 +134,15 @@ export function isGuestXml(kind: LibvirtKind | undefined): boolean {
   return kind !== undefined && (kind.kind === 'fragment' || kind.root === 'domain');
 }
 
+/** Why a file is not checked: an XML root no libvirt schema has (or in another vocabulary), or no kind at all. */
+export function notCheckedReason(text: string): string {
+  const tag = rootStartTag(text);
+  if (!tag) return 'neither libvirt XML nor a launch script';
+  return /(?:^|\s)xmlns\s*=/.test(tag.attributes)
+    ? `<${tag.name}> declares a default namespace: not a libvirt XML document`
+    : `<${tag.name}> is not a libvirt XML document: no libvirt schema has that root (virt-xml-validate cannot determine its schema either)`;
+}
+
 /**
  * The kinds this project knows beyond the schema: guest XML and virtual networks (its rules, its curated completion
  * and hover). Every other kind gets libvirt's schema verdict and schema-driven completion only.

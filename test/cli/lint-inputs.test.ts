@@ -87,3 +87,18 @@ test("standard input: '-' with --stdin-filename is linted like that file, under 
   const diff = lint(['--fix-dry-run', '--stdin-filename', 'x.sh', '-'], 'qemu-system-x86_64 -netdev user,id=n0,hostfwd=tcp:0-:22 -device e1000,netdev=n0\n');
   assert.match(diff.stdout, /^--- a\/x\.sh\n\+\+\+ b\/x\.sh\n/);
 });
+
+test('a named XML file of no libvirt kind is said on stderr, not passed silently (exit status unchanged)', async () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'kvmnet-inputs-'));
+  writeFileSync(path.join(d, 'pom.xml'), '<project xmlns="http://maven.apache.org/POM/4.0.0"/>\n');
+  writeFileSync(path.join(d, 'foo.xml'), '<foo/>\n');
+  writeFileSync(path.join(d, 'notes.txt'), 'hello\n');
+  const r = await run(['lint', 'pom.xml', 'foo.xml', 'notes.txt'], d);
+  assert.equal(r.code, 0);
+  assert.equal(r.out, '');
+  assert.equal(
+    r.err,
+    'kvmnet lint: pom.xml: not checked (<project> declares a default namespace: not a libvirt XML document)\n' +
+      'kvmnet lint: foo.xml: not checked (<foo> is not a libvirt XML document: no libvirt schema has that root (virt-xml-validate cannot determine its schema either))\n',
+  );
+});

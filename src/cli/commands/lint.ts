@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { notCheckedReason, rootElementName } from '../../core/documentKind';
 import type { Finding } from '../../core/findings';
 import { MAX_LINT_BYTES } from '../../core/limits';
 import { lintText } from '../../core/lint';
@@ -209,6 +210,9 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
         // Named files of other kinds were always accepted silently; a walk's or --strict's are listed.
         io.err(`kvmnet lint: ${file}: skipped (neither libvirt XML nor a launch script)\n`);
         skips++;
+      } else if (result.kind === undefined && rootElementName(text) !== undefined) {
+        // A named XML file of no libvirt kind is said, never silently passed (exit status as before).
+        io.err(`kvmnet lint: ${file}: not checked (${notCheckedReason(text)})\n`);
       }
       let findings = applyLintPolicy(result.kind, text, result.findings, settings);
       if (fix || dryRun) {

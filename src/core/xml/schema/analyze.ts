@@ -4,7 +4,7 @@
  * extension host too): libxml2 schema validation, then the semantic rules.
  */
 import { isMainThread } from 'node:worker_threads';
-import { isCuratedKind, libvirtKind, rootElementName } from '../../documentKind';
+import { isCuratedKind, libvirtKind, notCheckedReason } from '../../documentKind';
 import type { Finding } from '../../findings';
 import { MAX_XML_ATTRIBUTES, MAX_XML_ELEMENTS } from '../../limits';
 import type { Position } from '../../text';
@@ -66,9 +66,7 @@ async function analyzeTooLarge(text: string, set: SchemaSet, why: string): Promi
 
 /** A document declared libvirt XML (kvmnet.xml.files) whose root is no libvirt kind: said, never silent. */
 function notChecked(text: string): Finding {
-  const root = rootElementName(text);
-  const message = `Not checked: ${root ? `<${root}>` : 'this document'} is not a libvirt XML document (no libvirt schema has that root; virt-xml-validate cannot determine its schema either).`;
-  return { range: firstLine(text), severity: 'info', code: SchemaCode.Unavailable, message, source: 'kvmnet-schema' };
+  return { range: firstLine(text), severity: 'info', code: SchemaCode.Unavailable, message: `Not checked: ${notCheckedReason(text)}.`, source: 'kvmnet-schema' };
 }
 
 /** The document's first line: where a note about the whole file sits. */
