@@ -10,6 +10,7 @@ export const XmlCode = defineCodes({
   MacMulticast: { id: 'mac-multicast', doc: 'A multicast MAC (low bit of the first octet set) on a NIC; libvirt refuses it.' },
   MacDuplicate: { id: 'mac-duplicate', doc: 'The same MAC on two interfaces of one file.' },
   MacDuplicateWorkspace: { id: 'mac-duplicate-workspace', doc: 'The same MAC in two libvirt XML files of the workspace.' },
+  TeamingMacMismatch: { id: 'teaming-mac-mismatch', doc: 'A virtio failover pair (<teaming>) whose two NICs do not have one MAC: the guest pairs them by MAC, so failover never forms.' },
   MacQemuDefault: { id: 'mac-qemu-default', doc: "QEMU's built-in default MAC 52:54:00:12:34:56, which every guest without a MAC gets." },
   HostdevDuplicate: { id: 'hostdev-duplicate-source', doc: 'The same host PCI device assigned twice; libvirt refuses it.' },
   HostdevLegacyKvm: { id: 'hostdev-legacy-kvm-driver', doc: "<driver name='kvm'/> selects legacy pci-assign, removed from QEMU and the kernel: use vfio." },

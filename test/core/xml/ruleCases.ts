@@ -10,6 +10,12 @@ export const net = (body: string) => nic('network', `      <source network='defa
 export const V = "      <model type='virtio'/>";
 export const mac = (m: string) => `      <mac address='${m}'/>`;
 export const A = (b: string, s: string, f = '0x0') => `domain='0x0000' bus='${b}' slot='${s}' function='${f}'`;
+/** A virtio failover pair: a persistent virtio NIC (MAC given or none) and a transient VF (its <mac> line or ''). */
+const failover = (persistentMac: string, transientMacLine: string) =>
+  [
+    nic('bridge', `      <source bridge='br0'/>\n${persistentMac ? `${mac(persistentMac)}\n` : ''}${V}\n      <teaming type='persistent'/>\n      <alias name='ua-net0'/>`),
+    `    <interface type='hostdev' managed='yes'>\n      <source>\n        <address type='pci' ${A('0x06', '0x10', '0x1')}/>\n      </source>\n${transientMacLine ? `${transientMacLine}\n` : ''}      <teaming type='transient' persistent='ua-net0'/>\n    </interface>`,
+  ].join('\n');
 
 export interface Case {
   readonly code: XmlCodeKey;
@@ -58,6 +64,12 @@ export const cases: readonly Case[] = [
       `    <interface type='hostdev' managed='yes'>\n      <source>\n        <address type='pci' ${A('0x06', '0x10', '0x1')}/>\n      </source>\n${mac('52:54:00:aa:00:01')}\n      <teaming type='transient' persistent='ua-net0'/>\n    </interface>`,
     ].join('\n'),
   },
+  {
+    code: 'TeamingMacMismatch',
+    fires: failover('52:54:00:aa:00:01', mac('52:54:00:aa:00:02')),
+    quiet: failover('52:54:00:aa:00:01', mac('52:54:00:AA:00:01')),
+  },
+  { code: 'TeamingMacMismatch', fires: failover('52:54:00:aa:00:01', ''), quiet: failover('', '') },
   { code: 'MacQemuDefault', fires: net(`${mac('52:54:00:12:34:56')}\n${V}`), quiet: net(`${mac('52:54:00:12:34:57')}\n${V}`) },
   { code: 'HostdevDuplicate', fires: [pci(A('0x06', '0x10', '0x2')), pci("domain='0' bus='6' slot='0x10' function='2'")].join('\n'), quiet: [pci(A('0x06', '0x10', '0x2')), pci(A('0x06', '0x10', '0x4'))].join('\n'), libvirtRejects: true },
   { code: 'HostdevLegacyKvm', fires: pci(A('0x06', '0x10'), "<driver name='kvm'/>\n      "), quiet: pci(A('0x06', '0x10'), "<driver name='vfio'/>\n      ") },

@@ -39,7 +39,44 @@ function failoverPair(a: XmlElement, b: XmlElement): boolean {
   return pairs(ta, tb) || pairs(tb, ta);
 }
 
+/**
+ * A virtio failover pair whose NICs do not share one MAC. libvirt accepts it, but the guest's net_failover driver
+ * makes the VF the primary of the virtio NIC with the same MAC (kernel Documentation/networking/net_failover), so
+ * the pair never forms: the transient NIC takes the persistent one's MAC.
+ */
+function checkTeamingMacs(ctx: RuleContext): void {
+  const interfaces = ctx.doc.elements.filter((e) => e.name === 'interface');
+  for (const transient of interfaces) {
+    const t = teaming(transient);
+    if (t.type !== 'transient' || t.persistent === undefined) continue;
+    const persistent = interfaces.find((p) => p !== transient && failoverPair(transient, p));
+    const want = persistent && macOf(persistent);
+    if (!persistent || !want) continue; // no partner (libvirt reports it), or no MAC to match: libvirt picks both
+    const macEl = firstChild(transient, 'mac');
+    const have = macEl && attribute(macEl, 'address');
+    if (have && have.value.trim().toLowerCase() === want.toLowerCase()) continue;
+    const partner = `the persistent NIC on line ${ctx.lineOf(persistent)} (alias ${t.persistent})`;
+    if (have) {
+      ctx.report('TeamingMacMismatch', 'warning', have.valueSpan, `This failover NIC's MAC ${have.value.trim()} differs from ${want} of ${partner}: the guest pairs the two by MAC, so failover never forms.`, [
+        { title: `Use ${want} (the persistent NIC's MAC)`, edits: [ctx.edit(have.valueSpan, want)], isPreferred: true },
+      ]);
+    } else {
+      const teamingEl = firstChild(transient, 'teaming')!;
+      ctx.report('TeamingMacMismatch', 'warning', teamingEl.nameSpan, `This failover NIC has no <mac>: libvirt generates one that differs from ${want} of ${partner}, and the guest pairs the two by MAC, so failover never forms.`, [
+        { title: `Add <mac address='${want}'/> (the persistent NIC's MAC)`, edits: [ctx.appendChild(transient, `<mac address='${want}'/>`)], isPreferred: true },
+      ]);
+    }
+  }
+}
+
+function macOf(iface: XmlElement): string | undefined {
+  const m = firstChild(iface, 'mac');
+  const v = m && attribute(m, 'address')?.value.trim();
+  return v && isValidMac(v) ? v : undefined;
+}
+
 export function checkMacs(ctx: RuleContext): void {
+  checkTeamingMacs(ctx);
   for (const el of ctx.doc.elements) {
     const attr = el.name === 'mac' ? attribute(el, 'address') : undefined;
     if (!attr) continue;
