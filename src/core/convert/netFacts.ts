@@ -96,6 +96,7 @@ export function netFacts(argv: readonly string[]): NetFacts {
       }
     } else if (opt === '-nic') {
       const p = propsOf(value, 'type');
+      if (one(p, 'type') === 'none') continue; // no NIC at all (not even QEMU's default one)
       const mac = one(p, 'mac')?.toLowerCase();
       const model = one(p, 'model') ?? 'e1000';
       nics.push({ backend: backendName(p), model: model === 'virtio' ? 'virtio-net-pci' : model, ...(mac ? { mac } : {}), forwards: forwardsOf(p) ?? [] });
