@@ -20,6 +20,9 @@ const files: Record<string, string> = {
   'mac-a.xml': domain('a', nic('52:54:00:ab:cd:01')),
   'mac-b.xml': domain('b', nic('52:54:00:AB:CD:01')),
   'direct.xml': domain('direct', "    <interface type='direct'>\n      <source dev='eth0' mode='bridge'/>\n      <model type='virtio'/>\n    </interface>"),
+  // Other libvirt kinds: a host interface (virsh iface-define) and a storage pool with a typo.
+  'eth0.xml': "<interface type='ethernet' name='eth0'>\n  <start mode='onboot'/>\n  <mac address='52:54:00:12:34:56'/>\n  <protocol family='ipv4'>\n    <dhcp/>\n  </protocol>\n</interface>\n",
+  'pool.xml': "<pool type='dir'>\n  <name>images</name>\n  <target>\n    <path>/var/lib/libvirt/images</path>\n    <permisions/>\n  </target>\n</pool>\n",
 };
 
 /** 1-based line and column of the first occurrence of `needle` in a workspace file. */
@@ -105,4 +108,22 @@ test('hover explains a macvtap mode', async () => {
   await ed.page.keyboard.press('Control+I');
   await ed.page.locator('.monaco-hover', { hasText: 'host and guest still cannot talk' }).first().waitFor();
   await ed.screenshot('xml-lint-hover');
+});
+
+test("other libvirt kinds get their own schema's verdict: a host interface is clean, a pool's typo is located", async () => {
+  await ed.openFile('pool.xml');
+  const at = where('pool.xml', 'permisions');
+  const found = await ed.waitForFinding((p) => p.file === 'pool.xml' && p.severity === 'error', 'the pool schema error');
+  assert.ok(found.some((p) => p.file === 'pool.xml' && p.line === at.line && p.column === at.column && /permisions/.test(p.message)), JSON.stringify(found));
+  // The host interface: a wrong start mode is reported by interface.rng (a guest NIC's schema would not know <start>
+  // at all); undone, the file has no finding (no guest rule on it, though its MAC is QEMU's default).
+  await ed.openFile('eth0.xml');
+  const mode = where('eth0.xml', 'onboot');
+  await ed.goToLine(mode.line, mode.column);
+  await ed.typeText('x');
+  const wrong = await ed.waitForFinding((p) => p.file === 'eth0.xml' && /xonboot/.test(p.message), 'the start-mode error on eth0.xml');
+  assert.match(wrong.find((p) => p.file === 'eth0.xml')!.message, /onboot/);
+  await ed.page.keyboard.press('Control+Z');
+  await waitUntil(async () => !(await ed.findings()).some((p) => p.file === 'eth0.xml'), 'no finding on eth0.xml once undone');
+  await ed.screenshot('xml-lint-host-interface');
 });
