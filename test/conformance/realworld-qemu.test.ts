@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { QemuCode } from '../../src/core/qemu/codes';
-import { isNicDriver } from '../../src/core/qemu/edit';
+import { isNicDriver } from '../../src/core/qemu/model';
 import { lintLaunchScript } from '../../src/core/qemu/lint';
 import { optionKind, parseLaunchScript, type QemuInvocation } from '../../src/core/qemu/model';
 import { LineIndex } from '../../src/core/text';

@@ -8,7 +8,7 @@ import { RuleContext } from './rules/context';
 import { checkCommandBoundaries } from './rules/boundaries';
 import { checkHostfwds } from './rules/hostfwd';
 import { checkQuotesInValues } from './rules/quotes';
-import { checkLegacy, checkRemoved } from './rules/legacy';
+import { checkLegacy, checkRemoved, checkVlan } from './rules/legacy';
 import { checkMacs } from './rules/mac';
 import { checkIds } from './rules/netdev';
 import { checkVhostAndModels } from './rules/nic';
@@ -59,6 +59,13 @@ export function lintLaunchScript(text: string, options: LaunchLintOptions = {}):
     checkIds(c, script.shell, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);
     checkTap(c, script, inv, baseDir, kindOf);
+  }
+  // A sourced file of options (no QEMU command): each option on its own; ids and cross-references need the command.
+  for (const fragment of script.fragments) {
+    checkVlan(c, fragment);
+    checkRemoved(c, fragment);
+    checkQuotesInValues(c, fragment);
+    checkHostfwds(c, fragment);
   }
   checkMacs(c, script, scriptPath);
   checkCommandBoundaries(c, script);

@@ -47,6 +47,37 @@ export interface QemuInvocation {
 export interface LaunchScript {
   readonly shell: ShellScript;
   readonly invocations: readonly QemuInvocation[];
+  /**
+   * In a file with no QEMU command (a config sourced by the launcher): the bash arrays that hold QEMU network
+   * options (`QEMU_OPTS+=(-netdev user,id=n0 …)`), checked option by option.
+   */
+  readonly fragments: readonly OptionFragment[];
+}
+
+/** What the option-by-option rules read: a command's options, or a fragment's. */
+export interface OptionList {
+  readonly options: readonly QemuOption[];
+}
+
+/** The QEMU options of one array, all its assignments and appends in source order. */
+export interface OptionFragment extends OptionList {
+  readonly name: string;
+}
+
+/** NIC driver names QEMU's -device knows for networking (vfio-pci is passthrough, handled apart). */
+export function isNicDriver(driver: string | undefined): boolean {
+  return driver !== undefined && /^(?:virtio-net-(?:pci|device|ccw)(?:-non-transitional|-transitional)?|e1000e?|e1000-82544gc|e1000-82545em|rtl8139|ne2k_(?:pci|isa)|pcnet|vmxnet3|i8255\d\w*|i82801|tulip|usb-net|sungem|igb)$/.test(driver);
+}
+
+/** -net types (QEMU's legacy hub options): another program's `--net host` is none of them. */
+const NET_TYPES = new Set(['nic', 'user', 'tap', 'bridge', 'socket', 'vde', 'dump', 'l2tpv3', 'none']);
+
+/** Whether an option makes an array QEMU's network options (and not, say, docker's `--net host` or `--device /dev/kvm`). */
+function isQemuNetworkOption(o: QemuOption): boolean {
+  const kind = optionKind(o);
+  if (o.name === '-netdev' || o.name === '-nic' || o.name === '-redir') return true;
+  if (o.name === '-net') return kind !== undefined && NET_TYPES.has(kind);
+  return o.name === '-device' && (isNicDriver(kind) || kind === 'vfio-pci' || kind === 'pci-assign');
 }
 
 /** QEMU options that take no argument (everything else starting with '-' takes exactly one). */
@@ -326,11 +357,22 @@ export function findInvocations(script: ShellScript): QemuInvocation[] {
   return out;
 }
 
+/** The arrays of a file without a QEMU command that hold QEMU network options. */
+function optionFragments(script: ShellScript): OptionFragment[] {
+  const out: OptionFragment[] = [];
+  for (const [name, assigns] of arraysByName(script)) {
+    const options = parseOptions(assigns.flatMap((a) => a.elems.map((el) => ({ ...el, viaArray: name }))));
+    if (options.some(isQemuNetworkOption)) out.push({ name, options });
+  }
+  return out;
+}
+
 /** Parses a launch script; never throws. */
 export function parseLaunchScript(text: string): LaunchScript {
   countParse('script');
   const shell = parseShell(text);
-  return { shell, invocations: findInvocations(shell) };
+  const invocations = findInvocations(shell);
+  return { shell, invocations, fragments: invocations.length === 0 ? optionFragments(shell) : [] };
 }
 
 export function prop(option: QemuOption, key: string): QemuProp | undefined {

@@ -1,5 +1,5 @@
 import { isValidMac } from '../mac';
-import { isNicDriver } from './edit';
+import { isNicDriver } from './model';
 import { optionKind, prop, type QemuInvocation, type QemuOption, type QemuProp } from './model';
 
 /**

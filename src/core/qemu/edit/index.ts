@@ -18,6 +18,6 @@ export {
   type ScriptEdit,
 } from './operations';
 export { appendArgs, appendProp, insertPrelude, removeSpan, removeSpans, toTextEdits, type OffsetEdit } from './primitives';
-export { isNicDriver, listNetworkDevices, netdevOptions, usedNames, userNetworks, type NetworkDevice } from './queries';
+export { listNetworkDevices, netdevOptions, usedNames, userNetworks, type NetworkDevice } from './queries';
 export { launchScriptTemplate, topLevelSetFlags, type TemplateHeader } from './template';
 export { quoteSegs } from './words';

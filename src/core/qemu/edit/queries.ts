@@ -23,11 +23,6 @@ export function usedNames(script: LaunchScript, except?: ReadonlySet<QemuOption>
   return { ids, macs };
 }
 
-/** NIC driver names QEMU's -device knows for networking (vfio-pci is passthrough, handled apart). */
-export function isNicDriver(driver: string | undefined): boolean {
-  return driver !== undefined && /^(?:virtio-net-(?:pci|device|ccw)(?:-non-transitional|-transitional)?|e1000e?|e1000-82544gc|e1000-82545em|rtl8139|ne2k_(?:pci|isa)|pcnet|vmxnet3|i8255\d\w*|i82801|tulip|usb-net|sungem|igb)$/.test(driver);
-}
-
 /** The one-line label and the spans of one network device of an invocation (for pick lists and removal). */
 export interface NetworkDevice {
   readonly label: string;

@@ -1,5 +1,5 @@
 import { checkHostfwd } from '../generate';
-import type { QemuInvocation } from '../model';
+import type { OptionList } from '../model';
 import type { RuleContext } from './context';
 
 /** The rule QEMU accepts for two common slips: a missing host address field, or ':' where '-' belongs. */
@@ -11,7 +11,7 @@ function hostfwdFix(rule: string): string | undefined {
   return undefined;
 }
 
-export function checkHostfwds(c: RuleContext, inv: QemuInvocation): void {
+export function checkHostfwds(c: RuleContext, inv: OptionList): void {
   for (const o of inv.options) {
     if (!['-netdev', '-nic', '-net'].includes(o.name)) continue;
     for (const p of o.props) {

@@ -1,6 +1,6 @@
 import type { OffsetEdit, OffsetSpan } from '../../rulekit';
 import { appendProp, convertLegacyEdits, removeSpan } from '../edit';
-import { optionKind, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp } from '../model';
+import { optionKind, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp, type OptionList } from '../model';
 import { removedEntry, REMOVED_NET_OPTIONS, type RemovedNetOption } from '../removed';
 import type { RuleContext } from './context';
 
@@ -11,7 +11,7 @@ const PCI_ASSIGN_ONLY = new Set(['iommu', 'configfd', 'prefer_msi', 'share_intx'
 const REMOVED_NET_TYPES = new Set(REMOVED_NET_OPTIONS.filter((e) => e.form === 'net-type').map((e) => e.name));
 
 /** The -net options of a command by hub (`vlan=`, 0 when absent), in order; a dynamic vlan= is left out. */
-function hubs(inv: QemuInvocation): Map<string, QemuOption[]> {
+function hubs(inv: OptionList): Map<string, QemuOption[]> {
   const out = new Map<string, QemuOption[]>();
   for (const o of inv.options) {
     const kind = optionKind(o);
@@ -66,8 +66,21 @@ export function checkLegacy(c: RuleContext, script: LaunchScript, inv: QemuInvoc
   }
 }
 
+/**
+ * vlan= in a fragment of options (a sourced array, no command here): the same error as in a command, without the
+ * conversion fix, which rewrites the whole command; how the hubs join is the command's business.
+ */
+export function checkVlan(c: RuleContext, fragment: OptionList): void {
+  for (const [hub, nets] of hubs(fragment)) {
+    const vlan = nets.map((o) => prop(o, 'vlan')).find((p) => p !== undefined);
+    if (!vlan) continue;
+    const e = removedEntry('net-param', 'vlan')!;
+    c.report('RemovedOption', 'error', vlan.range, `'vlan=' was removed in QEMU ${e.removedIn}; QEMU rejects it (Invalid parameter 'vlan'). Hub ${hub} of these options: use ${e.instead}.`);
+  }
+}
+
 /** Options removed from QEMU, which rejects them (see ../removed): -device pci-assign, -redir, -tftp/-bootp/-smb, -net name=/dump/channel. */
-export function checkRemoved(c: RuleContext, inv: QemuInvocation): void {
+export function checkRemoved(c: RuleContext, inv: OptionList): void {
   for (const o of inv.options) {
     if (o.name === '-device' && optionKind(o) === 'pci-assign') {
       const driver = prop(o, 'driver')!;
@@ -100,7 +113,7 @@ function checkRemovedNet(c: RuleContext, o: QemuOption): void {
 }
 
 /** -tftp/-bootp/-smb DIR become tftp=/bootp=/smb= on the command's one user-mode network (or a new -nic user). */
-function checkUserOption(c: RuleContext, inv: QemuInvocation, o: QemuOption, e: RemovedNetOption): void {
+function checkUserOption(c: RuleContext, inv: OptionList, o: QemuOption, e: RemovedNetOption): void {
   const key = e.name.slice(1);
   const value = o.valueWord && o.valueWord.dynamic.length === 0 ? o.valueWord.value : undefined;
   const fixes = [];
@@ -112,7 +125,7 @@ function checkUserOption(c: RuleContext, inv: QemuInvocation, o: QemuOption, e: 
 }
 
 /** Moves a removed top-level option onto the command's one user-mode network as `item`, or into a new -nic user. */
-function userNetEdits(c: RuleContext, inv: QemuInvocation, o: QemuOption, item: string): OffsetEdit[] {
+function userNetEdits(c: RuleContext, inv: OptionList, o: QemuOption, item: string): OffsetEdit[] {
   const users = inv.options.filter((x) => (x.name === '-netdev' || x.name === '-nic' || x.name === '-net') && optionKind(x) === 'user' && x.valueWord);
   if (users.length === 1) return [appendProp(users[0]!, item), removeSpan(c.text, o.span)];
   return users.length === 0 ? [c.edit(o.span, `-nic user,${item}`)] : [];
@@ -124,7 +137,7 @@ function rangeOfRemoval(o: QemuOption, p: QemuProp): OffsetSpan {
 }
 
 /** -redir's rule becomes hostfwd= on the command's one user-mode network (or a new -nic user). */
-function checkRedir(c: RuleContext, inv: QemuInvocation, o: QemuOption): void {
+function checkRedir(c: RuleContext, inv: OptionList, o: QemuOption): void {
   const rule = o.valueWord && o.valueWord.dynamic.length === 0 ? o.valueWord.value : undefined;
   const m = rule ? /^(?:(tcp|udp):)?(\d+):([\d.]*):(\d+)$/.exec(rule) : null;
   const fixes = [];

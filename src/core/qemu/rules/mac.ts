@@ -1,8 +1,8 @@
 import { isMulticastMac, isValidMac, QEMU_DEFAULT_MAC } from '../../mac';
 import type { RuleFix } from '../../rulekit';
-import { appendProp, isNicDriver, usedNames } from '../edit';
+import { appendProp, usedNames } from '../edit';
 import { stableMac } from '../../util/stableMac';
-import { optionKind, prop, type LaunchScript, type QemuOption, type QemuProp } from '../model';
+import { isNicDriver, optionKind, prop, type LaunchScript, type QemuOption, type QemuProp } from '../model';
 import { guestNics, macKey, nicAnchor, type GuestNic } from '../nics';
 import { exclusive } from '../shell';
 import type { RuleContext } from './context';
@@ -24,7 +24,7 @@ export function checkMacs(c: RuleContext, script: LaunchScript, scriptPath: stri
     taken.add(mac);
     return mac;
   };
-  for (const inv of script.invocations) {
+  for (const inv of [...script.invocations, ...script.fragments]) {
     for (const o of inv.options) {
       const p = macProp(o);
       if (!p || p.dynamic) continue;

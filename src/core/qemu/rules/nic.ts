@@ -1,6 +1,5 @@
 import { EMULATED_NIC_MODELS } from '../../nicModels';
-import { isNicDriver } from '../edit';
-import { optionKind, prop, type QemuInvocation, type QemuOption, type QemuProp } from '../model';
+import { isNicDriver, optionKind, prop, type QemuInvocation, type QemuOption, type QemuProp } from '../model';
 import type { RuleContext } from './context';
 
 /** The NIC model an option puts in the guest, with the prop naming it. */

@@ -1,5 +1,4 @@
-import { isNicDriver } from '../edit';
-import { optionKind, type QemuInvocation } from '../model';
+import { isNicDriver, optionKind, type OptionList } from '../model';
 import type { RuleContext } from './context';
 
 const NETWORK_OPTIONS = new Set(['-netdev', '-net', '-nic']);
@@ -9,7 +8,7 @@ const NETWORK_OPTIONS = new Set(['-netdev', '-net', '-nic']);
  * shell, so they end up inside the value and QEMU rejects it (Parameter 'id' expects an identifier, Bad
  * protocol name …). One finding per option value.
  */
-export function checkQuotesInValues(c: RuleContext, inv: QemuInvocation): void {
+export function checkQuotesInValues(c: RuleContext, inv: OptionList): void {
   for (const o of inv.options) {
     const w = o.valueWord;
     if (!w || !(NETWORK_OPTIONS.has(o.name) || (o.name === '-device' && isNicDriver(optionKind(o))))) continue;

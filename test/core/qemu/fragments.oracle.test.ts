@@ -1,0 +1,65 @@
+// Option fragments (#14): a file with no QEMU command whose bash arrays hold QEMU network options (a config the
+// launcher sources, e.g. QEMU_NET+=(…)) is checked option by option. Each error is confirmed by QEMU on what the
+// launcher runs: the fragment, then `qemu-system-x86_64 "${NAME[@]}"`; the quiet fragment and every fix pass.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { QemuCode, type QemuCodeKey } from '../../../src/core/qemu/codes';
+import { lintLaunchScript } from '../../../src/core/qemu/lint';
+import { parseLaunchScript } from '../../../src/core/qemu/model';
+import { applyEdits } from '../../../src/core/text';
+import { Q } from './lintCases';
+import { runScriptChecked, useQemuSandbox } from './qemuOracle';
+
+interface FragmentCase {
+  readonly rule: QemuCodeKey;
+  readonly array: string;
+  readonly bad: string;
+  readonly qemuSays: RegExp;
+  readonly fixed?: true;
+}
+
+const cases: readonly FragmentCase[] = [
+  { rule: 'RemovedOption', array: 'QEMU_NET', bad: 'QEMU_NET=()\nQEMU_NET+=(-net nic,vlan=0,model=virtio -net user,vlan=0)\n', qemuSays: /Invalid parameter 'vlan'/ },
+  { rule: 'HostfwdMalformed', array: 'NET', bad: 'NET=(-netdev "user,id=n0,hostfwd=tcp::2222:22" -device virtio-net-pci,netdev=n0)\n', qemuSays: /hostfwd|forwarding/i, fixed: true },
+  { rule: 'MacMalformed', array: 'NET', bad: 'NET=(-netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:zz:00:01)\n', qemuSays: /mac/i, fixed: true },
+  { rule: 'Redir', array: 'NET', bad: 'NET=(-redir tcp:2222::22)\n', qemuSays: /-redir: invalid option/, fixed: true },
+];
+
+const launcher = (fragment: string, array: string): string => `${fragment}${Q} "\${${array}[@]}"\n`;
+const codesOf = (text: string): string[] => lintLaunchScript(text, { fileName: '/vm/net.conf' }).map((f) => f.code);
+
+describe('option fragments: checked option by option, confirmed by QEMU through the launcher', () => {
+  const box = useQemuSandbox('fragments');
+  for (const c of cases) {
+    test(`${c.rule}: ${c.bad.trim().split('\n').pop()}`, () => {
+      const finding = lintLaunchScript(c.bad, { fileName: '/vm/net.conf' }).find((f) => f.code === QemuCode[c.rule].id);
+      assert.ok(finding && finding.severity === 'error', `${QemuCode[c.rule].id} expected: ${JSON.stringify(codesOf(c.bad))}`);
+      const r = runScriptChecked(launcher(c.bad, c.array), box.ns.name, box.work);
+      assert.equal(r.ok, false, 'QEMU accepted what the finding says it rejects');
+      assert.match(r.stderr, c.qemuSays);
+      if (c.fixed) {
+        const fix = finding.fixes?.find((f) => f.isPreferred) ?? finding.fixes?.[0];
+        assert.ok(fix, 'a fix is offered');
+        const after = applyEdits(c.bad, fix.edits);
+        assert.ok(!codesOf(after).includes(QemuCode[c.rule].id), `the fix clears the finding:\n${after}`);
+        const ok = runScriptChecked(launcher(after, c.array), box.ns.name, box.work);
+        assert.ok(ok.ok, `QEMU rejected the fixed fragment:\n${after}\n${ok.stderr}`);
+      }
+    });
+  }
+
+  test('a quiet fragment has no finding and QEMU accepts it', () => {
+    const good = 'NET=(-netdev user,id=n0,hostfwd=tcp::2222-:22)\nNET+=(-device virtio-net-pci,netdev=n0,mac=52:54:00:aa:00:01)\n';
+    assert.deepEqual(codesOf(good), []);
+    const r = runScriptChecked(launcher(good, 'NET'), box.ns.name, box.work);
+    assert.ok(r.ok, r.stderr);
+  });
+});
+
+test("another program's arrays are no fragment: docker's --net/--device, and arrays of a file that runs QEMU itself", () => {
+  assert.deepEqual(parseLaunchScript('ARGS=(--net host --device /dev/kvm -v /srv:/srv)\n').fragments, []);
+  assert.deepEqual(codesOf('ARGS=(--net host --device /dev/kvm)\n'), []);
+  const withCommand = parseLaunchScript(`NET=(-netdev user,id=n0)\n${Q} -m 256 "\${NET[@]}" -device e1000,netdev=n0\n`);
+  assert.equal(withCommand.fragments.length, 0, 'the command uses the array: it is checked there');
+  assert.equal(withCommand.invocations[0]!.options.filter((o) => o.name === '-netdev').length, 1);
+});
