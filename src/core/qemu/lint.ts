@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { Finding } from '../findings';
 import { usedNames } from './edit';
 import { jsonValued, parseLaunchScript, type LaunchScript } from './model';
-import type { LineIndex, Position, TextRange } from '../text';
+import { LineIndex, type Position, type TextRange } from '../text';
+import { QemuCode } from './codes';
 import { RuleContext } from './rules/context';
 import { checkCommandBoundaries } from './rules/boundaries';
 import { checkHostfwds } from './rules/hostfwd';
@@ -43,8 +44,42 @@ function localScriptFileKind(p: string): ScriptFileKind {
 
 /** Lint of the QEMU network arguments in a shell launch script (one file per rule family in ./rules). Never throws. */
 export function lintLaunchScript(text: string, options: LaunchLintOptions = {}): Finding[] {
-  const c = new RuleContext(text);
   const script = parseLaunchScript(text);
+  return [...lintScript(text, script, options), ...evalFindings(text, script, options)];
+}
+
+/**
+ * `eval` with literal arguments runs the text they join to (with spaces) as a command line: that text is linted too,
+ * its findings placed back on the source characters they came from. Their fixes are dropped: an edit of the
+ * evaluated text would have to be re-quoted for the eval line. An eval of anything dynamic is not judged.
+ */
+function evalFindings(text: string, script: LaunchScript, options: LaunchLintOptions): Finding[] {
+  const shell = script.shell;
+  const out: Finding[] = [];
+  let lines: LineIndex | undefined;
+  for (const command of shell.commands) {
+    const [first, ...rest] = command.words;
+    if (first?.value !== 'eval' || first.dynamic.length > 0 || rest.length === 0 || rest.some((w) => w.dynamic.length > 0)) continue;
+    const joined = rest.map((w) => w.value).join(' ');
+    // Source offset of each character of the joined text (a joining space maps to the end of the word before it).
+    const map = rest.flatMap((w, i) => [...w.map.slice(0, w.value.length), ...(i < rest.length - 1 ? [w.map[w.value.length]!] : [])]);
+    map.push(rest[rest.length - 1]!.map[rest[rest.length - 1]!.value.length]!);
+    const inner = new LineIndex(joined);
+    for (const f of lintScript(joined, parseLaunchScript(joined), options)) {
+      if (f.code === QemuCode.ShellSyntax.id) continue; // the eval line itself parsed: the joined text's syntax is the shell's business at run time
+      const from = inner.offsetAt(f.range.start);
+      const to = inner.offsetAt(f.range.end);
+      const start = map[from]!;
+      const end = to > from ? map[to - 1]! + 1 : start; // just after the last character (not past a closing quote)
+      lines ??= new LineIndex(text);
+      out.push({ ...f, range: lines.rangeOf(start, Math.max(start, end)), message: `${f.message} (in the text eval runs)`, fixes: [] });
+    }
+  }
+  return out;
+}
+
+function lintScript(text: string, script: LaunchScript, options: LaunchLintOptions): Finding[] {
+  const c = new RuleContext(text);
   checkShellSyntax(c, script);
   const scriptPath = options.fileName ?? 'launch-script';
   const baseDir = options.fileName ? path.dirname(options.fileName) : undefined;

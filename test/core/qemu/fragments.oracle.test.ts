@@ -63,3 +63,27 @@ test("another program's arrays are no fragment: docker's --net/--device, and arr
   assert.equal(withCommand.fragments.length, 0, 'the command uses the array: it is checked there');
   assert.equal(withCommand.invocations[0]!.options.filter((o) => o.name === '-netdev').length, 1);
 });
+
+describe('eval with literal arguments: the text it runs is linted, findings placed on their source characters', () => {
+  const box = useQemuSandbox('eval');
+  const evals: readonly { rule: QemuCodeKey; script: string; at: string; qemuSays: RegExp }[] = [
+    { rule: 'RemovedOption', script: `eval ${Q} -m 256 "-net nic,vlan=0" -net user,vlan=0\n`, at: 'vlan=0', qemuSays: /Invalid parameter 'vlan'/ },
+    { rule: 'HostfwdMalformed', script: `eval '${Q} -m 256 -netdev user,id=n0,hostfwd=tcp::2222:22 -device virtio-net-pci,netdev=n0'\n`, at: 'tcp::2222:22', qemuSays: /hostfwd|forwarding/i },
+  ];
+  for (const c of evals) {
+    test(`${c.rule} inside eval, confirmed by QEMU as bash runs it`, () => {
+      const f = lintLaunchScript(c.script).find((x) => x.code === QemuCode[c.rule].id);
+      assert.ok(f, JSON.stringify(lintLaunchScript(c.script)));
+      assert.equal(c.script.slice(f.range.start.character, f.range.end.character), c.at);
+      assert.deepEqual(f.fixes, [], 'no fix: the eval text would need re-quoting');
+      const r = runScriptChecked(c.script, box.ns.name, box.work);
+      assert.equal(r.ok, false);
+      assert.match(r.stderr, c.qemuSays);
+    });
+  }
+  test('a clean eval and an eval of a variable: no finding', () => {
+    assert.deepEqual(codesOf(`eval '${Q} -m 256 -nic user,model=virtio-net-pci'\n`), []);
+    assert.deepEqual(codesOf('eval "$CMD"\n'), []);
+    assert.ok(runScriptChecked(`eval '${Q} -m 256 -nic user,model=virtio-net-pci'\n`, box.ns.name, box.work).ok);
+  });
+});
