@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import type { Finding } from '../../src/core/findings';
 import { QemuCode } from '../../src/core/qemu/codes';
 import { isNicDriver } from '../../src/core/qemu/model';
 import { lintLaunchScript } from '../../src/core/qemu/lint';
@@ -107,11 +108,17 @@ function judge(name: string, text: string, netns: string, verdicts: Verdicts, pr
       problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: bash ran no option line as a command` });
     }
   }
-  // QEMU findings: the parse check of the command's network options.
+  // QEMU findings: the parse check of the command's network options. A finding belongs to the command whose words
+  // it sits on, the command line itself or an array it expands (an array may be filled far above the command).
+  const attributed = new Set<Finding>();
   for (const inv of script.invocations) {
     const first = lines.positionAt(inv.command.start).line;
-    const last = lines.positionAt(inv.command.end).line;
-    const mine = errors.filter((f) => !SHELL_CODES.has(f.code) && f.range.start.line >= first && f.range.start.line <= last);
+    const spans = [inv.command, ...inv.options.map((o) => o.span)];
+    const mine = errors.filter((f) => {
+      const at = lines.offsetAt(f.range.start);
+      return !SHELL_CODES.has(f.code) && spans.some((sp) => sp.start <= at && at < sp.end);
+    });
+    for (const f of mine) attributed.add(f);
     const x86 = inv.program.dynamic.length > 0 || X86.test(path.basename(inv.program.value));
     const args = x86 ? networkArgs(inv) : undefined;
     const checked = args && args.length > 0 ? qemuAccepts(args, [], [], netns) : undefined;
@@ -131,6 +138,8 @@ function judge(name: string, text: string, netns: string, verdicts: Verdicts, pr
       problems.push({ file: name, what: `QEMU rejects the command at line ${first + 1} without an error finding: ${qemu.stderr.trim().split('\n')[0]}` });
     }
   }
+  // Errors on no command here (option fragments of a sourced file, eval'd text): counted, not judged by a run.
+  for (const f of errors) if (!SHELL_CODES.has(f.code) && !attributed.has(f)) tally(f.code).unverified++;
 }
 
 function report(title: string, verdicts: Verdicts): void {
