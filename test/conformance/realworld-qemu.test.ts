@@ -138,8 +138,22 @@ function judge(name: string, text: string, netns: string, verdicts: Verdicts, pr
       problems.push({ file: name, what: `QEMU rejects the command at line ${first + 1} without an error finding: ${qemu.stderr.trim().split('\n')[0]}` });
     }
   }
-  // Errors on no command here (option fragments of a sourced file, eval'd text): counted, not judged by a run.
-  for (const f of errors) if (!SHELL_CODES.has(f.code) && !attributed.has(f)) tally(f.code).unverified++;
+  // Errors on options outside a command (arrays and variables: option fragments): QEMU judges the option alone
+  // when its value is known here; anything else (eval'd text, values known at run time) is counted unverified.
+  const fragmentOptions = script.fragments.flatMap((fr) => fr.options);
+  for (const f of errors) {
+    if (SHELL_CODES.has(f.code) || attributed.has(f)) continue;
+    const at = lines.offsetAt(f.range.start);
+    const o = fragmentOptions.find((x) => x.span.start <= at && at < x.span.end && x.valueWord && x.valueWord.dynamic.length === 0);
+    const checked = o ? qemuAccepts([o.name, o.valueWord!.value], [], [], netns) : undefined;
+    const t = tally(f.code);
+    if (!checked || (!checked.ok && !QEMU_SAYS[f.code]?.test(checked.stderr))) t.unverified++;
+    else if (!checked.ok) t.confirmed++;
+    else {
+      t.contradicted++;
+      problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: QEMU accepts ${o!.name} ${o!.valueWord!.value}` });
+    }
+  }
 }
 
 function report(title: string, verdicts: Verdicts): void {

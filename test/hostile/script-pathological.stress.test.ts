@@ -19,6 +19,7 @@ test('the other pathological launch-script shapes cost linear work too', async (
     'many QEMU commands': 2000,
     'one very long line': 2000,
     'comments in continuations': 2000,
+    'chained option variables': 1000,
   };
   for (const [shape, n] of Object.entries(sizes)) assert.ok((await ratio(shape, n)) < LINEAR_BOUND, shape);
 });

@@ -48,8 +48,8 @@ export interface LaunchScript {
   readonly shell: ShellScript;
   readonly invocations: readonly QemuInvocation[];
   /**
-   * In a file with no QEMU command (a config sourced by the launcher): the bash arrays that hold QEMU network
-   * options (`QEMU_OPTS+=(-netdev user,id=n0 …)`), checked option by option.
+   * QEMU network options outside a command (see optionFragments): a sourced config's arrays and variables, and
+   * the variables a command expands; checked option by option.
    */
   readonly fragments: readonly OptionFragment[];
 }
@@ -357,12 +357,64 @@ export function findInvocations(script: ShellScript): QemuInvocation[] {
   return out;
 }
 
-/** The arrays of a file without a QEMU command that hold QEMU network options. */
-function optionFragments(script: ShellScript): OptionFragment[] {
+/**
+ * The words an unquoted `$NAME` gives for a variable's value: its text split on blanks (bash's word splitting, which
+ * never re-reads quotes), each piece keeping its source offsets; a blank inside an expansion does not split here.
+ */
+export function splitFields(w: ShellWord): ShellWord[] {
+  const out: ShellWord[] = [];
+  const v = w.value;
+  const blank = (k: number): boolean => /\s/.test(v[k]!) && !w.dynamic.some((d) => d.start <= k && k < d.end);
+  let i = 0;
+  while (i < v.length) {
+    while (i < v.length && blank(i)) i++;
+    if (i >= v.length) break;
+    let j = i;
+    while (j < v.length && !blank(j)) j++;
+    const dynamic = w.dynamic.filter((d) => d.end > i && d.start < j).map((d) => ({ start: Math.max(d.start, i) - i, end: Math.min(d.end, j) - i }));
+    out.push({ start: w.map[i]!, end: w.map[j - 1]! + 1, value: v.slice(i, j), map: w.map.slice(i, j + 1), dynamic });
+    i = j;
+  }
+  return out;
+}
+
+/** The variables a word expands (`$A`, `${B}`, `${C[@]}` …). */
+function paramNames(w: ShellWord): string[] {
+  return w.dynamic.flatMap((d) => Array.from(w.value.slice(d.start, d.end).matchAll(/\$\{?([A-Za-z_]\w*)/g), (m) => m[1]!));
+}
+
+/** The variables whose text reaches a QEMU command: used in its arguments, or in another such variable's value. */
+function varsReachingQemu(script: ShellScript, invocations: readonly QemuInvocation[]): Set<string> {
+  const byName = new Map<string, ShellWord[]>();
+  for (const v of script.vars) if (v.value) byName.set(v.name, [...(byName.get(v.name) ?? []), v.value]);
+  // A worklist, each name once: a chain of variables listed in reverse order stays linear.
+  const pending = invocations.flatMap((inv) => inv.args.flatMap(paramNames));
+  const reach = new Set<string>();
+  for (let name = pending.pop(); name !== undefined; name = pending.pop()) {
+    if (reach.has(name)) continue;
+    reach.add(name);
+    for (const value of byName.get(name) ?? []) pending.push(...paramNames(value));
+  }
+  return reach;
+}
+
+/**
+ * QEMU network options held outside a command: in a file with no QEMU command, its bash arrays and variables (a
+ * config the launcher sources); in any file, the string variables whose text reaches a command unquoted-split
+ * (`NET="-net nic,vlan=0 $TAP"` … `$QEMU $NET`), which the command's own words only show as `$NET`.
+ */
+function optionFragments(script: ShellScript, invocations: readonly QemuInvocation[]): OptionFragment[] {
   const out: OptionFragment[] = [];
-  for (const [name, assigns] of arraysByName(script)) {
-    const options = parseOptions(assigns.flatMap((a) => a.elems.map((el) => ({ ...el, viaArray: name }))));
+  const add = (name: string, words: ShellWord[]): void => {
+    const options = parseOptions(words);
     if (options.some(isQemuNetworkOption)) out.push({ name, options });
+  };
+  if (invocations.length === 0) {
+    for (const [name, assigns] of arraysByName(script)) add(name, assigns.flatMap((a) => a.elems.map((el) => ({ ...el, viaArray: name }))));
+  }
+  const reach = invocations.length === 0 ? undefined : varsReachingQemu(script, invocations);
+  for (const v of script.vars) {
+    if (v.value && (!reach || reach.has(v.name))) add(v.name, splitFields(v.value).map((el) => ({ ...el, viaArray: v.name })));
   }
   return out;
 }
@@ -372,7 +424,7 @@ export function parseLaunchScript(text: string): LaunchScript {
   countParse('script');
   const shell = parseShell(text);
   const invocations = findInvocations(shell);
-  return { shell, invocations, fragments: invocations.length === 0 ? optionFragments(shell) : [] };
+  return { shell, invocations, fragments: optionFragments(shell, invocations) };
 }
 
 export function prop(option: QemuOption, key: string): QemuProp | undefined {

@@ -87,3 +87,22 @@ describe('eval with literal arguments: the text it runs is linted, findings plac
     assert.ok(runScriptChecked(`eval '${Q} -m 256 -nic user,model=virtio-net-pci'\n`, box.ns.name, box.work).ok);
   });
 });
+
+describe('string variables that reach a QEMU command: their options are checked where they are written', () => {
+  const box = useQemuSandbox('vars');
+  test('vlan= in a variable expanded (through another variable) into the command: an error QEMU confirms', () => {
+    const script = `TAP_OPTS="-net user,vlan=0"\nNET_OPTS="-net nic,model=virtio $TAP_OPTS"\nOPTS="-m 256 $NET_OPTS"\n${Q} $OPTS\n`;
+    const f = lintLaunchScript(script).filter((x) => x.code === QemuCode.RemovedOption.id);
+    assert.equal(f.length, 1, JSON.stringify(lintLaunchScript(script)));
+    assert.equal(script.split('\n')[f[0]!.range.start.line]!.slice(f[0]!.range.start.character, f[0]!.range.end.character), 'vlan=0');
+    const r = runScriptChecked(script, box.ns.name, box.work);
+    assert.equal(r.ok, false);
+    assert.match(r.stderr, /Invalid parameter 'vlan'/);
+  });
+  test('a variable the command never expands is not judged; a good one is quiet and QEMU accepts it', () => {
+    assert.deepEqual(codesOf(`NOTES="-net nic,vlan=0 is how it was done"\necho $NOTES\n${Q} -m 256 -nic user,model=virtio-net-pci\n`), []);
+    const good = `NET="-netdev user,id=n0,hostfwd=tcp::2222-:22 -device virtio-net-pci,netdev=n0"\n${Q} -m 256 $NET\n`;
+    assert.deepEqual(codesOf(good), []);
+    assert.ok(runScriptChecked(good, box.ns.name, box.work).ok);
+  });
+});

@@ -1,6 +1,6 @@
 import type { OffsetEdit, OffsetSpan } from '../../rulekit';
 import { appendProp, convertLegacyEdits, removeSpan } from '../edit';
-import { optionKind, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp, type OptionList } from '../model';
+import { optionKind, prop, type LaunchScript, type QemuInvocation, type QemuOption, type QemuProp, type OptionList, type OptionFragment } from '../model';
 import { removedEntry, REMOVED_NET_OPTIONS, type RemovedNetOption } from '../removed';
 import type { RuleContext } from './context';
 
@@ -70,12 +70,12 @@ export function checkLegacy(c: RuleContext, script: LaunchScript, inv: QemuInvoc
  * vlan= in a fragment of options (a sourced array, no command here): the same error as in a command, without the
  * conversion fix, which rewrites the whole command; how the hubs join is the command's business.
  */
-export function checkVlan(c: RuleContext, fragment: OptionList): void {
+export function checkVlan(c: RuleContext, fragment: OptionFragment): void {
   for (const [hub, nets] of hubs(fragment)) {
     const vlan = nets.map((o) => prop(o, 'vlan')).find((p) => p !== undefined);
     if (!vlan) continue;
     const e = removedEntry('net-param', 'vlan')!;
-    c.report('RemovedOption', 'error', vlan.range, `'vlan=' was removed in QEMU ${e.removedIn}; QEMU rejects it (Invalid parameter 'vlan'). Hub ${hub} of these options: use ${e.instead}.`);
+    c.report('RemovedOption', 'error', vlan.range, `'vlan=' was removed in QEMU ${e.removedIn}; QEMU rejects it (Invalid parameter 'vlan'). Hub ${hub} of the options in ${fragment.name}: use ${e.instead}.`);
   }
 }
 
