@@ -3,7 +3,8 @@
  * guest opens its stored XML; a changed NIC model is saved through a confirmation showing the exact command, and
  * lands in libvirt; an element libvirt drops is reported after the save; a change made on the host meanwhile
  * refuses the next save. "Define on Host…" defines a new domain from a workspace file (the host picked, the exact command
- * confirmed), reports what libvirt dropped on that file, and refuses a name already defined there.
+ * confirmed), reports what libvirt dropped on that file, and refuses a name already defined there. A network's
+ * definition opens and saves the same way (net-dumpxml / net-define).
  * Screenshots test-results/definitions-*.png.
  */
 import assert from 'node:assert/strict';
@@ -16,6 +17,7 @@ import { startEditor, waitUntil, type Editor } from './harness';
 
 const GUESTS = 'Guests';
 const GUEST = 'kvmnet-def';
+const NETWORK = 'kvmnet-net';
 const HOST_TIMEOUT = 60_000;
 let lv: PrivateLibvirt;
 let ed: Editor;
@@ -46,6 +48,10 @@ function define(xml: string): void {
 
 before(async () => {
   lv = await startPrivateLibvirt();
+  const net = path.join(lv.dir, 'net.xml');
+  writeFileSync(net, `<network><name>${NETWORK}</name><bridge name='virbr-kvmnet'/><ip address='192.168.123.1' netmask='255.255.255.0'/></network>`);
+  const r = lv.virsh('net-define', net);
+  assert.equal(r.status, 0, r.output);
   define(`<domain type='qemu'><name>${GUEST}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:de:00:01'/><model type='virtio'/></interface></devices></domain>`);
   label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
   const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
@@ -122,4 +128,22 @@ test('Define on Host… a new domain from a workspace file: host picked, exact c
   await ed.startCommand('KVM Networking: Define on Host…');
   await ed.answerQuickInput(`Define ${NEW} on which host?`, label);
   await ed.waitForNotification(new RegExp(`not defined: a guest named ${NEW} is already defined there`));
+});
+
+test("a network's definition opens from the Guests view and saves through net-define, confirmed with the exact command", async () => {
+  await ed.expandTreeItem(GUESTS, label);
+  await waitUntil(async () => (await ed.treeItems(GUESTS)).some((r) => r.label === NETWORK && /network, isolated · virbr-kvmnet · inactive/.test(r.description)), 'the network row', HOST_TIMEOUT);
+  await ed.contextMenu(GUESTS, NETWORK, 'Open Definition');
+  await waitUntil(async () => /<name>kvmnet-net<\/name>/.test((await activeText()).replace(/\u00a0/g, ' ')), 'the stored network definition', HOST_TIMEOUT);
+  const stored = await ed.editorText();
+  assert.match(stored, /<bridge name='virbr-kvmnet'/);
+  await replaceDocument(stored.replace('</network>', "  <mtu size='9000'/>\n</network>"));
+  await ed.page.keyboard.press('Control+S');
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Define network ${NETWORK} on `));
+  assert.match(dialog, /virsh -c qemu:\/\/\/system net-define \/dev\/stdin/);
+  await ed.answerDialog('Define');
+  await ed.waitForNotification(new RegExp(`Defined ${NETWORK} on `));
+  assert.match(lv.virsh('net-dumpxml', '--inactive', NETWORK).output, /<mtu size='9000'\/>/, 'libvirt stored it');
+  await ed.screenshot('definitions-network');
 });

@@ -122,8 +122,14 @@ export function registerDefinitions(log: Log): vscode.Disposable {
   }
 
   const open = async (node?: GuestTreeNode): Promise<void> => {
-    if (node?.kind !== 'guest') return;
-    const uri = definitionUri(node.host.id, { kind: 'domain', uuid: node.guest.uuid, name: node.guest.name });
+    const ref: DefinitionRef | undefined =
+      node?.kind === 'guest'
+        ? { kind: 'domain', uuid: node.guest.uuid, name: node.guest.name }
+        : node?.kind === 'network'
+          ? { kind: 'network', uuid: node.network.uuid, name: node.network.name }
+          : undefined;
+    if (!node || !ref) return;
+    const uri = definitionUri(node.host.id, ref);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: false });
   };
 

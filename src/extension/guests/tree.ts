@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { Bdf } from '../../core/pci/bdf';
 import type { HostSnapshot } from '../../core/hostSnapshot';
-import type { Guest } from '../../core/libvirt/model';
+import type { Guest, LibvirtNetwork } from '../../core/libvirt/model';
 import { guestHoldsDevices } from '../../core/libvirt/model';
 import { guestDescription, guestParts, holderPart, hostOnlyFindings, libvirtView, type GuestPart } from '../../core/libvirt/views';
 import { libvirtUnavailable } from '../../core/pci/actions';
@@ -14,6 +14,7 @@ export type GuestTreeNode =
   | { readonly kind: 'host'; readonly host: HostEntry }
   | { readonly kind: 'guest'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest }
   | { readonly kind: 'part'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly guest: Guest; readonly part: GuestPart }
+  | { readonly kind: 'network'; readonly host: HostEntry; readonly snapshot: HostSnapshot; readonly network: LibvirtNetwork }
   | HostMessageNode;
 
 const warning = (icon = 'warning') => new vscode.ThemeIcon(icon, new vscode.ThemeColor('list.warningForeground'));
@@ -69,6 +70,20 @@ export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscod
       }
       case 'part':
         return this.partItem(node);
+      case 'network': {
+        const { network: n } = node;
+        const item = new vscode.TreeItem(n.name, vscode.TreeItemCollapsibleState.None);
+        item.id = `guests:${node.host.id}:network:${n.uuid}`;
+        const where = n.bridge ?? n.pf?.join(', ') ?? n.devs?.join(', ');
+        item.description = [`network, ${n.forwardMode ?? 'isolated'}`, where, n.active === false ? 'inactive' : ''].filter(Boolean).join(' · ');
+        item.iconPath = n.error ? warning() : new vscode.ThemeIcon('type-hierarchy-sub');
+        // Network data is text, never markdown.
+        item.tooltip = [n.name, `UUID ${n.uuid}`, `forward ${n.forwardMode ?? 'none (isolated)'}`, n.bridge ? `bridge ${n.bridge}` : '', n.active === false ? 'inactive' : 'active', n.error ?? '']
+          .filter(Boolean)
+          .join('\n');
+        item.contextValue = 'network';
+        return item;
+      }
       case 'message': {
         const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
         item.id = `guests:${node.host.id}:message:${node.text}`;
@@ -147,6 +162,8 @@ export class GuestsTree implements vscode.TreeDataProvider<GuestTreeNode>, vscod
     for (const f of hostOnlyFindings(snapshot)) out.push({ kind: 'message', host, text: f.message, icon: 'warning', detail: `${f.code}: ${f.message}` });
     out.push(...inv.guests.map((guest) => ({ kind: 'guest', host, snapshot, guest }) as const));
     if (inv.guests.length === 0) out.push({ kind: 'message', host, text: `No guests defined (${inv.uri})`, icon: 'info' });
+    // The host's virtual networks after its guests: their definitions open like a guest's.
+    out.push(...inv.networks.map((network) => ({ kind: 'network', host, snapshot, network }) as const));
     return out;
   }
 
