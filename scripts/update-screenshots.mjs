@@ -19,6 +19,8 @@ const shots = {
   'convert-launch-script.png': 'convert-launch-script.png',
   'definitions-dropped.png': 'definitions-dropped.png',
   'host-key-prompt.png': 'host-key-prompt.png',
+  'xml-lint-host-interface.png': 'xml-lint-host-interface.png',
+  'definitions-network.png': 'definitions-network.png',
 };
 let missing = 0;
 for (const [from, to] of Object.entries(shots)) {
