@@ -127,8 +127,7 @@ export class Editor extends Diagnosing {
   /** The titles of any element's context menu (tree row, tab, editor line); the menu is closed again. */
   async contextMenuTitlesOn(target: Locator): Promise<string[]> {
     const row = target;
-    await this.dismissHover();
-    await row.click({ button: 'right' });
+    await this.rightClick(row);
     const items = this.page.locator('.monaco-menu .action-item a.action-menu-item:visible .action-label');
     await items.first().waitFor();
     const titles = (await items.allInnerTexts()).map(normalizeSpace).filter((t) => t !== '');
@@ -142,8 +141,7 @@ export class Editor extends Diagnosing {
    * focused by hovering and run with Enter: a mouse click on a freshly opened menu is sometimes dropped.
    */
   async contextMenuOn(target: Locator, actionTitle: string | RegExp): Promise<void> {
-    await this.dismissHover();
-    await target.click({ button: 'right' });
+    await this.rightClick(target);
     // The web workbench renders menus in a shadow root; playwright's CSS engine pierces it.
     const item = this.page
       .locator('.monaco-menu li.action-item:visible')
@@ -162,11 +160,26 @@ export class Editor extends Diagnosing {
     await item.waitFor({ state: 'hidden' });
   }
 
+  /** Right-clicks after closing any tooltip; a tooltip that appears in between makes it dismiss and try again. */
+  private async rightClick(target: Locator): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissHover();
+      try {
+        await target.click({ button: 'right', timeout: 5_000 });
+        return;
+      } catch (e) {
+        if (attempt >= 3) throw e;
+      }
+    }
+  }
+
   /** A tooltip left open by the last hover would take the next right-click: move away until it closes. */
   private async dismissHover(): Promise<void> {
-    const hover = this.page.locator('.workbench-hover:visible, .monaco-hover:visible').first();
+    // A tree row's tooltip renders in a context view; it can appear late, after the pointer rested on a row.
+    const hover = this.page.locator('.workbench-hover:visible, .monaco-hover:visible, .context-view.monaco-component:visible').first();
     if ((await hover.count()) === 0) return;
     await this.page.mouse.move(900, 300);
+    await this.page.keyboard.press('Escape');
     await hover.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
   }
 
