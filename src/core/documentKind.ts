@@ -108,8 +108,12 @@ export function rootElementName(text: string): string | undefined {
  * name= (netcf's interface.rng requires it, a guest NIC has no such attribute), else a guest NIC fragment. A root
  * that declares a default namespace is someone else's vocabulary (libvirt never does), so is not libvirt's.
  */
+function attributeNames(tag: RootTag): Set<string> {
+  return new Set(Array.from(tag.attributes.matchAll(/([^\s=]+)\s*=\s*(?:"[^"]*"|'[^']*')/g), (m) => m[1]!));
+}
+
 export function libvirtKindOf(tag: RootTag): LibvirtKind | undefined {
-  const names = new Set(Array.from(tag.attributes.matchAll(/([^\s=]+)\s*=\s*(?:"[^"]*"|'[^']*')/g), (m) => m[1]!));
+  const names = attributeNames(tag);
   if (names.has('xmlns')) return undefined;
   if (tag.name === 'hostdev' || (tag.name === 'interface' && !names.has('name'))) {
     return { kind: 'fragment', root: tag.name, name: `guest device fragment <${tag.name}> (virsh attach-device)` };
@@ -138,7 +142,7 @@ export function isGuestXml(kind: LibvirtKind | undefined): boolean {
 export function notCheckedReason(text: string): string {
   const tag = rootStartTag(text);
   if (!tag) return 'neither libvirt XML nor a launch script';
-  return /(?:^|\s)xmlns\s*=/.test(tag.attributes)
+  return attributeNames(tag).has('xmlns')
     ? `<${tag.name}> declares a default namespace: not a libvirt XML document`
     : `<${tag.name}> is not a libvirt XML document: no libvirt schema has that root (virt-xml-validate cannot determine its schema either)`;
 }

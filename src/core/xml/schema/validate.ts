@@ -435,7 +435,7 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     // Not a root libvirt knows (or someone else's vocabulary): the caller says the file is not checked.
     if (!kind || kind.root !== parsed.root.name) return { wellFormed: true, valid: undefined, findings: [] };
     key = grammarKeyOf(kind);
-    if (key.endsWith('.rng') && !existsSync(path.join(set.dir, key))) {
+    if (key.endsWith('.rng') && !schemaPresent(set.dir, key)) {
       const message = `Not validated: libvirt ${set.version ?? ''} has no schema for a ${kind.name} (${key} is not in ${set.dir}).`.replace('  ', ' ');
       const range = lineRange(new XmlDocument(text, undefined, undefined), 0);
       return { wellFormed: true, valid: undefined, findings: [{ range, severity: 'info', code: SchemaCode.Unavailable, message, source: 'kvmnet-schema' }] };
@@ -485,6 +485,15 @@ export async function validateWithSchema(text: string, set: SchemaSet, options: 
     if (devicesInvalid) findings.push(...explainer.narrowDevices(devices[0]!));
   }
   return { wellFormed: true, valid: false, findings };
+}
+
+/** Whether the schema set has a kind's schema file: looked up once per set and file, not on every lint. */
+const present = new Map<string, boolean>();
+function schemaPresent(dir: string, file: string): boolean {
+  const key = `${dir}\u0000${file}`;
+  let v = present.get(key);
+  if (v === undefined) present.set(key, (v = existsSync(path.join(dir, file))));
+  return v;
 }
 
 /** libxml2's first error on its line, unexplained. */
