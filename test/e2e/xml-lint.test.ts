@@ -75,16 +75,13 @@ test('a snippet inserted through completion gives valid libvirt XML', async () =
   const at = where('snippet.xml', '    \n  </devices>');
   await ed.goToLine(at.line, 5);
   await ed.typeText('libvirt-interface-bridge-vhost');
-  const ours = ed.page.locator('.suggest-widget .monaco-list-row', { hasText: 'libvirt interface' }).first();
-  await ours.waitFor();
-  // Emmet offers an abbreviation of the same text: move the focus down to our snippet, then accept.
-  const focused = ed.page.locator('.suggest-widget .monaco-list-row.focused');
-  for (let i = 0; i < 10 && !/libvirt interface/.test(await focused.innerText()); i++) await ed.page.keyboard.press('ArrowDown');
-  assert.match(await focused.innerText(), /libvirt interface/);
-  await ed.screenshot('xml-lint-snippet-suggest');
-  await ed.page.keyboard.press('Enter');
+  // Emmet offers an abbreviation of the same text: our snippet is picked by its label.
+  await ed.acceptCompletion(/libvirt interface/, () => ed.screenshot('xml-lint-snippet-suggest'));
   await ed.page.keyboard.press('Escape'); // leave snippet placeholder mode with the defaults
-  await waitUntil(async () => (await ed.editorText()).includes("<driver name='vhost'/>"), 'the snippet to be inserted');
+  let text = '';
+  await waitUntil(async () => (text = await ed.editorText()).includes("<driver name='vhost'/>"), 'the snippet to be inserted').catch((e: Error) => {
+    throw new Error(`${e.message}; the editor holds:\n${text}`);
+  });
   // The half-typed prefix was a schema error; the expanded snippet must clear it in the editor too.
   await ed.page.locator('.editor-group-container.active .monaco-editor .squiggly-error').first().waitFor({ state: 'detached' });
   await ed.screenshot('xml-lint-snippet');

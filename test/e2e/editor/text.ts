@@ -75,6 +75,27 @@ export class TextEditing extends Session {
     }
   }
 
+  /**
+   * Accepts the completion whose row matches `label` for the word before the cursor. Suggestions typed in
+   * are closed and asked for again (Ctrl+Space) so the list is computed once for the whole word: a list still
+   * refiltering for the last keys typed resets its focus to the first row (Emmet's abbreviation), and Enter
+   * would accept that. Before Enter the focused row must be ours; `before` runs then (a screenshot).
+   */
+  async acceptCompletion(label: RegExp, before?: () => Promise<unknown>): Promise<void> {
+    await this.focusEditor();
+    await this.page.keyboard.press('Escape');
+    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
+    await this.page.keyboard.press('Control+Space');
+    await this.page.locator('.suggest-widget .monaco-list-row').filter({ hasText: label }).first().waitFor();
+    const focused = this.page.locator('.suggest-widget .monaco-list-row.focused');
+    for (let i = 0; i < 20 && !label.test(await focused.innerText()); i++) await this.page.keyboard.press('ArrowDown');
+    const text = await focused.innerText();
+    if (!label.test(text)) throw new Error(`no completion row matching ${label} could be focused (focused: ${JSON.stringify(text)})`);
+    await before?.();
+    await this.page.keyboard.press('Enter');
+    await this.page.locator('.suggest-widget.visible').waitFor({ state: 'hidden' });
+  }
+
   /** Moves the cursor to a 1-based line and column with "Go to Line" (Ctrl+G). */
   async goToLine(line: number, column = 1): Promise<void> {
     await this.quickInput('Control+G', `${line}:${column}`, ':');
