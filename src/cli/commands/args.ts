@@ -3,6 +3,7 @@ import {
   generate,
   MACVTAP_MODES,
   NIC_MODELS,
+  SOCKET_KINDS,
   SpecError,
   type Generated,
   type MacvtapMode,
@@ -18,9 +19,29 @@ const MODE_OPTIONS: Record<NetworkSpec['mode'], readonly string[]> = {
   tap: ['id', 'model', 'mac', 'bridge', 'ifname', 'script', 'vhost'],
   macvtap: ['id', 'model', 'mac', 'link', 'name', 'macvtap-mode', 'fd', 'vhost'],
   vfio: ['id', 'bdf'],
+  socket: ['id', 'model', 'mac', 'listen', 'connect', 'mcast', 'udp', 'localaddr'],
+  'vhost-user': ['id', 'model', 'mac', 'path', 'server', 'queues'],
+  vdpa: ['id', 'model', 'mac', 'vhostdev', 'queues'],
 };
 const COMMON = ['legacy', 'script-path', 'args-only'];
-const MODE_ALIASES: Record<string, NetworkSpec['mode']> = { user: 'user', tap: 'tap', bridge: 'tap', macvtap: 'macvtap', vfio: 'vfio', passthrough: 'vfio' };
+const MODE_ALIASES: Record<string, NetworkSpec['mode']> = {
+  user: 'user',
+  tap: 'tap',
+  bridge: 'tap',
+  macvtap: 'macvtap',
+  vfio: 'vfio',
+  passthrough: 'vfio',
+  socket: 'socket',
+  'vhost-user': 'vhost-user',
+  vdpa: 'vdpa',
+};
+
+function queuesOption(args: ParsedArgs): { queues?: number } {
+  const q = stringOption(args, 'queues');
+  if (q === undefined) return {};
+  if (!/^\d+$/.test(q)) throw new UsageError(`--queues must be a number, not '${q}'`);
+  return { queues: Number(q) };
+}
 
 function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
   const s = (name: string): string | undefined => stringOption(args, name);
@@ -69,6 +90,22 @@ function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
       if (!bdf) throw new UsageError('vfio needs --bdf BDF (a PCI address such as 0000:03:00.0)');
       return { mode, bdf, ...(s('id') !== undefined ? { id: s('id') } : {}) };
     }
+    case 'socket': {
+      const given = SOCKET_KINDS.filter((k) => s(k) !== undefined);
+      if (given.length !== 1) throw new UsageError(`socket needs exactly one of ${SOCKET_KINDS.map((k) => `--${k}`).join(', ')} (HOST:PORT)`);
+      const kind = given[0]!;
+      return { mode, ...nic, kind, address: s(kind)!, ...(s('localaddr') !== undefined ? { local: s('localaddr') } : {}) };
+    }
+    case 'vhost-user': {
+      const socketPath = s('path');
+      if (!socketPath) throw new UsageError('vhost-user needs --path SOCKET (the backend\'s unix socket)');
+      return { mode, ...nic, path: socketPath, server: flag(args, 'server'), ...queuesOption(args) };
+    }
+    case 'vdpa': {
+      const device = s('vhostdev');
+      if (!device) throw new UsageError('vdpa needs --vhostdev /dev/vhost-vdpa-N');
+      return { mode, ...nic, device, ...queuesOption(args) };
+    }
   }
 }
 
@@ -101,7 +138,7 @@ export function formatGenerated(g: Generated, argsOnly: boolean): string {
 
 export const argsCommand: CommandSpec = {
   name: 'args',
-  summary: 'print QEMU network arguments for a mode (user, tap, macvtap, vfio)',
+  summary: 'print QEMU network arguments for a mode (user, tap, macvtap, vfio, socket, vhost-user, vdpa)',
   usage: 'kvmnet args MODE [options]',
   help: `Print shell-quoted QEMU network arguments for MODE on stdout: modern
 -netdev/-device syntax (legacy -net only with --legacy). Host preparation
@@ -112,18 +149,23 @@ Modes:
   tap       a tap interface on a host bridge (alias: bridge)
   macvtap   a macvtap on a host interface, passed to QEMU as a file descriptor
   vfio      PCI passthrough of a host device with vfio-pci (alias: passthrough)
+  socket    a link to another QEMU over a TCP, multicast or UDP socket
+  vhost-user
+            a virtio NIC served by a vhost-user backend (OVS-DPDK, VPP)
+  vdpa      a virtio NIC on a vDPA device (/dev/vhost-vdpa-N)
 
 Options (all modes):
   --id ID               netdev/device id (default: net0, net1 … / hostdev0 …)
-  --legacy              emit -net nic … -net … (hub) forms; user, tap, macvtap
+  --legacy              emit -net nic … -net … (hub) forms; user, tap, macvtap,
+                        socket
   --script-path PATH    the launch script the arguments are for; MACs are derived
                         from it and the id, so they stay the same on every run
                         (default: ./launch-vm.sh)
   --args-only           print only the argument line
 
-NIC options (user, tap, macvtap):
+NIC options (every mode but vfio):
   --model M             ${NIC_MODELS.join(', ')}
-                        (default virtio-net-pci)
+                        (default virtio-net-pci; vhost-user and vdpa: virtio only)
   --mac MAC             guest MAC (default: stable 52:54:00:xx:xx:xx)
 
 user:
@@ -154,11 +196,31 @@ macvtap:
 vfio:
   --bdf BDF             host PCI address, e.g. 0000:03:00.0 (or give it after MODE)
 
+socket (exactly one of --listen, --connect, --mcast, --udp):
+  --listen [HOST]:PORT  wait for another QEMU's --connect (libvirt type='server')
+  --connect HOST:PORT   join a QEMU that listens there (libvirt type='client')
+  --mcast GROUP:PORT    a hub over an IPv4 multicast group (libvirt type='mcast')
+  --udp HOST:PORT       send frames to a UDP peer (libvirt type='udp'); needs
+                        --localaddr HOST:PORT
+  --localaddr A         udp: the local HOST:PORT; mcast: the local interface's IPv4
+
+vhost-user:
+  --path SOCKET         the backend's unix socket (required)
+  --server              QEMU listens on SOCKET and the backend connects
+                        (default: the backend listens, QEMU connects)
+  --queues N            queue pairs (multiqueue: mq=on on the NIC)
+
+vdpa:
+  --vhostdev DEV        the vDPA device, /dev/vhost-vdpa-N (required)
+  --queues N            queue pairs
+
 Examples:
   kvmnet args user --hostfwd 2222:22
   kvmnet args tap --bridge br0 --script generate --vhost
   kvmnet args macvtap --link eth0 --macvtap-mode bridge
   kvmnet args vfio 0000:03:00.0
+  kvmnet args socket --listen :1234
+  kvmnet args vhost-user --path /var/run/openvswitch/vhu0
 
 Exit status: 0 printed, 2 usage error (unknown mode or option, bad value).`,
   options: {
@@ -182,6 +244,15 @@ Exit status: 0 printed, 2 usage error (unknown mode or option, bad value).`,
     'macvtap-mode': { type: 'string' },
     fd: { type: 'string' },
     bdf: { type: 'string' },
+    listen: { type: 'string' },
+    connect: { type: 'string' },
+    mcast: { type: 'string' },
+    udp: { type: 'string' },
+    localaddr: { type: 'string' },
+    path: { type: 'string' },
+    server: { type: 'boolean' },
+    queues: { type: 'string' },
+    vhostdev: { type: 'string' },
   },
   async run(args, io) {
     const [modeName, ...extra] = args.positionals;

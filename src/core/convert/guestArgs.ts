@@ -55,7 +55,11 @@ export function guestArgs(t: XmlTracker, root: XmlElement): GuestArgs {
   const arch = t.attr(type, 'arch') ?? 'x86_64';
   const machine = t.attr(type, 'machine') ?? 'pc';
   const acpi = root.children.some((f) => f.kind === 'element' && f.name === 'features' && childElements(f, 'acpi').length > 0);
-  args.push('-machine', `${machine}${acpi ? '' : ',acpi=off'}`);
+  const shared = sharedMemory(t, root);
+  if (shared && !(Number.isInteger(kib) && kib > 0)) t.note(shared.openTagSpan, 'warning', 'not translated: shared memory without a <memory> size');
+  const backend = shared && Number.isInteger(kib) && kib > 0 ? ',memory-backend=pc.ram' : '';
+  if (backend) args.push('-object', `memory-backend-memfd,id=pc.ram,size=${kib * 1024},share=on`);
+  args.push('-machine', `${machine}${acpi ? '' : ',acpi=off'}${backend}`);
   args.push('-accel', t.attr(root, 'type') === 'kvm' ? 'kvm' : 'tcg');
   if (cpu) {
     const mode = t.attr(cpu, 'mode') ?? 'custom';
@@ -107,6 +111,20 @@ export function guestArgs(t: XmlTracker, root: XmlElement): GuestArgs {
     }
   }
   return { args, arch, flags, ...(emulator ? { emulator } : {}), ...(name ? { name } : {}) };
+}
+
+/**
+ * <memoryBacking><access mode='shared'/>: the guest RAM as a shared memfd, which vhost-user backends map
+ * (libvirt uses a shared memory-backend-file). Other memoryBacking settings are left to the tracker.
+ */
+function sharedMemory(t: XmlTracker, root: XmlElement): XmlElement | undefined {
+  const mb = childElements(root, 'memoryBacking')[0];
+  const access = mb ? childElements(mb, 'access')[0] : undefined;
+  if (!mb || !access || access.attributes.find((a) => a.name === 'mode')?.value !== 'shared') return undefined;
+  t.take(mb);
+  t.take(access);
+  t.attr(access, 'mode');
+  return access;
 }
 
 function osArgs(t: XmlTracker, os: XmlElement, args: string[]): void {

@@ -15,6 +15,11 @@ export interface NicFacts {
   readonly mac?: string;
   /** hostfwd rules normalised to `proto:hostaddr:hostport-guestaddr:guestport`; undefined when passt holds them. */
   readonly forwards?: readonly string[];
+  /**
+   * Where the backend's frames go, for backends that name it: `listen=H:P` (and connect/mcast/udp, with
+   * `,localaddr=…`) for socket, `PATH server|client` for vhost-user, the device for vhost-vdpa (not an fd set).
+   */
+  readonly endpoint?: string;
 }
 
 export interface NetFacts {
@@ -68,6 +73,29 @@ function forwardsOf(p: Props): string[] | undefined {
   return (p.get('hostfwd') ?? []).map(normalizeForward).sort();
 }
 
+/** The endpoint of a backend (see NicFacts.endpoint); chardevs by id for vhost-user's socket. */
+function endpointOf(p: Props, chardevs: ReadonlyMap<string, Props>): string | undefined {
+  const type = one(p, 'type');
+  if (type === 'socket') {
+    const kind = ['listen', 'connect', 'mcast', 'udp'].find((k) => one(p, k) !== undefined);
+    if (!kind) return undefined;
+    const local = one(p, 'localaddr');
+    return `${kind}=${one(p, kind)}${local !== undefined ? `,localaddr=${local}` : ''}`;
+  }
+  if (type === 'vhost-user') {
+    const chr = chardevs.get(one(p, 'chardev') ?? '\0');
+    const path = chr ? one(chr, 'path') : undefined;
+    // QemuOpts reads a bare `server` (libvirt 4.5's form) as server=on.
+    const server = chr ? one(chr, 'server') : undefined;
+    return path === undefined ? undefined : `${path} ${server !== undefined && /^(?:|on|yes|true)$/.test(server) ? 'server' : 'client'}`;
+  }
+  if (type === 'vhost-vdpa') {
+    const dev = one(p, 'vhostdev');
+    return dev === undefined || dev.startsWith('/dev/fdset/') ? undefined : dev;
+  }
+  return undefined;
+}
+
 const NIC_DRIVER = /^(?:virtio-net-(?:pci|device|ccw)|e1000e?|rtl8139|ne2k_pci|pcnet|vmxnet3|i8255\d\w*|i82801|igb|spapr-vlan)$/;
 
 export function netFacts(argv: readonly string[]): NetFacts {
@@ -78,9 +106,18 @@ export function netFacts(argv: readonly string[]): NetFacts {
   const pairs: [string, string][] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!.replace(/^--/, '-');
-    if (['-netdev', '-device', '-nic', '-net'].includes(a) && argv[i + 1] !== undefined) pairs.push([a, argv[++i]!]);
+    if (['-netdev', '-device', '-nic', '-net', '-chardev'].includes(a) && argv[i + 1] !== undefined) pairs.push([a, argv[++i]!]);
   }
-  for (const [opt, value] of pairs) if (opt === '-netdev') { const p = propsOf(value, 'type'); netdevs.set(one(p, 'id') ?? '', p); }
+  const chardevs = new Map<string, Props>();
+  for (const [opt, value] of pairs) {
+    const p = propsOf(value, opt === '-chardev' ? 'backend' : 'type');
+    if (opt === '-netdev') netdevs.set(one(p, 'id') ?? '', p);
+    if (opt === '-chardev') chardevs.set(one(p, 'id') ?? '', p);
+  }
+  const endpoint = (p: Props): { endpoint?: string } => {
+    const e = endpointOf(p, chardevs);
+    return e !== undefined ? { endpoint: e } : {};
+  };
   for (const [opt, value] of pairs) {
     if (opt === '-device') {
       const p = propsOf(value, 'driver');
@@ -92,14 +129,14 @@ export function netFacts(argv: readonly string[]): NetFacts {
         const nd = netdevs.get(one(p, 'netdev') ?? '\0');
         const mac = one(p, 'mac')?.toLowerCase();
         const fw = nd ? forwardsOf(nd) : [];
-        nics.push({ backend: nd ? backendName(nd) : 'none', model: driver, ...(mac ? { mac } : {}), ...(fw ? { forwards: fw } : {}) });
+        nics.push({ backend: nd ? backendName(nd) : 'none', model: driver, ...(mac ? { mac } : {}), ...(fw ? { forwards: fw } : {}), ...(nd ? endpoint(nd) : {}) });
       }
     } else if (opt === '-nic') {
       const p = propsOf(value, 'type');
       if (one(p, 'type') === 'none') continue; // no NIC at all (not even QEMU's default one)
       const mac = one(p, 'mac')?.toLowerCase();
       const model = one(p, 'model') ?? 'e1000';
-      nics.push({ backend: backendName(p), model: model === 'virtio' ? 'virtio-net-pci' : model, ...(mac ? { mac } : {}), forwards: forwardsOf(p) ?? [] });
+      nics.push({ backend: backendName(p), model: model === 'virtio' ? 'virtio-net-pci' : model, ...(mac ? { mac } : {}), forwards: forwardsOf(p) ?? [], ...endpoint(p) });
     } else if (opt === '-net') legacy.push(propsOf(value, 'type'));
   }
   // Legacy hubs: one NIC with one backend per vlan.
@@ -111,7 +148,7 @@ export function netFacts(argv: readonly string[]): NetFacts {
     if (!nic) continue;
     const model = one(nic, 'model') ?? 'e1000';
     const mac = one(nic, 'macaddr')?.toLowerCase();
-    nics.push({ backend: backend ? backendName(backend) : 'none', model: model === 'virtio' ? 'virtio-net-pci' : model, ...(mac ? { mac } : {}), forwards: backend ? (forwardsOf(backend) ?? []) : [] });
+    nics.push({ backend: backend ? backendName(backend) : 'none', model: model === 'virtio' ? 'virtio-net-pci' : model, ...(mac ? { mac } : {}), forwards: backend ? (forwardsOf(backend) ?? []) : [], ...(backend ? endpoint(backend) : {}) });
   }
   return { nics, hostdevs };
 }

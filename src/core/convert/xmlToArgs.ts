@@ -1,6 +1,6 @@
 import { bdfFromXmlAddress, libvirtNumber, PCI_ADDRESS_FIELDS, qemuAddr, type Bdf } from '../pci/bdf';
 import type { Span } from '../qemu/shell';
-import { generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel } from '../qemu/generate';
+import { generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel, type SocketKind } from '../qemu/generate';
 import { shellQuote } from '../util/shellQuote';
 import { isValidMac } from '../mac';
 import { childElements, elementAt, parseXml, type XmlElement } from '../xml/document';
@@ -37,6 +37,8 @@ export interface XmlConvertOptions {
 }
 
 const MACVTAP: readonly string[] = ['bridge', 'vepa', 'private', 'passthru'];
+/** libvirt's socket interface types and the -netdev socket option each becomes. */
+const SOCKET_KIND: Record<string, SocketKind> = { server: 'listen', client: 'connect', mcast: 'mcast', udp: 'udp' };
 /** libvirt's NIC model when an x86 interface names none (qemuDomainDefaultNetModel). */
 const LIBVIRT_DEFAULT_MODEL = 'rtl8139';
 const MAX_RANGE_PORTS = 64;
@@ -121,12 +123,16 @@ function forwards(c: Ctx, iface: XmlElement): string[] {
   return out;
 }
 
+/** Interface types only a virtio NIC can serve: libvirt makes their model virtio when none is given. */
+const VIRTIO_ONLY = new Set(['vhostuser', 'vdpa']);
+
 /** Marks the interface children the generators cover; the rest is reported by finish(). */
-function nicBasics(c: Ctx, iface: XmlElement): { model: NicModel; mac?: string } | string {
+function nicBasics(c: Ctx, iface: XmlElement, type: string | undefined): { model: NicModel; mac?: string } | string {
   const modelEl = c.t.child(iface, 'model');
   const raw = c.t.attr(modelEl, 'type');
-  const model = qemuNicDriver(raw ?? LIBVIRT_DEFAULT_MODEL);
-  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's x86 default ${LIBVIRT_DEFAULT_MODEL} made explicit`);
+  const fallback = VIRTIO_ONLY.has(type ?? '') ? 'virtio' : LIBVIRT_DEFAULT_MODEL;
+  const model = qemuNicDriver(raw ?? fallback);
+  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's ${fallback === 'virtio' ? `${type} model virtio` : `x86 default ${fallback}`} made explicit`);
   if (!CONVERTIBLE_NIC_MODELS.has(model)) return `NIC model '${raw}' has no QEMU x86 PCI device here`;
   const mac = c.t.attr(c.t.child(iface, 'mac'), 'address');
   for (const k of ['type', 'check']) c.t.attr(c.t.child(iface, 'mac'), k);
@@ -144,7 +150,7 @@ function vhostOf(c: Ctx, iface: XmlElement): boolean {
 /** The NetworkSpec of one <interface>, or why there is none. */
 function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet?: { up?: string; down?: string; managed: boolean } } | string {
   const type = c.t.attr(iface, 'type');
-  const basics = nicBasics(c, iface);
+  const basics = nicBasics(c, iface, type);
   if (typeof basics === 'string') return basics;
   const src = c.t.child(iface, 'source');
   const target = c.t.child(iface, 'target');
@@ -185,6 +191,35 @@ function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet
       if (!bdf) return "type='hostdev' without a PCI <source><address>";
       if (basics.mac) c.t.note(iface.openTagSpan, 'warning', `not translated: MAC ${basics.mac} (libvirt sets it on the VF through its PF: ip link set PF vf N mac ${basics.mac})`);
       return { spec: { mode: 'vfio', bdf } };
+    }
+    case 'server':
+    case 'client':
+    case 'mcast':
+    case 'udp': {
+      const host = c.t.attr(src, 'address') ?? '';
+      const port = c.t.attr(src, 'port');
+      if (port === undefined) return `type='${type}' without <source port=…>`;
+      const localEl = src ? c.t.child(src, 'local') : undefined;
+      const localHost = c.t.attr(localEl, 'address');
+      const localPort = c.t.attr(localEl, 'port');
+      const local = type === 'udp' ? (localHost !== undefined && localPort !== undefined ? `${localHost}:${localPort}` : undefined) : localHost;
+      return { spec: { mode: 'socket', ...basics, kind: SOCKET_KIND[type]!, address: `${host}:${port}`, ...(local !== undefined ? { local } : {}) } };
+    }
+    case 'vhostuser': {
+      const srcType = c.t.attr(src, 'type');
+      const socketPath = c.t.attr(src, 'path');
+      if (srcType !== 'unix' || !socketPath) return "type='vhostuser' without <source type='unix' path=…>";
+      const rc = src ? c.t.child(src, 'reconnect') : undefined;
+      const rcTimeout = c.t.attr(rc, 'enabled') === 'yes' ? decimal(c.t.attr(rc, 'timeout')) : undefined;
+      const queues = decimal(c.t.attr(c.t.child(iface, 'driver'), 'queues'));
+      const server = c.t.attr(src, 'mode') === 'server';
+      return { spec: { mode: 'vhost-user', ...basics, path: socketPath, server, ...(queues ? { queues } : {}), ...(rcTimeout !== undefined && !server ? { reconnect: rcTimeout } : {}) } };
+    }
+    case 'vdpa': {
+      const device = c.t.attr(src, 'dev');
+      if (!device) return "type='vdpa' without <source dev=…>";
+      const queues = decimal(c.t.attr(c.t.child(iface, 'driver'), 'queues'));
+      return { spec: { mode: 'vdpa', ...basics, device, ...(queues ? { queues } : {}) } };
     }
     default:
       return `interface type='${type ?? '?'}'${type === 'network' ? ` (the libvirt network '${c.t.attr(src, 'network') ?? '?'}' is defined on the host)` : ''}`;
@@ -285,6 +320,9 @@ function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
     const g = deviceArgs(c, dev);
     if (!g) continue;
     if (g.args.includes('-netdev')) nics++;
+    if (g.args.some((a) => a.startsWith('vhost-user,')) && !guest.args.some((a) => a.includes('memory-backend='))) {
+      t.note(dev.openTagSpan, 'warning', "vhost-user needs the guest RAM shared, and the domain has no <memoryBacking><access mode='shared'/>: the backend cannot map guest memory (libvirt refuses such a domain)");
+    }
     args.push(...g.args);
     redirects.push(...g.redirects);
     prelude.push(...g.prelude);

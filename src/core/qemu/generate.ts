@@ -56,7 +56,38 @@ export interface VfioSpec {
   readonly id?: string;
 }
 
-export type NetworkSpec = UserSpec | TapSpec | MacvtapSpec | VfioSpec;
+export const SOCKET_KINDS = ['listen', 'connect', 'mcast', 'udp'] as const;
+export type SocketKind = (typeof SOCKET_KINDS)[number];
+
+/** A NIC whose frames go over a socket to another QEMU (libvirt's server/client/mcast/udp interfaces). */
+export interface SocketSpec extends NicSpec {
+  readonly mode: 'socket';
+  readonly kind: SocketKind;
+  /** HOST:PORT: where to listen (HOST may be empty: every address), connect, the multicast group, or the UDP peer. */
+  readonly address: string;
+  /** udp: the local HOST:PORT (required); mcast: the local interface's address. */
+  readonly local?: string;
+}
+
+/** A virtio NIC served by a vhost-user backend (OVS-DPDK, VPP, snabb) over a unix socket. */
+export interface VhostUserSpec extends NicSpec {
+  readonly mode: 'vhost-user';
+  readonly path: string;
+  /** QEMU listens on the socket (libvirt's mode='server'); otherwise the backend does and QEMU connects. */
+  readonly server: boolean;
+  readonly queues?: number;
+  /** Client mode: seconds between attempts to reconnect to a backend that went away. */
+  readonly reconnect?: number;
+}
+
+/** A virtio NIC on a vDPA device (/dev/vhost-vdpa-N): the data path runs in the host NIC or driver. */
+export interface VdpaSpec extends NicSpec {
+  readonly mode: 'vdpa';
+  readonly device: string;
+  readonly queues?: number;
+}
+
+export type NetworkSpec = UserSpec | TapSpec | MacvtapSpec | VfioSpec | SocketSpec | VhostUserSpec | VdpaSpec;
 export type NetworkMode = NetworkSpec['mode'];
 
 export interface GenerateContext {
@@ -288,6 +319,113 @@ function vfio(spec: VfioSpec, ctx: GenerateContext): Generated {
   return { args: ['-device', `vfio-pci,${qemuHostProp(bdf)},id=${id}`], redirects: [], prelude: vfioPrelude(bdf), files: [], id };
 }
 
+/** QEMU's parse_host_port: HOST (an IPv4 address, a host name, or empty) and a port, split at the first ':'. */
+const HOST_PORT = /^([A-Za-z0-9.-]*):(\d{1,5})$/;
+
+function hostPort(what: string, v: string | undefined, emptyHost: boolean): { host: string; port: number } {
+  const m = v !== undefined ? HOST_PORT.exec(v) : null;
+  need(m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535, `invalid ${what} '${v ?? ''}': expected HOST:PORT with an IPv4 address or host name and a port 1..65535`);
+  need(emptyHost || m![1] !== '', `${what} '${v}' needs a host before the ':'`);
+  return { host: m![1]!, port: Number(m![2]) };
+}
+
+function isMulticastIpv4(a: string): boolean {
+  const first = Number(a.split('.')[0]);
+  return IPV4.test(a) && first >= 224 && first <= 239;
+}
+
+function socket(spec: SocketSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  need((SOCKET_KINDS as readonly string[]).includes(spec.kind), `unknown socket kind '${spec.kind}' (one of ${SOCKET_KINDS.join(', ')})`);
+  const { model, mac } = nicOf(spec, id, ctx);
+  const at = hostPort(`${spec.kind} address`, spec.address, spec.kind === 'listen');
+  let backend = `socket,id=${id},${spec.kind}=${spec.address}`;
+  const prelude: string[] = [];
+  if (spec.kind === 'mcast') {
+    // QEMU refuses a group outside 224.0.0.0/4 when the netdev starts ("does not contain a multicast address").
+    need(isMulticastIpv4(at.host), `mcast address '${at.host}' is not an IPv4 multicast group (224.0.0.0 to 239.255.255.255)`);
+    if (spec.local !== undefined) {
+      need(IPV4.test(spec.local), `invalid mcast local address '${spec.local}': expected an IPv4 address`);
+      backend += `,localaddr=${spec.local}`;
+    }
+    prelude.push(`# Every guest NIC on multicast group ${spec.address} sees the others' frames (a virtual hub between QEMU processes).`);
+  } else if (spec.kind === 'udp') {
+    need(spec.local !== undefined, 'a udp socket needs the local HOST:PORT (QEMU: localaddr= is mandatory with udp=)');
+    hostPort('udp local address', spec.local, false);
+    backend += `,localaddr=${spec.local}`;
+    prelude.push(`# Frames go as UDP datagrams to ${spec.address}, from ${spec.local}.`);
+  } else if (spec.kind === 'connect') {
+    prelude.push(`# Another QEMU must listen on ${spec.address} (-netdev socket,listen=…) before this one starts.`);
+  } else {
+    prelude.push(`# A second QEMU joins this NIC's link with -netdev socket,connect=${at.host || '127.0.0.1'}:${at.port}.`);
+  }
+  return { args: nicArgs(backend, id, model, mac, ctx), redirects: [], prelude, files: [], id, mac };
+}
+
+/** The model of a NIC that only virtio can drive (vhost-user, vDPA). */
+function virtioOnly(spec: NicSpec, what: string): void {
+  need(spec.model === undefined || spec.model === 'virtio-net-pci', `${what} serves virtio NICs only, not '${spec.model}'`);
+}
+
+function queuesOf(spec: { queues?: number }): number | undefined {
+  if (spec.queues === undefined || spec.queues === 1) return undefined;
+  need(Number.isInteger(spec.queues) && spec.queues >= 1 && spec.queues <= 1024, `queues must be 1..1024, not ${spec.queues}`);
+  return spec.queues;
+}
+
+/** `,mq=on,vectors=2N+2`: a multiqueue virtio NIC needs a vector per queue pair plus config and control. */
+function multiqueue(args: string[], queues: number | undefined): string[] {
+  if (queues === undefined) return args;
+  const i = args.lastIndexOf('-device') + 1;
+  return args.map((a, k) => (k === i ? `${a},mq=on,vectors=${2 * queues + 2}` : a));
+}
+
+function vhostUser(spec: VhostUserSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  virtioOnly(spec, 'vhost-user');
+  need(ctx.legacy !== true, 'vhost-user has no legacy -net form');
+  need(path.isAbsolute(spec.path) && !spec.path.includes(','), `invalid vhost-user socket path '${spec.path}': an absolute path without commas`);
+  const queues = queuesOf(spec);
+  const { model, mac } = nicOf(spec, id, ctx);
+  const chardev = `chr-${id}`;
+  let options = spec.server ? ',server=on,wait=off' : '';
+  if (spec.reconnect !== undefined) {
+    need(!spec.server && Number.isInteger(spec.reconnect) && spec.reconnect >= 0, 'reconnect applies to a vhost-user client (QEMU connects) and is whole seconds');
+    if (spec.reconnect > 0) options += `,reconnect=${spec.reconnect}`;
+  }
+  const prelude = [
+    '# vhost-user: the backend reads guest memory directly, so the guest RAM must be shared:',
+    '#   -object memory-backend-memfd,id=ram0,size=<RAM>,share=on -machine memory-backend=ram0',
+    spec.server
+      ? `# QEMU listens on ${spec.path}; the backend connects to it (vhost-user client mode, e.g. OVS dpdkvhostuserclient).`
+      : `# The backend (e.g. OVS-DPDK dpdkvhostuser, VPP) must be listening on ${spec.path} before QEMU starts.`,
+  ];
+  return {
+    args: [
+      '-chardev',
+      `socket,id=${chardev},path=${spec.path}${options}`,
+      ...multiqueue(['-netdev', `vhost-user,id=${id},chardev=${chardev}${queues ? `,queues=${queues}` : ''}`, '-device', `${model},netdev=${id},mac=${mac}`], queues),
+    ],
+    redirects: [],
+    prelude,
+    files: [],
+    id,
+    mac,
+  };
+}
+
+function vdpa(spec: VdpaSpec, ctx: GenerateContext): Generated {
+  const id = spec.id ?? uniqueId('net', ctx.existingIds);
+  virtioOnly(spec, 'vhost-vdpa');
+  need(ctx.legacy !== true, 'vhost-vdpa has no legacy -net form');
+  need(/^\/dev\/vhost-vdpa-\d+$/.test(spec.device), `invalid vDPA device '${spec.device}': expected /dev/vhost-vdpa-N`);
+  const queues = queuesOf(spec);
+  const { model, mac } = nicOf(spec, id, ctx);
+  const prelude = [`# vDPA device ${spec.device}: create it first (vdpa dev add …) and bind it to vhost_vdpa; see: vdpa dev show`];
+  const backend = `vhost-vdpa,id=${id},vhostdev=${spec.device}${queues ? `,queues=${queues}` : ''}`;
+  return { args: multiqueue(['-netdev', backend, '-device', `${model},netdev=${id},mac=${mac}`], queues), redirects: [], prelude, files: [], id, mac };
+}
+
 /** Generates one mode's arguments; throws SpecError with a user-facing message on a bad option. */
 export function generate(spec: NetworkSpec, ctx: GenerateContext): Generated {
   if (spec.id !== undefined) {
@@ -304,5 +442,11 @@ export function generate(spec: NetworkSpec, ctx: GenerateContext): Generated {
       return macvtap(spec, ctx);
     case 'vfio':
       return vfio(spec, ctx);
+    case 'socket':
+      return socket(spec, ctx);
+    case 'vhost-user':
+      return vhostUser(spec, ctx);
+    case 'vdpa':
+      return vdpa(spec, ctx);
   }
 }

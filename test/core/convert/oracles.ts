@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { shellQuote } from '../../../src/core/util/shellQuote';
 import { qemuAccepts, type OracleResult } from '../qemu/qemuOracle';
 
 export function requireLibvirtClients(): void {
@@ -27,21 +28,52 @@ export function libvirtAccepts(xml: string): { ok: boolean; output: string } {
   }
 }
 
+const VHOST_USER_BACKEND = path.resolve(__dirname, '../../support/vhost-user-backend.mjs');
+
 /**
- * QEMU's parse check for produced network arguments, in `netns`: the netdev/NIC arguments together, then each
- * vfio-pci device alone, which parses and then stops at the host device that is not on this machine.
+ * Shell lines that start a vhost-user backend for each vhost-user chardev of `args` (QEMU waits for one before
+ * it reaches -S): the backend connects to a chardev QEMU serves (server=on), or listens where QEMU connects.
+ */
+function vhostUserBackends(args: readonly string[]): string[] {
+  const netdevChardevs = new Set(args.flatMap((a, i) => (args[i - 1] === '-netdev' && a.startsWith('vhost-user,') ? [/(?:^|,)chardev=([^,]+)/.exec(a)?.[1] ?? ''] : [])));
+  // The backends' output would hold the oracle's pipes open; they go when the check's shell exits.
+  const lines: string[] = ["trap 'kill $(jobs -p) 2>/dev/null || true' EXIT"];
+  args.forEach((a, i) => {
+    if (args[i - 1] !== '-chardev' || !netdevChardevs.has(/(?:^|,)id=([^,]+)/.exec(a)?.[1] ?? '\0')) return;
+    const socket = shellQuote(/(?:^|,)path=([^,]+)/.exec(a)?.[1] ?? '');
+    if (/(?:^|,)server=on/.test(a)) lines.push(`node ${shellQuote(VHOST_USER_BACKEND)} --connect ${socket} </dev/null >/dev/null 2>&1 &`);
+    // A socket file left by an earlier check would end the wait before the backend listens.
+    else lines.push(`rm -f ${socket}`, `node ${shellQuote(VHOST_USER_BACKEND)} --listen ${socket} </dev/null >/dev/null 2>&1 &`, `for _ in $(seq 100); do [ -S ${socket} ] && break; sleep 0.05; done`);
+  });
+  return lines.length > 1 ? lines : [];
+}
+
+/** Host devices QEMU opens when it starts: checked alone, where "not on this machine" is the expected end. */
+const HOST_DEVICE = [
+  { arg: /^vfio-pci,/, option: '-device', missing: /no such host device/ },
+  { arg: /^vhost-vdpa,/, option: '-netdev', missing: /Could not open '\/dev\/vhost-vdpa-\d+': No such file/ },
+];
+
+/**
+ * QEMU's parse check for produced network arguments, in `netns`: the netdev/NIC arguments together (with a
+ * vhost-user backend on each vhost-user socket), then each vfio-pci device and vDPA netdev alone, which parses
+ * and then stops at the host device that is not on this machine (its NIC is checked on a user netdev).
  */
 export function qemuAcceptsNetArgs(args: readonly string[], redirects: readonly string[], prelude: readonly string[], netns: string): OracleResult {
   const rest: string[] = [];
+  const hostNetdevs = new Set<string>();
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '-device' && /^vfio-pci,/.test(args[i + 1] ?? '')) {
-      const r = qemuAccepts(['-device', args[i + 1]!], [], [], netns);
-      if (!/no such host device/.test(r.stderr)) return r;
+    const dev = HOST_DEVICE.find((d) => args[i] === d.option && d.arg.test(args[i + 1] ?? ''));
+    if (dev) {
+      const r = qemuAccepts([dev.option, args[i + 1]!], [], [], netns);
+      if (!dev.missing.test(r.stderr)) return r;
+      if (dev.option === '-netdev') hostNetdevs.add(/(?:^|,)id=([^,]+)/.exec(args[i + 1]!)?.[1] ?? '');
       i++;
     } else rest.push(args[i]!);
   }
-  // Host addresses of forwards must exist in the namespace for QEMU to bind them.
-  const addrs = [...new Set(rest.flatMap((a) => [...a.matchAll(/hostfwd=(?:tcp|udp)?:(\d+\.\d+\.\d+\.\d+):/g)].map((m) => m[1]!)))];
+  for (const id of hostNetdevs) rest.push('-netdev', `user,id=${id}`);
+  // Host addresses QEMU binds (forwards, socket listen/local addresses) or connects to must exist in the namespace.
+  const addrs = [...new Set(rest.flatMap((a) => [...a.matchAll(/(?:hostfwd=(?:tcp|udp)?:|(?:listen|connect|localaddr|udp)=)(\d+\.\d+\.\d+\.\d+)(?=[:,]|$)/g)].map((m) => m[1]!)))];
   const addAddrs = addrs.filter((a) => !a.startsWith('127.')).map((a) => `ip addr add ${a}/32 dev lo 2>/dev/null || true`);
-  return qemuAccepts(rest, redirects, [...addAddrs, ...prelude], netns);
+  return qemuAccepts(rest, redirects, [...addAddrs, ...vhostUserBackends(rest), ...prelude], netns);
 }

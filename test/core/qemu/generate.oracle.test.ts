@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { generate, NIC_MODELS, type Generated, type NetworkSpec } from '../../../src/core/qemu/generate';
+import { qemuAcceptsNetArgs } from '../convert/oracles';
 import { createNetns, qemuAccepts, requireQemu } from './qemuOracle';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'kvmnet-gen-'));
@@ -92,5 +93,56 @@ describe('vfio-pci of an absent device fails only because the device is absent',
     assert.equal(r.ok, false);
     assert.match(r.stderr, /no such host device/);
     assert.doesNotMatch(r.stderr, /invalid|not a valid device|Parameter|Property/i);
+  });
+});
+
+describe('QEMU accepts socket, vhost-user and vDPA output (a vhost-user backend on each socket)', () => {
+  let ns: ReturnType<typeof createNetns>;
+  before(() => {
+    requireQemu();
+    ns = createNetns('sock');
+  });
+  after(() => ns?.delete());
+  const sock = (name: string): string => path.join(dir, name);
+  const cases: [string, NetworkSpec, boolean?][] = [
+    ['socket listen on every address', { mode: 'socket', kind: 'listen', address: ':15558', id: 's0' }],
+    ['socket listen on an address of the host', { mode: 'socket', kind: 'listen', address: '192.168.0.1:15558', id: 's1', model: 'e1000' }],
+    ['socket connect (QEMU connects without waiting)', { mode: 'socket', kind: 'connect', address: '127.0.0.1:15559', id: 's2' }],
+    ['socket mcast group, local address', { mode: 'socket', kind: 'mcast', address: '230.0.0.1:15560', local: '127.0.0.1', id: 's3' }],
+    ['socket mcast group through the multicast route', { mode: 'socket', kind: 'mcast', address: '239.1.2.3:15561', id: 's4' }],
+    ['socket udp', { mode: 'socket', kind: 'udp', address: '127.0.0.1:15562', local: '127.0.0.1:15563', id: 's5', model: 'rtl8139' }],
+    ['legacy -net socket', { mode: 'socket', kind: 'listen', address: ':15564' }, true],
+    ['vhost-user, QEMU listens', { mode: 'vhost-user', path: sock('vu0.sock'), server: true, id: 'v0' }],
+    ['vhost-user, the backend listens, 4 queue pairs', { mode: 'vhost-user', path: sock('vu1.sock'), server: false, queues: 4, id: 'v1' }],
+    ['vhost-user client with reconnect', { mode: 'vhost-user', path: sock('vu2.sock'), server: false, reconnect: 5, id: 'v2' }],
+    ['vDPA (absent device: checked alone)', { mode: 'vdpa', device: '/dev/vhost-vdpa-0', queues: 2, id: 'd0' }],
+  ];
+  for (const [name, spec, legacy] of cases) {
+    test(name, () => {
+      const g = gen(spec, legacy);
+      const r = qemuAcceptsNetArgs(g.args, g.redirects, [], ns.name);
+      assert.ok(r.ok, `QEMU rejected ${g.args.join(' ')}:\n${r.stderr}`);
+    });
+  }
+
+  // The generator's refusals are claims that QEMU fails: each is confirmed with QEMU itself.
+  test('a mcast group outside 224.0.0.0/4: refused, as QEMU refuses it', () => {
+    assert.throws(() => gen({ mode: 'socket', kind: 'mcast', address: '192.0.0.1:5558' }), /not an IPv4 multicast group/);
+    const r = qemuAccepts(['-netdev', 'socket,id=m,mcast=192.0.0.1:5558'], [], [], ns.name);
+    assert.equal(r.ok, false);
+    assert.match(r.stderr, /does not contain a multicast address/);
+  });
+  test('udp without the local address: refused, as QEMU refuses it', () => {
+    assert.throws(() => gen({ mode: 'socket', kind: 'udp', address: '127.0.0.1:5555' }), /localaddr= is mandatory/);
+    const r = qemuAccepts(['-netdev', 'socket,id=u,udp=127.0.0.1:5555'], [], [], ns.name);
+    assert.equal(r.ok, false);
+    assert.match(r.stderr, /localaddr= is mandatory/);
+  });
+  test('vhost-user on a non-virtio NIC: refused, as QEMU refuses it', () => {
+    assert.throws(() => gen({ mode: 'vhost-user', path: sock('vu3.sock'), server: true, model: 'e1000' }), /virtio NICs only/);
+    const args = ['-chardev', `socket,id=c,path=${sock('vu3.sock')},server=on,wait=off`, '-netdev', 'vhost-user,id=v,chardev=c', '-device', 'e1000,netdev=v'];
+    const r = qemuAcceptsNetArgs(args, [], [], ns.name);
+    assert.equal(r.ok, false);
+    assert.match(r.stderr, /vhost-user requires frontend driver virtio-net-\*/);
   });
 });

@@ -80,3 +80,29 @@ test('shellQuote', () => {
   assert.equal(shellQuote('user,id=n0,hostfwd=tcp::1-:2'), 'user,id=n0,hostfwd=tcp::1-:2');
   assert.equal(shellQuote("a b'c"), `'a b'\\''c'`);
 });
+
+test('socket: one netdev option per kind, and the local address where QEMU needs one', () => {
+  const ctx = { scriptPath: '/lab/vm.sh' };
+  assert.match(generate({ mode: 'socket', kind: 'listen', address: ':1234' }, ctx).args[1]!, /^socket,id=net0,listen=:1234$/);
+  assert.match(generate({ mode: 'socket', kind: 'udp', address: '10.0.0.2:5555', local: '10.0.0.1:5556' }, ctx).args[1]!, /udp=10\.0\.0\.2:5555,localaddr=10\.0\.0\.1:5556$/);
+  assert.match(generate({ mode: 'socket', kind: 'mcast', address: '230.0.0.1:1234', local: '192.168.1.5' }, ctx).args[1]!, /mcast=230\.0\.0\.1:1234,localaddr=192\.168\.1\.5$/);
+  assert.throws(() => generate({ mode: 'socket', kind: 'connect', address: ':1234' }, ctx), /needs a host/);
+  assert.throws(() => generate({ mode: 'socket', kind: 'listen', address: '1234' }, ctx), /expected HOST:PORT/);
+  assert.throws(() => generate({ mode: 'socket', kind: 'listen', address: 'a,b:1' }, ctx), /expected HOST:PORT/);
+  assert.deepEqual(generate({ mode: 'socket', kind: 'listen', address: ':1234' }, { ...ctx, legacy: true }).args.slice(2), ['-net', 'socket,listen=:1234']);
+});
+
+test('vhost-user and vDPA: virtio only, a chardev per socket, multiqueue with vectors, no legacy form', () => {
+  const ctx = { scriptPath: '/lab/vm.sh' };
+  const g = generate({ mode: 'vhost-user', path: '/run/vhu0.sock', server: true, queues: 2 }, ctx);
+  assert.deepEqual(g.args.slice(0, 4), ['-chardev', 'socket,id=chr-net0,path=/run/vhu0.sock,server=on,wait=off', '-netdev', 'vhost-user,id=net0,chardev=chr-net0,queues=2']);
+  assert.match(g.args[5]!, /^virtio-net-pci,netdev=net0,mac=52:54:00:[0-9a-f:]{8},mq=on,vectors=6$/);
+  assert.ok(g.prelude.some((l) => /memory-backend-memfd.*share=on/.test(l)), 'the shared-memory requirement is spelled out');
+  assert.match(generate({ mode: 'vhost-user', path: '/run/vhu0.sock', server: false, reconnect: 10 }, ctx).args[1]!, /^socket,id=chr-net0,path=\/run\/vhu0\.sock,reconnect=10$/);
+  assert.throws(() => generate({ mode: 'vhost-user', path: '/run/vhu0.sock', server: true, reconnect: 10 }, ctx), /reconnect applies to a vhost-user client/);
+  assert.throws(() => generate({ mode: 'vhost-user', path: 'relative.sock', server: true }, ctx), /absolute path/);
+  assert.throws(() => generate({ mode: 'vhost-user', path: '/run/x.sock', server: true }, { ...ctx, legacy: true }), /no legacy -net form/);
+  assert.throws(() => generate({ mode: 'vdpa', device: '/dev/vhost-vdpa-0', model: 'e1000' }, ctx), /virtio NICs only/);
+  assert.throws(() => generate({ mode: 'vdpa', device: '/dev/sda' }, ctx), /\/dev\/vhost-vdpa-N/);
+  assert.equal(generate({ mode: 'vdpa', device: '/dev/vhost-vdpa-3' }, ctx).args[1], 'vhost-vdpa,id=net0,vhostdev=/dev/vhost-vdpa-3');
+});

@@ -63,6 +63,9 @@ export function createNetns(tag: string): { name: string; delete(): void } {
   ip('netns', 'add', name);
   const inNs = (...a: string[]): void => ip('-n', name, ...a);
   inNs('link', 'set', 'lo', 'up');
+  // A multicast route, as a host with a default route has: -netdev socket,mcast= joins its group through it.
+  inNs('link', 'set', 'lo', 'multicast', 'on');
+  inNs('route', 'add', '224.0.0.0/4', 'dev', 'lo');
   inNs('link', 'add', 'br0', 'type', 'bridge');
   inNs('link', 'set', 'br0', 'up');
   inNs('link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
