@@ -23,6 +23,8 @@ export interface Guest {
   lifecycle: XmlOut[];
   disks: XmlOut[];
   controllers: XmlOut[];
+  /** The guest RAM's backend when -machine memory-backend= names one: libvirt's <memoryBacking>. */
+  memoryBacking?: { source: 'memfd' | 'file' | 'anonymous'; shared: boolean };
 }
 
 /** Options libvirt runs QEMU with itself or that only concern how the script runs it: noted as info. */
@@ -76,6 +78,8 @@ export function readGuest(t: Tracker): Guest {
         if (type !== undefined) g.machine = type;
         const accel = t.literal(o, 'accel');
         if (accel !== undefined) setAccel(t, o, accel, g);
+        const backend = t.literal(o, 'memory-backend');
+        if (backend !== undefined) readMemoryBackend(t, o, backend, g);
         break;
       }
       case '-enable-kvm':
@@ -128,6 +132,32 @@ export function readGuest(t: Tracker): Guest {
   if (acpi) g.features.push(el('acpi'));
   readDisks(t, g, opts);
   return g;
+}
+
+const MEMORY_SOURCE: Record<string, 'memfd' | 'file' | 'anonymous'> = { 'memory-backend-memfd': 'memfd', 'memory-backend-file': 'file', 'memory-backend-ram': 'anonymous' };
+
+/** `-machine memory-backend=ID` and its `-object memory-backend-*,id=ID`: the RAM's source and whether it is shared. */
+function readMemoryBackend(t: Tracker, machine: QemuOption, id: string, g: Guest): void {
+  const objects = t.inv.options.filter((x) => x.name === '-object' && prop(x, 'id')?.value === id);
+  const o = objects[0];
+  const qomType = o ? prop(o, 'qom-type')?.value : undefined;
+  const source = qomType !== undefined ? MEMORY_SOURCE[qomType] : undefined;
+  if (objects.length !== 1 || !o || source === undefined) {
+    t.note(machine.span, 'warning', `not translated: memory-backend=${id} (${objects.length === 1 ? `a ${qomType ?? '?'} object` : `-object id=${id} is defined ${objects.length} times`})`);
+    return;
+  }
+  t.literal(o, 'qom-type');
+  t.literal(o, 'id');
+  // libvirt sizes the backend from <memory> itself (and QEMU requires the two to be equal).
+  t.literal(o, 'size');
+  const share = t.literal(o, 'share');
+  const shared = share !== undefined && /^(?:on|yes|true)$/.test(share);
+  if (source === 'file') {
+    const memPath = t.literal(o, 'mem-path');
+    if (memPath !== undefined) t.note(o.span, 'info', `mem-path=${memPath}: libvirt places file-backed guest memory itself (memory_backing_dir in qemu.conf)`);
+  }
+  g.memoryBacking = { source, shared };
+  t.map(o.span, `${qomType}${shared ? ', shared' : ''} → <memoryBacking>`);
 }
 
 function setAccel(t: Tracker, o: QemuOption, accel: string, g: Guest): void {

@@ -124,6 +124,13 @@ function sharedMemory(t: XmlTracker, root: XmlElement): XmlElement | undefined {
   t.take(mb);
   t.take(access);
   t.attr(access, 'mode');
+  const source = childElements(mb, 'source')[0];
+  const type = source?.attributes.find((a) => a.name === 'type')?.value;
+  if (source && (type === 'memfd' || type === 'file' || type === 'anonymous')) {
+    t.take(source);
+    t.attr(source, 'type');
+    if (type !== 'memfd') t.note(source.openTagSpan, 'info', `<source type='${type}'/>: the shared RAM is a memfd here (libvirt's ${type} backing needs its own directory and settings)`);
+  }
   return access;
 }
 

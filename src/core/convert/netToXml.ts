@@ -1,6 +1,6 @@
 import { parseBdf, parseQemuAddr, pciAddressAttrs, pciAddressXml, rootBusBdf } from '../pci/bdf';
 import type { NetworkDevice } from '../qemu/edit';
-import { checkHostfwd } from '../qemu/generate';
+import { checkHostfwd, isIpv4 } from '../qemu/generate';
 import { optionKind, prop, type LaunchScript, type QemuOption } from '../qemu/model';
 import { guestNics, type GuestNic } from '../qemu/nics';
 import { deviceSpec } from '../qemu/readback';
@@ -137,6 +137,13 @@ function backendXml(c: NetContext, b: Backend, nic: GuestNic): InterfaceParts | 
     const br = t.literal(o, 'br') ?? 'br0';
     return { type: 'bridge', parts: [el('source', { bridge: br }), vhostDriver(c, o, nic)], summary: `bridge ${br}` };
   }
+  if (type === 'socket') return socketXml(c, o);
+  if (type === 'vhost-user') return vhostUserXml(c, o, nic);
+  if (type === 'vhost-vdpa') {
+    const dev = t.literal(o, 'vhostdev');
+    if (dev === undefined) return prop(o, 'vhostdev') ? 'the vDPA device is only known when the script runs' : 'vhost-vdpa without vhostdev=';
+    return { type: 'vdpa', parts: [el('source', { dev }), queuesDriver(c, o, nic)], summary: `vDPA ${dev}` };
+  }
   if (type !== 'tap') return `backend type '${type}' has no translation here`;
   const device: NetworkDevice = { kind: b.shared ? 'nic' : 'netdev', key: '', label: '', options: [o] };
   const spec = deviceSpec(c.script, t.inv, device, c.scriptPath);
@@ -167,6 +174,68 @@ function backendXml(c: NetContext, b: Backend, nic: GuestNic): InterfaceParts | 
     ],
     summary: managed ? `tap ${spec.ifname ?? ''} prepared outside (unmanaged)` : `tap with ifup script ${up}`,
   };
+}
+
+/** libvirt's socket interface type for each -netdev socket option. */
+const SOCKET_TYPE: Record<string, string> = { listen: 'server', connect: 'client', mcast: 'mcast', udp: 'udp' };
+const HOST_PORT = /^([A-Za-z0-9.-]*):(\d{1,5})$/;
+
+/** -netdev socket (listen/connect/mcast/udp) as a server/client/mcast/udp interface. */
+function socketXml(c: NetContext, o: QemuOption): InterfaceParts | string {
+  const t = c.t;
+  const kinds = Object.keys(SOCKET_TYPE).filter((k) => prop(o, k));
+  if (kinds.length !== 1) return prop(o, 'fd') ? 'socket fd= (a socket opened outside the script)' : 'a socket backend needs exactly one of listen=, connect=, mcast=, udp=';
+  const kind = kinds[0]!;
+  const value = t.literal(o, kind);
+  if (value === undefined) return `${kind}= is only known when the script runs`;
+  const at = HOST_PORT.exec(value);
+  if (!at || (kind !== 'listen' && at[1] === '')) return `${kind}=${value} is not HOST:PORT`;
+  // libvirt's schema takes IPv4 addresses only (QEMU also resolves host names).
+  if (at[1] !== '' && !isIpv4(at[1]!)) return `${kind}=${value}: libvirt needs an IPv4 address, not a host name`;
+  const local = t.literal(o, 'localaddr');
+  let localEl: XmlOut | undefined;
+  if (local !== undefined && kind === 'udp') {
+    const l = HOST_PORT.exec(local);
+    if (!l || !isIpv4(l[1]!)) return `localaddr=${local} is not IPV4:PORT`;
+    localEl = el('local', { address: l[1], port: Number(l[2]) });
+  } else if (local !== undefined) t.note(o.span, 'warning', `not translated: localaddr=${local} (libvirt's ${SOCKET_TYPE[kind]} interface has no local address)`);
+  const type = SOCKET_TYPE[kind]!;
+  return { type, parts: [el('source', { address: at[1] || undefined, port: Number(at[2]) }, localEl)], summary: `socket ${kind} ${value}` };
+}
+
+/** -netdev vhost-user and its -chardev socket as a vhostuser interface. */
+function vhostUserXml(c: NetContext, o: QemuOption, nic: GuestNic): InterfaceParts | string {
+  const t = c.t;
+  const ref = t.literal(o, 'chardev');
+  if (ref === undefined) return prop(o, 'chardev') ? 'the chardev is only known when the script runs' : 'vhost-user without chardev=';
+  const chrs = t.inv.options.filter((x) => x.name === '-chardev' && prop(x, 'id')?.value === ref);
+  if (chrs.length !== 1) return `chardev '${ref}' is defined ${chrs.length} times`;
+  const chr = chrs[0]!;
+  if (optionKind(chr) !== 'socket') return `chardev '${ref}' is a ${optionKind(chr) ?? '?'}, not a unix socket`;
+  const socketPath = t.literal(chr, 'path');
+  if (socketPath === undefined) return `chardev '${ref}' has no path= (libvirt's vhost-user socket is a unix socket)`;
+  t.take(chr, prop(chr, 'backend'));
+  t.literal(chr, 'id');
+  t.literal(chr, 'wait');
+  const server = t.literal(chr, 'server');
+  const serverOn = server !== undefined && /^(?:|on|yes|true)$/.test(server);
+  const reconnect = t.literal(chr, 'reconnect');
+  const rc = reconnect !== undefined && /^\d+$/.test(reconnect) && Number(reconnect) > 0 && !serverOn ? el('reconnect', { enabled: 'yes', timeout: Number(reconnect) }) : undefined;
+  t.map(chr.span, `chardev ${ref} → the vhostuser interface's <source>`);
+  return {
+    type: 'vhostuser',
+    parts: [el('source', { type: 'unix', path: socketPath, mode: serverOn ? 'server' : 'client' }, rc), queuesDriver(c, o, nic)],
+    summary: `vhost-user ${socketPath} (${serverOn ? 'QEMU listens' : 'the backend listens'})`,
+  };
+}
+
+/** queues= of a vhost-user/vDPA netdev as <driver queues>; the NIC's mq=on and vectors= follow from it in libvirt. */
+function queuesDriver(c: NetContext, o: QemuOption, nic: GuestNic): XmlOut | undefined {
+  const queues = c.t.literal(o, 'queues');
+  const n = queues !== undefined && /^\d+$/.test(queues) ? Number(queues) : undefined;
+  if (n === undefined || n <= 1) return undefined;
+  if (nic.option.name === '-device') for (const k of ['mq', 'vectors']) c.t.literal(nic.option, k);
+  return el('driver', { queues: n });
 }
 
 function vhostDriver(c: NetContext, o: QemuOption, nic: GuestNic): XmlOut | undefined {

@@ -4,7 +4,7 @@ import { readGuest } from './guest';
 import { ConvertError, type ConvertNote, type Mapped } from './model';
 import { networkXml } from './netToXml';
 import { Tracker } from './tracker';
-import { el, renderXml } from './xmlWriter';
+import { el, renderXml, type XmlOut } from './xmlWriter';
 
 /** Script → libvirt domain XML: one QEMU invocation of a launch script as a complete <domain>. */
 
@@ -57,6 +57,7 @@ export function convertInvocation(text: string, inv: QemuInvocation, scriptPath:
     { type: g.domainType },
     el('name', {}, name),
     el('memory', { unit: 'KiB' }, String(g.memoryKiB)),
+    memoryBacking(g, net, t, inv),
     el('vcpu', { placement: 'static' }, String(g.vcpus)),
     el('os', {}, el('type', { arch: g.arch, machine: g.machine }, 'hvm'), ...g.os),
     g.features.length > 0 ? el('features', {}, ...g.features) : undefined,
@@ -65,6 +66,18 @@ export function convertInvocation(text: string, inv: QemuInvocation, scriptPath:
     el('devices', {}, ...disks, ...g.controllers, ...net),
   );
   return { xml: `${renderXml(domain)}\n`, mapped: t.mapped, notes: notes.sort((a, b) => a.span.start - b.span.start) };
+}
+
+/**
+ * <memoryBacking> from the script's memory backend. A vhost-user backend maps guest RAM, so a domain with a
+ * vhostuser interface gets shared memory even when the script forgot it (QEMU would fail when the backend starts).
+ */
+function memoryBacking(g: ReturnType<typeof readGuest>, net: readonly XmlOut[], t: Tracker, inv: QemuInvocation): XmlOut | undefined {
+  const vhostUser = net.some((x) => x.name === 'interface' && x.attrs.some(([k, v]) => k === 'type' && v === 'vhostuser'));
+  const mb = g.memoryBacking;
+  if (vhostUser && !mb?.shared) t.note(inv.program, 'info', "vhost-user needs the guest RAM shared: <memoryBacking><access mode='shared'/> added (the script shares none)");
+  if (!mb && !vhostUser) return undefined;
+  return el('memoryBacking', {}, mb && mb.source !== 'anonymous' ? el('source', { type: mb.source }) : undefined, mb?.shared || vhostUser ? el('access', { mode: 'shared' }) : undefined);
 }
 
 function cpuWithTopology(g: ReturnType<typeof readGuest>): ReturnType<typeof el> | undefined {

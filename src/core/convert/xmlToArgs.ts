@@ -50,6 +50,8 @@ interface Ctx {
   readonly macs: Set<string>;
   /** Shell fds given to macvtaps so far: each needs its own (3..9, one digit the shell redirects). */
   readonly fds: Set<number>;
+  /** The domain's RAM is a shared memory backend (set once the guest basics are read). */
+  sharedMemory: boolean;
 }
 
 /** Boot orders and port ranges: libvirt reads them as decimal (virXMLPropUInt base 10). */
@@ -199,10 +201,11 @@ function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet
       const host = c.t.attr(src, 'address') ?? '';
       const port = c.t.attr(src, 'port');
       if (port === undefined) return `type='${type}' without <source port=…>`;
-      const localEl = src ? c.t.child(src, 'local') : undefined;
+      // Only udp has a <local> in libvirt's schema; elsewhere the tracker reports it.
+      const localEl = src && type === 'udp' ? c.t.child(src, 'local') : undefined;
       const localHost = c.t.attr(localEl, 'address');
       const localPort = c.t.attr(localEl, 'port');
-      const local = type === 'udp' ? (localHost !== undefined && localPort !== undefined ? `${localHost}:${localPort}` : undefined) : localHost;
+      const local = localHost !== undefined && localPort !== undefined ? `${localHost}:${localPort}` : undefined;
       return { spec: { mode: 'socket', ...basics, kind: SOCKET_KIND[type]!, address: `${host}:${port}`, ...(local !== undefined ? { local } : {}) } };
     }
     case 'vhostuser': {
@@ -261,7 +264,7 @@ function deviceArgs(c: Ctx, dev: XmlElement): Generated | undefined {
     eth = r.ethernet;
   }
   try {
-    let g = generate(spec, { scriptPath: c.scriptPath, existingIds: c.ids, existingMacs: c.macs });
+    let g = generate(spec, { scriptPath: c.scriptPath, existingIds: c.ids, existingMacs: c.macs, sharedMemory: c.sharedMemory });
     c.ids.add(g.id);
     if (g.mac) c.macs.add(g.mac);
     if (eth) g = ethernetArgs(g, eth, spec.mode === 'tap' ? spec.ifname : undefined);
@@ -284,7 +287,7 @@ export function domainToArgs(xml: string, options: XmlConvertOptions = {}): Args
   const doc = parseXml(xml);
   if (doc.error) throw new ConvertError(`the XML is not well-formed: ${doc.error.message} (line ${doc.rangeOf(doc.error.span).start.line + 1})`);
   const t = new XmlTracker();
-  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set() };
+  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set(), sharedMemory: false };
   const root = doc.root!;
   if (options.at !== undefined) {
     let e = elementAt(doc, options.at);
@@ -311,6 +314,7 @@ function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
   t.take(root);
   const guest = guestArgs(t, root);
   const args = [...guest.args];
+  c.sharedMemory = guest.args.some((a) => a.includes('memory-backend='));
   const redirects: string[] = [];
   const prelude: string[] = [];
   const devices = t.child(root, 'devices');
@@ -320,7 +324,7 @@ function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
     const g = deviceArgs(c, dev);
     if (!g) continue;
     if (g.args.includes('-netdev')) nics++;
-    if (g.args.some((a) => a.startsWith('vhost-user,')) && !guest.args.some((a) => a.includes('memory-backend='))) {
+    if (g.args.some((a) => a.startsWith('vhost-user,')) && !c.sharedMemory) {
       t.note(dev.openTagSpan, 'warning', "vhost-user needs the guest RAM shared, and the domain has no <memoryBacking><access mode='shared'/>: the backend cannot map guest memory (libvirt refuses such a domain)");
     }
     args.push(...g.args);

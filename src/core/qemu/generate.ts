@@ -97,6 +97,8 @@ export interface GenerateContext {
   readonly existingMacs?: ReadonlySet<string>;
   /** Emit `-net nic … -net …` (hub) forms instead of -netdev/-device. */
   readonly legacy?: boolean;
+  /** The guest RAM is already shared (a domain's shared memory backend): vhost-user needs no advice about it. */
+  readonly sharedMemory?: boolean;
 }
 
 export interface GeneratedFile {
@@ -120,6 +122,11 @@ export class SpecError extends Error {}
 
 const IFNAME = /^[A-Za-z0-9_.:-]{1,15}$/;
 const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$/;
+
+/** A dotted-quad IPv4 address. */
+export function isIpv4(s: string): boolean {
+  return IPV4.test(s);
+}
 const IPV4_NET = /^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\/(?:[12]?\d|3[0-2]))?$/;
 const ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 
@@ -394,8 +401,9 @@ function vhostUser(spec: VhostUserSpec, ctx: GenerateContext): Generated {
     if (spec.reconnect > 0) options += `,reconnect=${spec.reconnect}`;
   }
   const prelude = [
-    '# vhost-user: the backend reads guest memory directly, so the guest RAM must be shared:',
-    '#   -object memory-backend-memfd,id=ram0,size=<RAM>,share=on -machine memory-backend=ram0',
+    ...(ctx.sharedMemory
+      ? []
+      : ['# vhost-user: the backend reads guest memory directly, so the guest RAM must be shared:', '#   -object memory-backend-memfd,id=ram0,size=<RAM>,share=on -machine memory-backend=ram0']),
     spec.server
       ? `# QEMU listens on ${spec.path}; the backend connects to it (vhost-user client mode, e.g. OVS dpdkvhostuserclient).`
       : `# The backend (e.g. OVS-DPDK dpdkvhostuser, VPP) must be listening on ${spec.path} before QEMU starts.`,

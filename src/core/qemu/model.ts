@@ -98,6 +98,7 @@ const IMPLIED_KEY: Record<string, string> = {
   '-nic': 'type',
   '-device': 'driver',
   '-chardev': 'backend',
+  '-object': 'qom-type',
 };
 
 const QEMU_PROGRAM = /^(?:qemu-system-[A-Za-z0-9_.-]+|qemu-kvm|kvm)$/;

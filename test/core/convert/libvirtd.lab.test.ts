@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -86,6 +86,37 @@ exec qemu-system-x86_64 -name ${name} -m 64 -machine pc \\
   const ours = netFacts(parseLaunchScript(script).invocations[0]!.args.map((w) => w.value));
   // The script's default MAC is implicit; libvirt's is explicit.
   assert.deepEqual(ran.nics.map((n) => [n.backend, n.model, n.mac]), ours.nics.map((n, i) => [n.backend, n.model, n.mac ?? (i === 0 ? '52:54:00:12:34:56' : undefined)]));
+});
+
+test('socket (server, udp, mcast) and vhost-user NICs: defined, started, and in the command line libvirt ran', async () => {
+  const name = `${prefix}-s`;
+  // QEMU runs as libvirt's qemu user: its socket goes in a directory that user may write.
+  const dir = mkdtempSync(path.join(tmpdir(), 'kvmnet-vhu-'));
+  chmodSync(dir, 0o777);
+  const sock = path.join(dir, 'vhu-s.sock');
+  const script = `#!/bin/sh
+exec qemu-system-x86_64 -name ${name} -m 64 -machine pc \\
+  -netdev socket,id=s0,listen=:15600 -device e1000,netdev=s0,mac=52:54:00:5c:00:01 \\
+  -netdev socket,id=s1,udp=127.0.0.1:15601,localaddr=127.0.0.1:15602 -device rtl8139,netdev=s1,mac=52:54:00:5c:00:02 \\
+  -netdev socket,id=s2,mcast=230.0.0.1:15603 -device virtio-net-pci,netdev=s2,mac=52:54:00:5c:00:03 \\
+  -chardev socket,id=c0,path=${sock},server=on,wait=off -netdev vhost-user,id=v0,chardev=c0 -device virtio-net-pci,netdev=v0,mac=52:54:00:5c:00:04
+`;
+  const r = scriptToDomain(script, { scriptPath: path.join(work, 's.sh') });
+  assert.deepEqual(r.notes.filter((n) => n.severity !== 'info'), []);
+  define(name, r.xml);
+  // QEMU waits for a vhost-user backend before it runs the guest: a minimal one connects once QEMU listens.
+  const backend = spawn('ip', ['netns', 'exec', ns!.name, 'node', path.resolve(__dirname, '../../support/vhost-user-backend.mjs'), '--connect', sock], { stdio: 'ignore' });
+  try {
+    const start = virsh('start', name);
+    assert.equal(start.status, 0, `${start.stderr}\n${r.xml}`);
+  } finally {
+    virsh('destroy', name);
+    backend.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ran = netFacts(ranCommandLine(name));
+  const ours = netFacts(parseLaunchScript(script).invocations[0]!.args.map((w) => w.value));
+  assert.deepEqual(ran.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]), ours.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]));
 });
 
 test('a vfio-pci device: defined, and libvirt\'s own translation (domxml-to-native) passes the same host address', () => {

@@ -1,7 +1,8 @@
 // Round trip (#16 part 4): random network specs → a launch script (the project's generators and template) →
 // libvirt domain XML → QEMU arguments again. Every network device keeps its meaning: backend, NIC model, MAC,
-// port forwards, vhost, where a tap is attached (bridge or script), a macvtap's link and mode, and PCI host
-// addresses. Everything generated maps, so neither direction may report a "not translated" warning.
+// port forwards, vhost, where a tap is attached (bridge or script), a macvtap's link and mode, PCI host
+// addresses, a socket's addresses, a vhost-user socket and side, a vDPA device, queue pairs. Everything
+// generated maps, so neither direction may report a "not translated" warning.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
@@ -41,6 +42,23 @@ const vfioSpec = fc
   .tuple(fc.constantFrom('0000', '0001'), byte, fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 7 }))
   .map(([d, b, s, f]): NetworkSpec => ({ mode: 'vfio', bdf: `${d}:${b}:${s.toString(16).padStart(2, '0')}.${f}` }));
 
+const ipv4 = fc.tuple(fc.integer({ min: 1, max: 223 }), octet, octet, fc.integer({ min: 1, max: 254 })).map((p) => p.join('.'));
+const port = fc.integer({ min: 1, max: 65535 });
+const group = fc.tuple(fc.integer({ min: 224, max: 239 }), octet, octet, octet).map((p) => p.join('.'));
+/** libvirt holds a socket's IPv4 addresses (no host names) and a local end for udp only. */
+const socketSpec = fc.oneof(
+  fc.record({ mode: fc.constant('socket' as const), ...nic, kind: fc.constant('listen' as const), address: fc.tuple(fc.option(ipv4, { nil: '' }), port).map(([h, p]) => `${h}:${p}`) }),
+  fc.record({ mode: fc.constant('socket' as const), ...nic, kind: fc.constant('connect' as const), address: fc.tuple(ipv4, port).map(([h, p]) => `${h}:${p}`) }),
+  fc.record({ mode: fc.constant('socket' as const), ...nic, kind: fc.constant('mcast' as const), address: fc.tuple(group, port).map(([h, p]) => `${h}:${p}`) }),
+  fc.record({ mode: fc.constant('socket' as const), ...nic, kind: fc.constant('udp' as const), address: fc.tuple(ipv4, port).map(([h, p]) => `${h}:${p}`), local: fc.tuple(ipv4, port).map(([h, p]) => `${h}:${p}`) }),
+);
+const virtioNic = { model: fc.constant('virtio-net-pci' as const), mac: fc.option(mac, { nil: undefined }) };
+const queues = fc.option(fc.integer({ min: 2, max: 8 }), { nil: undefined });
+const vhostUserSpec = fc
+  .record({ mode: fc.constant('vhost-user' as const), ...virtioNic, path: fc.constantFrom('/run/vhu0.sock', '/var/run/openvswitch/vhu1', '/tmp/v p.sock'), server: fc.boolean(), queues, reconnect: fc.option(fc.integer({ min: 1, max: 60 }), { nil: undefined }) })
+  .map((s) => (s.server ? { ...s, reconnect: undefined } : s));
+const vdpaSpec = fc.record({ mode: fc.constant('vdpa' as const), ...virtioNic, device: fc.integer({ min: 0, max: 9 }).map((n) => `/dev/vhost-vdpa-${n}`), queues });
+
 /** Drops what the generators' own tests cover as errors, not meaning: one MAC, forward port or host device used twice. */
 function distinct(specs: NetworkSpec[]): NetworkSpec[] {
   const macs = new Set<string>();
@@ -63,7 +81,7 @@ function distinct(specs: NetworkSpec[]): NetworkSpec[] {
   });
 }
 
-const specs = fc.array(fc.oneof(userSpec, tapSpec, macvtapSpec, vfioSpec), { minLength: 1, maxLength: 5 }).map(distinct);
+const specs = fc.array(fc.oneof(userSpec, tapSpec, macvtapSpec, vfioSpec, socketSpec, vhostUserSpec, vdpaSpec), { minLength: 1, maxLength: 5 }).map(distinct);
 
 function script(list: readonly NetworkSpec[]): { text: string; args: string[]; prelude: string[]; redirects: string[] } {
   const ids = new Set<string>();
@@ -109,7 +127,10 @@ function meaning(args: readonly string[], prelude: readonly string[], redirects:
   // Without any network option QEMU adds its default NIC: part of what the script means.
   const implicit = !args.some((a) => ['-netdev', '-nic', '-net'].includes(a));
   const userNets = args.filter((a, i) => args[i - 1] === '-netdev' && a.startsWith('user,')).map((a) => /,net=([^,]*)/.exec(a)?.[1] ?? 'default');
-  return { ...facts, nics: implicit ? [{ backend: 'user', model: 'e1000', mac: '52:54:00:12:34:56', forwards: [] }] : facts.nics, taps, userNets: implicit ? ['default'] : userNets };
+  // Queue pairs of vhost-user and vDPA NICs, and a vhost-user client's reconnect interval.
+  const queues = args.filter((a, i) => args[i - 1] === '-netdev' && /^vhost-(?:user|vdpa),/.test(a)).map((a) => /,queues=(\d+)/.exec(a)?.[1] ?? '1');
+  const reconnects = args.filter((a, i) => args[i - 1] === '-chardev').map((a) => /,reconnect=(\d+)/.exec(a)?.[1] ?? '0');
+  return { ...facts, nics: implicit ? [{ backend: 'user', model: 'e1000', mac: '52:54:00:12:34:56', forwards: [] }] : facts.nics, taps, userNets: implicit ? ['default'] : userNets, queues, reconnects };
 }
 
 test('property: script → domain XML → arguments keeps every network device\'s meaning, with nothing untranslated', () => {

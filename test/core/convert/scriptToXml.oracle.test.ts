@@ -59,15 +59,49 @@ describe('script → libvirt domain XML', () => {
   });
 
   test('what does not map is a located note, never a guess', () => {
-    const text = 'qemu-system-x86_64 -m $MEM -netdev socket,id=s0,listen=:1234 -device e1000,netdev=s0 -netdev tap,id=x,fd=5 -device e1000,netdev=x,mac=$MAC -device vfio-pci,host=$BDF "$@"\n';
+    const text = 'qemu-system-x86_64 -m $MEM -netdev socket,id=s0,fd=4 -device e1000,netdev=s0 -netdev tap,id=x,fd=5 -device e1000,netdev=x,mac=$MAC -device vfio-pci,host=$BDF "$@"\n';
     const r = scriptToDomain(text);
     const warn = r.notes.filter((n) => n.severity === 'warning').map((n): [string, string] => [n.message, text.slice(n.span.start, n.span.end)]);
     assert.ok(warn.some(([m, at]) => /MEM/.test(m) && at === '$MEM'), JSON.stringify(warn));
-    assert.ok(warn.some(([m]) => /backend type 'socket' has no translation/.test(m)));
+    assert.ok(warn.some(([m]) => /socket fd= \(a socket opened outside the script\)/.test(m)));
     assert.ok(warn.some(([m]) => /tap fd=5: no 'ip link add … type macvtap' line/.test(m)));
     assert.ok(warn.some(([m]) => /host=\$BDF is only known when the script runs/.test(m)));
     assert.ok(warn.some(([, at]) => at === '"$@"'));
     assert.doesNotMatch(r.xml, /<interface|<hostdev/);
+    assert.ok(libvirtAccepts(r.xml).ok);
+  });
+
+  test('socket, vhost-user and vDPA backends: server/client/mcast/udp, vhostuser with shared memory, vdpa; libvirt accepts them', () => {
+    const text = `qemu-system-x86_64 -m 1G -machine q35,memory-backend=mem -object memory-backend-file,id=mem,size=1G,mem-path=/dev/shm,share=on \\
+  -netdev socket,id=s0,listen=:1234 -device e1000,netdev=s0,mac=52:54:00:00:01:01 \\
+  -netdev socket,id=s1,connect=10.0.0.5:1234 -device rtl8139,netdev=s1,mac=52:54:00:00:01:02 \\
+  -netdev socket,id=s2,mcast=230.0.0.1:1234 -device virtio-net-pci,netdev=s2,mac=52:54:00:00:01:03 \\
+  -netdev socket,id=s3,udp=10.0.0.2:5555,localaddr=10.0.0.1:5556 -device virtio-net-pci,netdev=s3,mac=52:54:00:00:01:04 \\
+  -chardev socket,id=c0,path=/run/vhu0.sock -netdev vhost-user,id=v0,chardev=c0,queues=4 -device virtio-net-pci,netdev=v0,mac=52:54:00:00:01:05,mq=on,vectors=10 \\
+  -chardev socket,id=c1,path=/run/vhu1.sock,server=on,wait=off -netdev vhost-user,id=v1,chardev=c1 -device virtio-net-pci,netdev=v1,mac=52:54:00:00:01:06 \\
+  -chardev socket,id=c2,path=/run/vhu2.sock,reconnect=10 -netdev vhost-user,id=v2,chardev=c2 -device virtio-net-pci,netdev=v2,mac=52:54:00:00:01:07 \\
+  -netdev vhost-vdpa,id=d0,vhostdev=/dev/vhost-vdpa-0 -device virtio-net-pci,netdev=d0,mac=52:54:00:00:01:08
+`;
+    const r = scriptToDomain(text);
+    assert.deepEqual(r.notes.filter((n) => n.severity !== 'info').map((n) => n.message), []);
+    const v = libvirtAccepts(r.xml);
+    assert.ok(v.ok, `${v.output}\n${r.xml}`);
+    const x = r.xml;
+    assert.match(x, /<memoryBacking>\s*<source type='file'\/>\s*<access mode='shared'\/>\s*<\/memoryBacking>/);
+    assert.match(x, /<interface type='server'>\s*<mac address='52:54:00:00:01:01'\/>\s*<source port='1234'\/>\s*<model type='e1000'\/>/);
+    assert.match(x, /<interface type='client'>\s*<mac address='52:54:00:00:01:02'\/>\s*<source address='10.0.0.5' port='1234'\/>/);
+    assert.match(x, /<interface type='mcast'>\s*<mac address='52:54:00:00:01:03'\/>\s*<source address='230.0.0.1' port='1234'\/>/);
+    assert.match(x, /<interface type='udp'>\s*<mac address='52:54:00:00:01:04'\/>\s*<source address='10.0.0.2' port='5555'>\s*<local address='10.0.0.1' port='5556'\/>/);
+    assert.match(x, /<interface type='vhostuser'>\s*<mac address='52:54:00:00:01:05'\/>\s*<source type='unix' path='\/run\/vhu0.sock' mode='client'\/>\s*<driver queues='4'\/>\s*<model type='virtio'\/>/);
+    assert.match(x, /<source type='unix' path='\/run\/vhu1.sock' mode='server'\/>/);
+    assert.match(x, /<source type='unix' path='\/run\/vhu2.sock' mode='client'>\s*<reconnect enabled='yes' timeout='10'\/>/);
+    assert.match(x, /<interface type='vdpa'>\s*<mac address='52:54:00:00:01:08'\/>\s*<source dev='\/dev\/vhost-vdpa-0'\/>/);
+  });
+
+  test('vhost-user without shared memory: the domain gets it, and says so', () => {
+    const r = scriptToDomain('qemu-system-x86_64 -m 512 -chardev socket,id=c0,path=/run/vhu0.sock -netdev vhost-user,id=v0,chardev=c0 -device virtio-net-pci,netdev=v0\n');
+    assert.match(r.xml, /<memoryBacking>\s*<access mode='shared'\/>/);
+    assert.ok(r.notes.some((n) => n.severity === 'info' && /vhost-user needs the guest RAM shared/.test(n.message)));
     assert.ok(libvirtAccepts(r.xml).ok);
   });
 
