@@ -2,8 +2,8 @@
  * Real editor (#15 part 4), on a private libvirtd reached over ssh: "Attach to Guest…" on a Devices row picks a
  * guest, confirms with the exact command (virsh attach-device on stdin, --config for a stopped guest), and the row
  * then says which guest holds it; "Detach from Guest…" on the guest's row gives it back. The function is one that
- * is no network device, and the guest is stopped: nothing is taken from this machine. Screenshots
- * test-results/attach-*.png.
+ * is no network device, and the guest is stopped: nothing is taken from this machine. The composer's "Attach to
+ * Guest…" attaches the NIC it composed the same way. Screenshots test-results/attach-*.png.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -29,7 +29,8 @@ before(async () => {
   assert.equal(lv.virsh('define', file).status, 0);
   label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
   const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
-  ed = await startEditor({ name: 'attach', examples: false, settings: { ...machine, 'kvmnet.demoHost.enabled': false, 'kvmnet.devices.showAll': true } });
+  // Tall enough for the confirmation: the exact ssh line, then the device's XML again as it is.
+  ed = await startEditor({ name: 'attach', examples: false, viewport: { width: 1280, height: 1100 }, settings: { ...machine, 'kvmnet.demoHost.enabled': false, 'kvmnet.devices.showAll': true } });
   mkdirSync(path.join(ed.userDataDir, 'Machine'), { recursive: true });
   writeFileSync(path.join(ed.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   await ed.openViewContainer('KVM Networking');
@@ -72,4 +73,31 @@ test('Detach from Guest… on the guest\'s hostdev row: confirmed, and the devic
   await ed.waitForNotification(/Detach .* from kvmnet-att: done/);
   assert.doesNotMatch(lv.virsh('dumpxml', '--inactive', GUEST).output, /<hostdev/);
   await waitUntil(async () => !/held by/.test(await description(DEVICES, FUNCTION)), 'the holder gone from the device row', HOST_TIMEOUT);
+});
+
+test('the composer\'s Attach to Guest…: the composed NIC, confirmed with the exact command, is in the guest\'s definition', async () => {
+  await ed.runCommand('KVM Networking: Compose Network Device…');
+  const ui = ed.page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+  const xml = ui.locator('#xml', { hasText: "<interface type='user'>" });
+  await xml.waitFor();
+  // No port forward: those need libvirt's passt backend, which libvirt 9.0 refuses.
+  await ui.locator('vscode-button[aria-label="Remove port forward 1"]').click();
+  await waitUntil(async () => !(await xml.innerText()).includes('portForward'), 'the XML without a port forward');
+  const mac = /<mac address='([0-9a-f:]{17})'\/>/.exec(await xml.innerText())?.[1];
+  assert.ok(mac, await xml.innerText());
+  await ui.locator('#attach-guest').click();
+  // This machine is a host too: the composer asks which one.
+  await ed.answerQuickInput(/Attach the composed device: which host/, label);
+  await ed.answerQuickInput(/Attach the composed device to which guest/, GUEST);
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Attach a user NIC \\(${mac}\\) to ${GUEST}`));
+  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /dev/stdin --config $3'), dialog);
+  assert.match(dialog, / kvmnet-attach-device /);
+  // The XML, quoted twice in the exact line, is shown again as it is.
+  assert.match(dialog, new RegExp(`The device definition virsh attaches \\(\\$1, on its standard input\\):\\s*<interface type='user'>\\s*<mac address='${mac}'/>`));
+  await ed.screenshot('attach-composer-confirm');
+  await ed.answerDialog('Run');
+  await ui.locator('#status', { hasText: `Attached to ${GUEST} on ${label}` }).waitFor({ timeout: HOST_TIMEOUT });
+  assert.match(lv.virsh('dumpxml', '--inactive', GUEST).output, new RegExp(`<interface type='user'>\\s*<mac address='${mac}'/>`));
+  await ed.screenshot('attach-composer-done');
 });

@@ -103,6 +103,7 @@ export function composerHtml(input: ComposerHtmlInput): string {
 <div class="actions">
   <vscode-button id="insert-xml">Insert XML into Editor</vscode-button>
   <vscode-button id="write-script">Write into Launch Script</vscode-button>
+  <vscode-button id="attach-guest" appearance="secondary">Attach to Guest…</vscode-button>
   <vscode-button id="copy-xml" appearance="secondary">Copy XML</vscode-button>
   <vscode-button id="copy-qemu" appearance="secondary">Copy QEMU Arguments</vscode-button>
 </div>

@@ -15,6 +15,7 @@ export type WebviewRequest =
   | { readonly type: 'update'; readonly id: number; readonly state: FormState }
   | { readonly type: 'insertXml'; readonly id: number; readonly state: FormState }
   | { readonly type: 'writeScript'; readonly id: number; readonly state: FormState }
+  | { readonly type: 'attachToGuest'; readonly id: number; readonly state: FormState }
   | { readonly type: 'copy'; readonly id: number; readonly state: FormState; readonly what: 'xml' | 'qemu' };
 
 export interface VfChoice {
@@ -123,6 +124,7 @@ const requestShapes = {
   update: object({ type: text(), id: int, state: parseFormState }),
   insertXml: object({ type: text(), id: int, state: parseFormState }),
   writeScript: object({ type: text(), id: int, state: parseFormState }),
+  attachToGuest: object({ type: text(), id: int, state: parseFormState }),
   copy: object({ type: text(), id: int, state: parseFormState, what: oneOf(['xml', 'qemu'] as const) }),
 } satisfies Record<WebviewRequest['type'], Check<unknown>>;
 

@@ -58,7 +58,10 @@ export function renderConfirmation(spec: HostSpec, plan: ActionPlan, options: Di
     detail: [
       `Host: ${host}, ${how}:`,
       '',
-      ...plan.steps.map((s) => commandLine(stepInvocation(spec, s, options))),
+      ...plan.steps.flatMap((s) => [
+        commandLine(stepInvocation(spec, s, options)),
+        ...(s.parameter ? ['', `${s.parameter.label}:`, ...s.parameter.text.split('\n').map((l) => `    ${l}`)] : []),
+      ]),
       ...(plan.warnings.length ? ['', ...plan.warnings.map((w) => `⚠ ${w}`)] : []),
       '',
       'Right before running, the host is discovered again; if anything this plan depends on changed, nothing runs.',
@@ -161,7 +164,7 @@ export function renderFailure(confirmed: ActionPlan, run: ConfirmedRun, spec: Ho
     ...(failed ? ['Failed:', `  ${failed.commandLine}`, `  ${failed.output || run.error || ''}`] : [`Failed: ${run.error ?? ''}`]),
     ...(notRun.length ? ['Not run:', ...notRun.map((s) => `  ${commandLine(stepInvocation(spec, s, options))}`)] : []),
     '',
-    run.after ? `The host now (discovered again): ${'bdf' in confirmed.request ? deviceState(run.after, confirmed.request.bdf) : 'see the Guests view'}` : `The host could not be discovered again: ${run.afterError ?? ''}`,
+    run.after ? `The host now (discovered again): ${'bdf' in confirmed.request && confirmed.request.bdf !== undefined ? deviceState(run.after, confirmed.request.bdf) : 'see the Guests view'}` : `The host could not be discovered again: ${run.afterError ?? ''}`,
     ...(run.undo ? ['', `To undo what completed: ${run.undo.title} (shown with its commands before it runs).`] : []),
   ].join('\n');
 }

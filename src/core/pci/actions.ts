@@ -20,6 +20,11 @@ import { deviceFlags } from './tree';
 export interface HostStep {
   /** The exact argv run on the host (rendered for confirmation by runPlan's stepInvocation, never paraphrased). */
   readonly argv: readonly string[];
+  /**
+   * A parameter of argv shown again as plain text under the exact line (a device's XML: quoted twice for the
+   * remote shell it is hard to read there). What runs is argv alone.
+   */
+  readonly parameter?: { readonly label: string; readonly text: string };
 }
 
 /** Which plan, for which device: enough to build it again from a fresh snapshot. */
@@ -29,6 +34,8 @@ export type PlanRequest =
   | { readonly op: 'restoreDriver'; readonly bdf: string }
   | { readonly op: 'nodedev'; readonly bdf: string; readonly action: 'detach' | 'reattach' }
   | { readonly op: 'attachToGuest'; readonly bdf: string; readonly guest: string }
+  /** A device definition composed in the editor (the composer's own output); `bdf` when it passes a host function through. */
+  | { readonly op: 'attachXml'; readonly guest: string; readonly xml: string; readonly bdf?: string }
   | { readonly op: 'detachFromGuest'; readonly guest: string; readonly part: GuestDevicePart };
 
 /** A guest's device to detach: a NIC by its MAC (as libvirt matches it), or a PCI hostdev by its source address. */
@@ -318,7 +325,8 @@ function targetGuest(snapshot: HostSnapshot, uuid: string): Guest {
 
 function deviceStep(p: Privilege, g: Guest, xml: string, verb: 'attach-device' | 'detach-device'): HostStep {
   // A `$3` left empty adds nothing: --config alone for a guest that is not running.
-  return run(p, ['sh', '-c', VIRSH_DEVICE_PROGRAM, `kvmnet-${verb}`, xml, g.uuid, guestHoldsDevices(g) ? '--live' : '', verb]);
+  const step = run(p, ['sh', '-c', VIRSH_DEVICE_PROGRAM, `kvmnet-${verb}`, xml, g.uuid, guestHoldsDevices(g) ? '--live' : '', verb]);
+  return { ...step, parameter: { label: `The device definition virsh ${verb === 'attach-device' ? 'attaches' : 'detaches'} ($1, on its standard input)`, text: xml } };
 }
 
 /**
@@ -328,21 +336,54 @@ function deviceStep(p: Privilege, g: Guest, xml: string, verb: 'attach-device' |
  */
 export function planAttachToGuest(snapshot: HostSnapshot, bdf: string, guestUuid: string): ActionPlan {
   const d = checkedDevice(snapshot, bdf);
+  return attachPlan(snapshot, guestUuid, hostdevXml(d), d, { op: 'attachToGuest', bdf: d.bdf, guest: guestUuid });
+}
+
+/** The MAC and interface type of a device definition the composer wrote (its own, fixed form). */
+function composedNic(xml: string): { mac?: string; type?: string } {
+  const mac = /<mac address='([0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5})'\/>/.exec(xml)?.[1]?.toLowerCase();
+  const type = /^\s*<interface type='([a-z]+)'>/.exec(xml)?.[1];
+  return { ...(mac ? { mac } : {}), ...(type ? { type } : {}) };
+}
+
+/**
+ * Attach a device definition composed in the editor to a guest. One passing a host function through gets the
+ * checks of "Attach to Guest…" (holders, uplink, IOMMU group); a NIC whose MAC another guest of this host
+ * already uses is refused (both would answer for one address).
+ */
+export function planAttachXml(snapshot: HostSnapshot, guestUuid: string, xml: string, bdf?: string): ActionPlan {
+  if (!/^\s*<(?:interface|hostdev)\b[^]*<\/(?:interface|hostdev)>\s*$/.test(xml)) throw new ActionRefused('only an <interface> or <hostdev> definition can be attached');
+  const request: PlanRequest = { op: 'attachXml', guest: guestUuid, xml, ...(bdf !== undefined ? { bdf } : {}) };
+  return attachPlan(snapshot, guestUuid, xml, bdf !== undefined ? checkedDevice(snapshot, bdf) : undefined, request);
+}
+
+function attachPlan(snapshot: HostSnapshot, guestUuid: string, xml: string, d: (PciDevice & { bdf: Bdf }) | undefined, request: PlanRequest): ActionPlan {
   const g = targetGuest(snapshot, guestUuid);
   const what = `give it to ${g.name}`;
-  const basis = [...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, [d], what)];
-  refuseUplink(snapshot, d, what);
-  const holders = deviceHolders(snapshot).get(d.bdf) ?? [];
-  if (holders.length > 0) throw new ActionRefused(`${d.bdf} is already held by ${holders.map(holderText).join('; ')}; refusing to ${what} (a second guest would not start)`);
-  basis.push({ name: `${d.bdf} libvirt holders`, value: '(none)' }, { name: `${g.name} state`, value: g.state ?? '(unknown)' });
+  const basis: PlanFact[] = [];
+  if (d) {
+    basis.push(...deviceBasis(snapshot, d), ...uplinkBasis(snapshot, [d], what));
+    refuseUplink(snapshot, d, what);
+    const holders = deviceHolders(snapshot).get(d.bdf) ?? [];
+    if (holders.length > 0) throw new ActionRefused(`${d.bdf} is already held by ${holders.map(holderText).join('; ')}; refusing to ${what} (a second guest would not start)`);
+    basis.push({ name: `${d.bdf} libvirt holders`, value: '(none)' });
+  }
+  const nic = composedNic(xml);
+  if (nic.mac) {
+    const users = (snapshot.libvirt?.guests ?? []).filter((x) => x.nics.some((n) => n.mac?.toLowerCase() === nic.mac)).map((x) => x.name);
+    if (users.length > 0) throw new ActionRefused(`MAC ${nic.mac} is already used on this host by ${users.join(', ')}; refusing to ${what} (compose it with another MAC)`);
+    basis.push({ name: `MAC ${nic.mac} users`, value: '(none)' });
+  }
+  basis.push({ name: `${g.name} state`, value: g.state ?? '(unknown)' });
   const p = { isRoot: snapshot.system.isRoot };
+  const undoPart: GuestDevicePart | undefined = d && !nic.type ? { kind: 'hostdev', bdf: d.bdf } : nic.mac && nic.type ? { kind: 'nic', mac: nic.mac, type: nic.type } : undefined;
   return {
-    title: `Attach ${d.bdf} to ${g.name}`,
-    steps: [deviceStep(p, g, hostdevXml(d), 'attach-device')],
-    warnings: groupWarnings(snapshot, d),
-    request: { op: 'attachToGuest', bdf: d.bdf, guest: g.uuid },
+    title: `Attach ${d ? d.bdf : nic.type ? `a ${nic.type} NIC${nic.mac ? ` (${nic.mac})` : ''}` : 'a device'} to ${g.name}`,
+    steps: [deviceStep(p, g, xml, 'attach-device')],
+    warnings: d ? groupWarnings(snapshot, d) : [],
+    request,
     basis,
-    undo: { op: 'detachFromGuest', guest: g.uuid, part: { kind: 'hostdev', bdf: d.bdf } },
+    ...(undoPart ? { undo: { op: 'detachFromGuest', guest: g.uuid, part: undoPart } } : {}),
   };
 }
 
@@ -392,6 +433,8 @@ export function buildPlan(snapshot: HostSnapshot, request: PlanRequest): ActionP
       return planNodedev(snapshot, request.bdf, request.action);
     case 'attachToGuest':
       return planAttachToGuest(snapshot, request.bdf, request.guest);
+    case 'attachXml':
+      return planAttachXml(snapshot, request.guest, request.xml, request.bdf);
     case 'detachFromGuest':
       return planDetachFromGuest(snapshot, request.guest, request.part);
   }

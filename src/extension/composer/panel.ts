@@ -11,6 +11,7 @@ import { NIC_MODELS } from '../../core/qemu/generate';
 import { Config } from '../config';
 import type { Log } from '../log';
 import { insertXml, writeScript, type EditorTracker } from './actions';
+import { attachComposed, passedThrough } from './attach';
 
 export const VIEW_TYPE = 'kvmnet.composer';
 
@@ -133,6 +134,9 @@ export class ComposerPanel implements vscode.Disposable {
       case 'writeScript':
         if (refused || !result.spec) return done(false, refused ?? 'Nothing to write.');
         return done(...(await writeScript(this.editors, result.spec)));
+      case 'attachToGuest':
+        if (refused) return done(false, refused);
+        return done(...(await attachComposed(result.xml, passedThrough(m.state), this.host.label, this.log)));
     }
   }
 

@@ -202,7 +202,7 @@ function showPreview(p: Preview): void {
   const formOk = p.errors.every((e) => e.field === 'xml' || e.field === 'qemu');
   $('xml').textContent = formOk ? p.xml : 'Fix the fields marked in the form.';
   $('qemu').textContent = formOk ? p.qemuText : 'Fix the fields marked in the form.';
-  for (const id of ['insert-xml', 'write-script', 'copy-xml', 'copy-qemu']) $(id).toggleAttribute('disabled', p.errors.length > 0);
+  for (const id of ['insert-xml', 'write-script', 'attach-guest', 'copy-xml', 'copy-qemu']) $(id).toggleAttribute('disabled', p.errors.length > 0);
   $('note-title').textContent = p.note.title;
   $('note-reach').textContent = p.note.reachability;
   $('note-perf').textContent = p.note.performance;
@@ -316,6 +316,7 @@ const action = (id: string, request: () => Distribute<WebviewRequest>): void => 
 };
 action('insert-xml', () => ({ type: 'insertXml', state }));
 action('write-script', () => ({ type: 'writeScript', state }));
+action('attach-guest', () => ({ type: 'attachToGuest', state }));
 action('copy-xml', () => ({ type: 'copy', state, what: 'xml' }));
 action('copy-qemu', () => ({ type: 'copy', state, what: 'qemu' }));
 

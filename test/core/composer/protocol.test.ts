@@ -14,6 +14,7 @@ describe('webview messages (untrusted) are checked field by field', () => {
       { type: 'update', id: 1, state },
       { type: 'insertXml', id: 2, state },
       { type: 'writeScript', id: 3, state },
+      { type: 'attachToGuest', id: 5, state },
       { type: 'copy', id: 4, state, what: 'qemu' },
     ]) {
       const r = parseWebviewMessage(clone(m));
