@@ -25,7 +25,9 @@ const libxml = ['libxml2-wasm', 'libxml2-wasm/*'];
 const esm = { ...common, format: 'esm', define: { KVMNET_VERSION: common.define.KVMNET_VERSION }, inject: [] };
 await Promise.all([
   esbuild.build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...libxml] }),
-  esbuild.build({ ...common, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli.js', external: libxml, banner: { js: '#!/usr/bin/env node' } }),
+  // The CLI: dist/cli.js is a small launcher that runs the bundle dist/cli-main.js from V8's code cache.
+  esbuild.build({ ...common, minify: true, entryPoints: ['src/cli/index.ts'], outfile: 'dist/cli-main.js', external: libxml }),
+  esbuild.build({ ...common, entryPoints: ['src/cli/launcher.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   // The askpass program ssh runs to ask the user through the editor (src/extension/askpass.ts starts it).
   esbuild.build({ ...common, entryPoints: ['src/askpass/main.ts'], outfile: 'dist/askpass.js' }),
   // libxml2-wasm has top-level await, which CommonJS cannot bundle: the schema worker thread and the

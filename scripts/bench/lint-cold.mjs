@@ -1,5 +1,6 @@
 // Bench case: `kvmnet lint` as a whole process (issue #17 item 7), ratios from one run, side by side:
-//  1. cold: one `kvmnet lint` process on one domain XML ÷ one `virt-xml-validate` process on it (target ≤ 2);
+//  1. cold: one `kvmnet lint` process on one domain XML ÷ one `virt-xml-validate` process on it (target ≤ 2),
+//     with the launcher's code cache warm and without it (a first run), beside `node -e 0` (the floor);
 //  2. a 600-file tree in one `kvmnet lint -r` call vs 600 `virt-xml-validate` processes (target ≥ 20×).
 // Loaded by scripts/bench.mjs (default export { name, run }) or run alone: node scripts/bench/lint-cold.mjs
 import { spawnSync } from 'node:child_process';
@@ -12,9 +13,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const cli = path.join(root, 'dist/cli.js');
 const domain = path.join(root, 'examples/domain.xml');
 
-function wall(cmd, argv) {
+function wall(cmd, argv, env = process.env) {
   const s = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { stdio: 'ignore' });
+  const r = spawnSync(cmd, argv, { stdio: 'ignore', env });
   if (r.error) throw new Error(`${cmd} cannot be run: ${r.error.message}`);
   if (r.status !== 0 && r.status !== 1) throw new Error(`${cmd} ${argv.join(' ')} failed (exit ${r.status ?? r.signal})`);
   return Number(process.hrtime.bigint() - s) / 1e6;
@@ -29,21 +30,40 @@ const load = () => `load ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CP
 async function run(ctx = {}) {
   const rounds = Math.max(3, Math.min(ctx.runs ?? 9, 15));
   // 1. cold, alternated pair by pair so machine load hits both alike; the ratio of each pair, then the median.
+  // The launcher's code cache (src/cli/launcher.ts) in a private cache directory: the first process writes it
+  // (that run is not counted), every later one starts from it; 'first run' has it turned off.
+  const cacheHome = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-bench-cache-'));
+  const cachedEnv = { ...process.env, XDG_CACHE_HOME: cacheHome };
+  const uncachedEnv = { ...process.env, KVMNET_COMPILE_CACHE: '0' };
+  wall(process.execPath, [cli, 'lint', domain], cachedEnv);
   const ratios = [];
+  const firstRatios = [];
   const ours = [];
+  const first = [];
   const theirs = [];
+  const bare = [];
   for (let i = 0; i < rounds; i++) {
-    const a = wall(process.execPath, [cli, 'lint', domain]);
+    const a = wall(process.execPath, [cli, 'lint', domain], cachedEnv);
+    const c = wall(process.execPath, [cli, 'lint', domain], uncachedEnv);
     const b = wall('virt-xml-validate', [domain]);
+    bare.push(wall(process.execPath, ['-e', '0']));
     ours.push(a);
+    first.push(c);
     theirs.push(b);
     ratios.push(a / b);
+    firstRatios.push(c / b);
   }
+  rmSync(cacheHome, { recursive: true, force: true });
   const results = [
     {
-      name: 'lint cold: one kvmnet lint process ÷ one virt-xml-validate process, examples/domain.xml (target ≤ 2)',
+      name: 'lint cold: one kvmnet lint process (code cache warm) ÷ one virt-xml-validate process, examples/domain.xml (target ≤ 2)',
       ratio: +median(ratios).toFixed(2),
-      detail: `kvmnet lint ${median(ours).toFixed(0)} ms, virt-xml-validate ${median(theirs).toFixed(0)} ms (medians of ${rounds} alternated pairs, ${load()})`,
+      detail: `kvmnet lint ${median(ours).toFixed(0)} ms, virt-xml-validate ${median(theirs).toFixed(0)} ms; node -e 0 alone ${median(bare).toFixed(0)} ms (medians of ${rounds} alternated rounds, ${load()})`,
+    },
+    {
+      name: 'lint cold, first run (no code cache) ÷ one virt-xml-validate process',
+      ratio: +median(firstRatios).toFixed(2),
+      detail: `kvmnet lint ${median(first).toFixed(0)} ms without the cache`,
     },
   ];
   // 2. 600 files: one call vs one validator process per file.

@@ -46,7 +46,7 @@ test('npm run package produces kvm-networking.vsix and code-server installs it',
 
   // What got installed is the bundle, without sources, tests or examples.
   const installed = path.join(ext, `${EXTENSION_ID}-${pkg.version}`);
-  for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'media/kvmnet.svg']) {
+  for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/cli-main.js', 'media/kvmnet.svg']) {
     assert.ok(existsSync(path.join(installed, f)), `${f} missing from the installed extension`);
   }
   for (const f of ['src', 'test', 'examples', 'node_modules', 'scripts']) {

@@ -25,9 +25,16 @@ export function useLibxmlBundle(file: string): void {
   bundlePath = file;
 }
 
+/** Set by the CLI launcher (src/cli/launcher.ts), whose bundle runs as a vm script that cannot import itself. */
+const IMPORT_HOOK = '__kvmnetImport';
+
 async function importLibxml(): Promise<LibxmlModule> {
   const bundled = libxmlBundlePath();
-  if (bundled) return (await import(pathToFileURL(bundled).href)) as LibxmlModule;
+  if (bundled) {
+    const url = pathToFileURL(bundled).href;
+    const hook = (globalThis as Record<string, unknown>)[IMPORT_HOOK];
+    return (await (typeof hook === 'function' ? (hook as (s: string) => Promise<unknown>)(url) : import(url))) as LibxmlModule;
+  }
   return import('libxml2-wasm');
 }
 
