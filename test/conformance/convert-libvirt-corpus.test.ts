@@ -20,6 +20,7 @@ const CORPUS = path.resolve(__dirname, '../../../shared/corpus/libvirt/domain');
 /** Pairs that agree today (network devices and hostdevs equal to libvirt's). */
 const BASELINE = new Set<string>([
   'v4.5.0/aarch64-video-virtio-gpu-pci',
+  'v4.5.0/aarch64-virt-2.6-virtio-pci-default',
   'v4.5.0/aarch64-virtio-pci-default',
   'v4.5.0/aarch64-virtio-pci-manual-addresses',
   'v4.5.0/boot-complex-bootindex',
@@ -154,7 +155,7 @@ describe('libvirt xml2argv pairs: our QEMU arguments vs libvirt\'s', () => {
       if (diff === undefined) agreed.push(p.name);
       lines.push(`${diff === undefined ? 'agree ' : 'differ'} ${p.name}${diff ? `: ${diff}` : ''}`);
       // Fewer NICs than libvirt's: the converter's reason, which must be a located "not translated" note.
-      if (ours.nics.length < theirs.nics.length) for (const n of untranslated(conv.notes).filter((x) => /interface|socket|mcast|udp|vhost|vdpa|network/.test(x.message))) lines.push(`  (ours: ${n.message})`);
+      if (ours.nics.length < theirs.nics.length) for (const n of untranslated(conv.notes).filter((x) => /interface|NIC|socket|mcast|udp|vhost|vdpa|network/.test(x.message))) lines.push(`  (ours: ${n.message})`);
       const netArgs = conv.args.flatMap((a, i, all) => (a === '-netdev' || a === '-chardev' || (a === '-device' && /netdev=|^vfio-pci/.test(all[i + 1] ?? '')) ? [a, all[i + 1]!] : []));
       if (netArgs.length > 0) {
         const r = qemuAcceptsNetArgs(netArgs, conv.redirects, [], box.ns.name);

@@ -9,6 +9,8 @@ import type { XmlTracker } from './xmlTracker';
 export interface GuestArgs {
   readonly args: string[];
   readonly arch: string;
+  /** The machine type as the domain names it (QEMU's pc when it names none). */
+  readonly machine: string;
   readonly emulator?: string;
   readonly name?: string;
   /** Options among args that take no value (for grouping the script's lines). */
@@ -110,7 +112,7 @@ export function guestArgs(t: XmlTracker, root: XmlElement): GuestArgs {
       }
     }
   }
-  return { args, arch, flags, ...(emulator ? { emulator } : {}), ...(name ? { name } : {}) };
+  return { args, arch, machine, flags, ...(emulator ? { emulator } : {}), ...(name ? { name } : {}) };
 }
 
 /**

@@ -96,7 +96,7 @@ function endpointOf(p: Props, chardevs: ReadonlyMap<string, Props>): string | un
   return undefined;
 }
 
-const NIC_DRIVER = /^(?:virtio-net-(?:pci|device|ccw)|e1000e?|rtl8139|ne2k_pci|pcnet|vmxnet3|i8255\d\w*|i82801|igb|spapr-vlan)$/;
+const NIC_DRIVER = /^(?:virtio-net-(?:pci|device|ccw|s390)|e1000e?|rtl8139|ne2k_pci|pcnet|vmxnet3|i8255\d\w*|i82801|igb|spapr-vlan)$/;
 
 export function netFacts(argv: readonly string[]): NetFacts {
   const netdevs = new Map<string, Props>();

@@ -52,6 +52,28 @@ interface Ctx {
   readonly fds: Set<number>;
   /** The domain's RAM is a shared memory backend (set once the guest basics are read). */
   sharedMemory: boolean;
+  /** The guest's architecture and machine (x86_64 pc for a device converted alone). */
+  arch: string;
+  machine: string;
+}
+
+const ARM = /^(?:aarch64|armv[67]l)$/;
+
+/**
+ * Where a NIC of this guest sits, as libvirt decides it. x86 and ARM 'virt' machines put NICs on PCI, which is
+ * what the generators write; libvirt's default model there is rtl8139 (x86) or virtio (ARM virt). s390 guests
+ * use the ccw bus, other ARM boards their own NICs, and a virtio-mmio address asks for virtio-net-device: none
+ * of these are generated here (a reason, for a note).
+ */
+function nicPlatform(c: Ctx, iface: XmlElement): { defaultModel: string } | string {
+  const address = childElements(iface, 'address')[0]?.attributes.find((a) => a.name === 'type')?.value;
+  if (/^s390/.test(c.arch)) return `a NIC of an ${c.arch} guest: libvirt puts it on the ccw bus (virtio-net-ccw); only PCI NICs are generated here`;
+  if (address === 'virtio-mmio' || address === 'ccw') return `a NIC with a ${address} address (${address === 'ccw' ? 'virtio-net-ccw' : 'virtio-net-device'}); only PCI NICs are generated here`;
+  if (ARM.test(c.arch)) {
+    if (!/^virt(?:-|$)/.test(c.machine)) return `a NIC of the ${c.arch} board '${c.machine}': its NICs are not PCI devices`;
+    return { defaultModel: 'virtio' };
+  }
+  return { defaultModel: LIBVIRT_DEFAULT_MODEL };
 }
 
 /** Boot orders and port ranges: libvirt reads them as decimal (virXMLPropUInt base 10). */
@@ -130,11 +152,13 @@ const VIRTIO_ONLY = new Set(['vhostuser', 'vdpa']);
 
 /** Marks the interface children the generators cover; the rest is reported by finish(). */
 function nicBasics(c: Ctx, iface: XmlElement, type: string | undefined): { model: NicModel; mac?: string } | string {
+  const platform = nicPlatform(c, iface);
+  if (typeof platform === 'string') return platform;
   const modelEl = c.t.child(iface, 'model');
   const raw = c.t.attr(modelEl, 'type');
-  const fallback = VIRTIO_ONLY.has(type ?? '') ? 'virtio' : LIBVIRT_DEFAULT_MODEL;
+  const fallback = VIRTIO_ONLY.has(type ?? '') ? 'virtio' : platform.defaultModel;
   const model = qemuNicDriver(raw ?? fallback);
-  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's ${fallback === 'virtio' ? `${type} model virtio` : `x86 default ${fallback}`} made explicit`);
+  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's default for ${VIRTIO_ONLY.has(type ?? '') ? `type='${type}'` : `${c.arch} ${c.machine}`}, ${fallback}, made explicit`);
   if (!CONVERTIBLE_NIC_MODELS.has(model)) return `NIC model '${raw}' has no QEMU x86 PCI device here`;
   const mac = c.t.attr(c.t.child(iface, 'mac'), 'address');
   for (const k of ['type', 'check']) c.t.attr(c.t.child(iface, 'mac'), k);
@@ -287,7 +311,7 @@ export function domainToArgs(xml: string, options: XmlConvertOptions = {}): Args
   const doc = parseXml(xml);
   if (doc.error) throw new ConvertError(`the XML is not well-formed: ${doc.error.message} (line ${doc.rangeOf(doc.error.span).start.line + 1})`);
   const t = new XmlTracker();
-  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set(), sharedMemory: false };
+  const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set(), sharedMemory: false, arch: 'x86_64', machine: 'pc' };
   const root = doc.root!;
   if (options.at !== undefined) {
     let e = elementAt(doc, options.at);
@@ -315,6 +339,8 @@ function wholeDomain(c: Ctx, root: XmlElement): ArgsConversion {
   const guest = guestArgs(t, root);
   const args = [...guest.args];
   c.sharedMemory = guest.args.some((a) => a.includes('memory-backend='));
+  c.arch = guest.arch;
+  c.machine = guest.machine;
   const redirects: string[] = [];
   const prelude: string[] = [];
   const devices = t.child(root, 'devices');
