@@ -240,6 +240,7 @@ function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet
       const rcTimeout = c.t.attr(rc, 'enabled') === 'yes' ? decimal(c.t.attr(rc, 'timeout')) : undefined;
       const queues = decimal(c.t.attr(c.t.child(iface, 'driver'), 'queues'));
       const server = c.t.attr(src, 'mode') === 'server';
+      if (server && rcTimeout !== undefined) c.t.note(rc!.openTagSpan, 'warning', 'not translated: <reconnect> with mode=\'server\' (QEMU reconnects only as the client)');
       return { spec: { mode: 'vhost-user', ...basics, path: socketPath, server, ...(queues ? { queues } : {}), ...(rcTimeout !== undefined && !server ? { reconnect: rcTimeout } : {}) } };
     }
     case 'vdpa': {
@@ -313,6 +314,11 @@ export function domainToArgs(xml: string, options: XmlConvertOptions = {}): Args
   const t = new XmlTracker();
   const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set(), sharedMemory: false, arch: 'x86_64', machine: 'pc' };
   const root = doc.root!;
+  // A device converted alone from inside a domain sits on that domain's platform.
+  const osType = root.name === 'domain' ? childElements(childElements(root, 'os')[0] ?? root, 'type')[0] : undefined;
+  const attr = (name: string): string | undefined => osType?.attributes.find((a) => a.name === name)?.value;
+  c.arch = attr('arch') ?? c.arch;
+  c.machine = attr('machine') ?? c.machine;
   if (options.at !== undefined) {
     let e = elementAt(doc, options.at);
     while (e && !((e.name === 'interface' || e.name === 'hostdev') && (e.parent?.name === 'devices' || e === root))) e = e.parent;

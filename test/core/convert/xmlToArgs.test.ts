@@ -30,3 +30,11 @@ test('s390 (ccw), ARM boards without PCI, virtio-mmio and ccw addresses: not tra
     assert.ok(notes.some((n) => reason.test(n.message) && xml.slice(n.span.start, n.span.end).startsWith('<interface')), JSON.stringify(notes));
   }
 });
+
+test('an interface converted alone from inside a domain sits on that domain\'s platform', () => {
+  const xml = domain('s390x', 's390-ccw-virtio', user("<model type='virtio'/>"));
+  const r = domainToArgs(xml, { at: xml.indexOf('<interface') + 3 });
+  assert.equal(r.scope, 'interface');
+  assert.deepEqual(r.args, []);
+  assert.ok(untranslated(r.notes).some((n) => /s390x guest/.test(n.message)));
+});
