@@ -147,7 +147,10 @@ function forwards(c: Ctx, iface: XmlElement): string[] {
   return out;
 }
 
-/** Interface types only a virtio NIC can serve: libvirt makes their model virtio when none is given. */
+/**
+ * Interface types only a virtio NIC can serve. libvirt makes a vdpa interface's model virtio when none is given;
+ * a vhostuser interface without one it refuses (the lint rule vhostuser-model-not-virtio), so that is a warning.
+ */
 const VIRTIO_ONLY = new Set(['vhostuser', 'vdpa']);
 
 /** Marks the interface children the generators cover; the rest is reported by finish(). */
@@ -158,7 +161,8 @@ function nicBasics(c: Ctx, iface: XmlElement, type: string | undefined): { model
   const raw = c.t.attr(modelEl, 'type');
   const fallback = VIRTIO_ONLY.has(type ?? '') ? 'virtio' : platform.defaultModel;
   const model = qemuNicDriver(raw ?? fallback);
-  if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's default for ${VIRTIO_ONLY.has(type ?? '') ? `type='${type}'` : `${c.arch} ${c.machine}`}, ${fallback}, made explicit`);
+  if (!raw && type === 'vhostuser') c.t.note(iface.openTagSpan, 'warning', "no <model>: libvirt refuses a vhostuser interface without model type='virtio'; virtio-net-pci used");
+  else if (!raw) c.t.note(iface.openTagSpan, 'info', `no <model>: libvirt's default for ${VIRTIO_ONLY.has(type ?? '') ? `type='${type}'` : `${c.arch} ${c.machine}`}, ${fallback}, made explicit`);
   if (!CONVERTIBLE_NIC_MODELS.has(model)) return `NIC model '${raw}' has no QEMU x86 PCI device here`;
   const mac = c.t.attr(c.t.child(iface, 'mac'), 'address');
   for (const k of ['type', 'check']) c.t.attr(c.t.child(iface, 'mac'), k);

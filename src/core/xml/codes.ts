@@ -19,6 +19,8 @@ export const XmlCode = defineCodes({
   ModelEmulated: { id: 'interface-model-emulated', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio is much faster.' },
   VhostNonVirtio: { id: 'vhost-non-virtio', doc: "<driver name='vhost'/> only accelerates virtio NICs." },
   DirectHostIsolation: { id: 'direct-host-isolation', doc: 'macvtap (type=direct): host and guest cannot reach each other over it.' },
+  VhostUserModel: { id: 'vhostuser-model-not-virtio', doc: "An <interface type='vhostuser'> without model virtio: libvirt refuses it (vhost-user serves virtio-net only)." },
+  VhostUserReconnectServer: { id: 'vhostuser-reconnect-server', doc: "<reconnect enabled='yes'> on a vhost-user socket in mode='server': libvirt refuses it (only the client side reconnects)." },
   PortForwardWithoutPasst: { id: 'portforward-without-passt', doc: "<portForward> works only with <backend type='passt'/>." },
   TooLarge: { id: 'xml-too-large', doc: 'A file with more elements or attributes than the limit: only the schema verdict and its first error are reported.' },
   RulesFailed: { id: 'xml-rules-failed', doc: 'A semantic rule failed on this document (a bug in the extension); the schema findings are still reported.' },

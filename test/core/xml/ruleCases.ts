@@ -10,6 +10,9 @@ export const net = (body: string) => nic('network', `      <source network='defa
 export const V = "      <model type='virtio'/>";
 export const mac = (m: string) => `      <mac address='${m}'/>`;
 export const A = (b: string, s: string, f = '0x0') => `domain='0x0000' bus='${b}' slot='${s}' function='${f}'`;
+/** A vhost-user socket source (QEMU's side: server or client), with children such as <reconnect>. */
+const vhu = (mode: 'server' | 'client', inner = '') =>
+  inner ? `      <source type='unix' path='/run/vhu0.sock' mode='${mode}'>${inner}</source>` : `      <source type='unix' path='/run/vhu0.sock' mode='${mode}'/>`;
 /** A virtio failover pair: a persistent virtio NIC (MAC given or none) and a transient VF (its <mac> line or ''). */
 const failover = (persistentMac: string, transientMacLine: string) =>
   [
@@ -48,6 +51,14 @@ export const cases: readonly Case[] = [
     libvirtRejects: true,
   },
   { code: 'BridgeWithoutSource', fires: nic('bridge', V), quiet: nic('bridge', `      <source bridge='br0'/>\n${V}`), libvirtRejects: true },
+  { code: 'VhostUserModel', fires: nic('vhostuser', `${mac('52:54:00:aa:00:07')}\n${vhu('client')}`), quiet: nic('vhostuser', `${mac('52:54:00:aa:00:07')}\n${vhu('client')}\n${V}`), libvirtRejects: true },
+  { code: 'VhostUserModel', fires: nic('vhostuser', `${vhu('server')}\n      <model type='e1000'/>`), quiet: nic('vhostuser', `${vhu('server')}\n      <model type='virtio-non-transitional'/>`), libvirtRejects: true },
+  {
+    code: 'VhostUserReconnectServer',
+    fires: nic('vhostuser', `${vhu('server', "<reconnect enabled='yes' timeout='10'/>")}\n${V}`),
+    quiet: nic('vhostuser', `${vhu('client', "<reconnect enabled='yes' timeout='10'/>")}\n${V}`),
+    libvirtRejects: true,
+  },
   { code: 'PciAddressNotHex', fires: pci(A('10', '010')), quiet: pci("domain='0' bus='0x10' slot='0x01' function='0'") },
   { code: 'PciAddressNotHex', fires: pci(A('1f', '0x01')), quiet: pci(A('0x1f', '0x01')), libvirtRejects: true },
   { code: 'PciAddressRange', fires: pci(A('0x01', '0x20')), quiet: pci(A('0x01', '0x1f')), libvirtRejects: true },

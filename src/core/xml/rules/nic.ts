@@ -21,7 +21,8 @@ export function checkNics(ctx: RuleContext): void {
     const type = attrValue(nic, 'type') ?? '';
     if (type === 'bridge') checkBridge(ctx, nic);
     if (type === 'direct') checkDirect(ctx, nic);
-    if (!NO_MODEL_TYPES.has(type)) checkModel(ctx, nic);
+    const modelReported = type === 'vhostuser' && checkVhostUser(ctx, nic);
+    if (!NO_MODEL_TYPES.has(type) && !modelReported) checkModel(ctx, nic);
     checkPortForward(ctx, nic);
   }
 }
@@ -32,6 +33,33 @@ function checkBridge(ctx: RuleContext, nic: XmlElement): void {
   ctx.report('BridgeWithoutSource', 'error', ctx.spanOf(nic, 'type'),
     "interface type='bridge' needs <source bridge='…'/> naming a host bridge (see `ip link show type bridge`); libvirt refuses the domain without it.",
     source ? undefined : [{ title: "Add <source bridge='br0'/>", edits: [ctx.appendChild(nic, "<source bridge='br0'/>")] }]);
+}
+
+/** libvirt's virDomainNetIsVirtioModel. */
+const VIRTIO_MODELS = new Set(['virtio', 'virtio-transitional', 'virtio-non-transitional']);
+
+/**
+ * What libvirt's domain validation refuses on a vhostuser interface and its schema lets through: a model other
+ * than virtio (or none), and reconnect on the server side of the socket. True when the model was reported.
+ */
+function checkVhostUser(ctx: RuleContext, nic: XmlElement): boolean {
+  const source = firstChild(nic, 'source');
+  const reconnect = source ? firstChild(source, 'reconnect') : undefined;
+  if (source && reconnect && attrValue(source, 'mode') === 'server' && attrValue(reconnect, 'enabled') === 'yes') {
+    ctx.report('VhostUserReconnectServer', 'error', ctx.spanOf(reconnect, 'enabled'),
+      "libvirt refuses <reconnect> on a vhost-user socket in mode='server' (\"'reconnect' attribute unsupported 'server' mode\"): QEMU listens there and the backend reconnects. Remove it, or use mode='client'.",
+      [{ title: 'Remove <reconnect>', edits: [ctx.removeElement(reconnect)], isPreferred: true }]);
+  }
+  const model = firstChild(nic, 'model');
+  const modelType = model ? attrValue(model, 'type') : undefined;
+  if (modelType !== undefined && VIRTIO_MODELS.has(modelType)) return false;
+  const fix: RuleFix = model && attribute(model, 'type')
+    ? { title: "Use model type='virtio'", edits: [ctx.edit(attribute(model, 'type')!.valueSpan, 'virtio')], isPreferred: true }
+    : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")], isPreferred: true };
+  ctx.report('VhostUserModel', 'error', model && attribute(model, 'type') ? ctx.spanOf(model, 'type') : nic.nameSpan,
+    `libvirt refuses a vhost-user interface ${modelType ? `with model '${modelType}'` : 'without <model>'}: vhost-user serves virtio-net only ("vhostuser requires the virtio-net* frontend"). Use model type='virtio'.`,
+    [fix]);
+  return true;
 }
 
 const ISOLATION =
