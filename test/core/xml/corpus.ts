@@ -6,13 +6,16 @@ import path from 'node:path';
 export const corpusDir = path.resolve(import.meta.dirname, '../../../../shared/corpus');
 export const corpusMissing = existsSync(corpusDir) ? undefined : `corpus not found at ${corpusDir}`;
 
+/** The .xml files under a directory, recursively, in sorted order. */
+export function xmlFilesUnder(dir: string): string[] {
+  return readdirSync(dir).sort().flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? xmlFilesUnder(p) : p.endsWith('.xml') ? [p] : [];
+  });
+}
+
 export function corpusXmlFiles(sub = 'libvirt'): string[] {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir).sort().flatMap((name) => {
-      const p = path.join(dir, name);
-      return statSync(p).isDirectory() ? walk(p) : p.endsWith('.xml') ? [p] : [];
-    });
-  return corpusMissing ? [] : walk(path.join(corpusDir, sub));
+  return corpusMissing ? [] : xmlFilesUnder(path.join(corpusDir, sub));
 }
 
 /** Arbitrary: one of `docs` with up to 40 characters cut out at a random place, and a cursor offset into the result. */
