@@ -1,6 +1,7 @@
 /**
  * A converted launch script defined and started on a real libvirtd (a private libvirtd started by the test, TCG guests): the QEMU command line libvirt
- * really ran (/var/log/libvirt/qemu/DOM.log) carries the script's network devices: backend, model, MAC. libvirtd
+ * really ran (/var/log/libvirt/qemu/DOM.log) carries the script's network devices: backend, model, MAC. The other
+ * way, a domain's NICs converted to QEMU arguments equal those of the command line libvirt runs for it. libvirtd
  * and virtlogd run as root inside a network namespace this test creates (bridge br0, veth0 for the macvtap), are
  * killed by pid afterwards, and the test's domains are destroyed and undefined.
  */
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { commandLineWords, netFacts } from '../../../src/core/convert/netFacts';
 import { scriptToDomain } from '../../../src/core/convert/scriptToXml';
+import { domainToArgs } from '../../../src/core/convert/xmlToArgs';
 import { parseLaunchScript } from '../../../src/core/qemu/model';
 import { createNetns } from '../qemu/qemuOracle';
 
@@ -117,6 +119,40 @@ exec qemu-system-x86_64 -name ${name} -m 64 -machine pc \\
   const ran = netFacts(ranCommandLine(name));
   const ours = netFacts(parseLaunchScript(script).invocations[0]!.args.map((w) => w.value));
   assert.deepEqual(ran.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]), ours.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]));
+});
+
+test('XML → QEMU (oracle 1): a domain\'s NICs as our arguments equal what libvirt runs for it, device by device', () => {
+  const name = `${prefix}-x`;
+  const xml = `<domain type='qemu'>
+  <name>${name}</name>
+  <memory unit='MiB'>64</memory>
+  <os><type arch='x86_64' machine='pc'>hvm</type></os>
+  <devices>
+    <interface type='user'><mac address='52:54:00:0a:00:01'/><model type='virtio'/></interface>
+    <interface type='bridge'><mac address='52:54:00:0a:00:02'/><source bridge='br0'/><model type='e1000'/></interface>
+    <interface type='ethernet'><mac address='52:54:00:0a:00:03'/><target dev='tapcx' managed='no'/><model type='rtl8139'/></interface>
+    <interface type='direct'><mac address='52:54:00:0a:00:04'/><source dev='veth0' mode='bridge'/><model type='virtio'/></interface>
+    <interface type='server'><mac address='52:54:00:0a:00:05'/><source address='127.0.0.1' port='15610'/><model type='e1000'/></interface>
+    <interface type='udp'><mac address='52:54:00:0a:00:06'/><source address='127.0.0.1' port='15611'><local address='127.0.0.1' port='15612'/></source><model type='virtio'/></interface>
+    <interface type='mcast'><mac address='52:54:00:0a:00:07'/><source address='230.0.0.2' port='15613'/><model type='virtio'/></interface>
+  </devices>
+</domain>
+`;
+  // A tap of its own: the first test's guest still holds tapcv.
+  spawnSync('ip', ['-n', ns!.name, 'tuntap', 'add', 'dev', 'tapcx', 'mode', 'tap']);
+  const ours = domainToArgs(xml, { scriptPath: path.join(work, 'x.sh') });
+  assert.deepEqual(ours.notes.filter((n) => n.severity !== 'info').map((n) => n.message), []);
+  define(name, xml);
+  const start = virsh('start', name);
+  try {
+    assert.equal(start.status, 0, start.stderr);
+  } finally {
+    virsh('destroy', name);
+  }
+  const ran = netFacts(ranCommandLine(name));
+  const mine = netFacts(ours.args);
+  assert.equal(ran.nics.length, 7);
+  assert.deepEqual(mine.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]), ran.nics.map((n) => [n.backend, n.model, n.mac, n.endpoint]));
 });
 
 test('a vfio-pci device: defined, and libvirt\'s own translation (domxml-to-native) passes the same host address', () => {
