@@ -50,6 +50,13 @@ export function listOption(args: ParsedArgs, name: string): string[] {
   return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
 }
 
+/** A whole-number option; anything else given is a usage error. */
+export function numberOption(args: ParsedArgs, name: string): number | undefined {
+  const v = stringOption(args, name);
+  if (v !== undefined && !/^\d+$/.test(v)) throw new UsageError(`--${name} must be a number, not '${v}'`);
+  return v === undefined ? undefined : Number(v);
+}
+
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }

@@ -11,7 +11,7 @@ import {
   type NicModel,
 } from '../../core/qemu/generate';
 import { shellQuote } from '../../core/util/shellQuote';
-import { ExitCode, flag, listOption, stringOption, UsageError, type CommandSpec, type ParsedArgs } from '../command';
+import { ExitCode, flag, listOption, numberOption, stringOption, UsageError, type CommandSpec, type ParsedArgs } from '../command';
 
 /** Which options each mode accepts; any other given option is a usage error. */
 const MODE_OPTIONS: Record<NetworkSpec['mode'], readonly string[]> = {
@@ -37,10 +37,8 @@ const MODE_ALIASES: Record<string, NetworkSpec['mode']> = {
 };
 
 function queuesOption(args: ParsedArgs): { queues?: number } {
-  const q = stringOption(args, 'queues');
-  if (q === undefined) return {};
-  if (!/^\d+$/.test(q)) throw new UsageError(`--queues must be a number, not '${q}'`);
-  return { queues: Number(q) };
+  const queues = numberOption(args, 'queues');
+  return queues === undefined ? {} : { queues };
 }
 
 function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
@@ -73,8 +71,7 @@ function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
     case 'macvtap': {
       const link = s('link');
       if (!link) throw new UsageError('macvtap needs --link IF (the host interface the macvtap sits on)');
-      const fd = s('fd');
-      if (fd !== undefined && !/^\d+$/.test(fd)) throw new UsageError(`--fd must be a number, not '${fd}'`);
+      const fd = numberOption(args, 'fd');
       return {
         mode,
         ...nic,
@@ -82,7 +79,7 @@ function toSpec(mode: NetworkSpec['mode'], args: ParsedArgs): NetworkSpec {
         vhost: flag(args, 'vhost'),
         ...(s('name') !== undefined ? { name: s('name') } : {}),
         ...(s('macvtap-mode') !== undefined ? { macvtapMode: s('macvtap-mode') as MacvtapMode } : {}),
-        ...(fd !== undefined ? { fd: Number(fd) } : {}),
+        ...(fd !== undefined ? { fd } : {}),
       };
     }
     case 'vfio': {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { prop, type QemuOption } from '../qemu/model';
+import { optionsWithId, prop, type QemuOption } from '../qemu/model';
 import type { Tracker } from './tracker';
 import { el, type XmlOut } from './xmlWriter';
 
@@ -138,7 +138,7 @@ const MEMORY_SOURCE: Record<string, 'memfd' | 'file' | 'anonymous'> = { 'memory-
 
 /** `-machine memory-backend=ID` and its `-object memory-backend-*,id=ID`: the RAM's source and whether it is shared. */
 function readMemoryBackend(t: Tracker, machine: QemuOption, id: string, g: Guest): void {
-  const objects = t.inv.options.filter((x) => x.name === '-object' && prop(x, 'id')?.value === id);
+  const objects = optionsWithId(t.inv, '-object', id);
   const o = objects[0];
   const qomType = o ? prop(o, 'qom-type')?.value : undefined;
   const source = qomType !== undefined ? MEMORY_SOURCE[qomType] : undefined;

@@ -1,4 +1,4 @@
-import { childElements, type XmlElement } from '../xml/document';
+import { attrValue, childElements, type XmlElement } from '../xml/document';
 import type { XmlTracker } from './xmlTracker';
 
 /**
@@ -58,8 +58,9 @@ export function guestArgs(t: XmlTracker, root: XmlElement): GuestArgs {
   const machine = t.attr(type, 'machine') ?? 'pc';
   const acpi = root.children.some((f) => f.kind === 'element' && f.name === 'features' && childElements(f, 'acpi').length > 0);
   const shared = sharedMemory(t, root);
-  if (shared && !(Number.isInteger(kib) && kib > 0)) t.note(shared.openTagSpan, 'warning', 'not translated: shared memory without a <memory> size');
-  const backend = shared && Number.isInteger(kib) && kib > 0 ? ',memory-backend=pc.ram' : '';
+  const sized = Number.isInteger(kib) && kib > 0;
+  if (shared && !sized) t.note(shared.openTagSpan, 'warning', 'not translated: shared memory without a <memory> size');
+  const backend = shared && sized ? ',memory-backend=pc.ram' : '';
   if (backend) args.push('-object', `memory-backend-memfd,id=pc.ram,size=${kib * 1024},share=on`);
   args.push('-machine', `${machine}${acpi ? '' : ',acpi=off'}${backend}`);
   args.push('-accel', t.attr(root, 'type') === 'kvm' ? 'kvm' : 'tcg');
@@ -122,12 +123,12 @@ export function guestArgs(t: XmlTracker, root: XmlElement): GuestArgs {
 function sharedMemory(t: XmlTracker, root: XmlElement): XmlElement | undefined {
   const mb = childElements(root, 'memoryBacking')[0];
   const access = mb ? childElements(mb, 'access')[0] : undefined;
-  if (!mb || !access || access.attributes.find((a) => a.name === 'mode')?.value !== 'shared') return undefined;
+  if (!mb || !access || attrValue(access, 'mode') !== 'shared') return undefined;
   t.take(mb);
   t.take(access);
   t.attr(access, 'mode');
   const source = childElements(mb, 'source')[0];
-  const type = source?.attributes.find((a) => a.name === 'type')?.value;
+  const type = source ? attrValue(source, 'type') : undefined;
   if (source && (type === 'memfd' || type === 'file' || type === 'anonymous')) {
     t.take(source);
     t.attr(source, 'type');

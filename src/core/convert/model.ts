@@ -1,3 +1,4 @@
+import type { SocketKind } from '../qemu/generate';
 import type { Span } from '../qemu/shell';
 
 /**
@@ -29,6 +30,9 @@ export interface Mapped {
 export function libvirtNicModel(qemu: string): string {
   return qemu === 'virtio-net-pci' || qemu === 'virtio' ? 'virtio' : qemu;
 }
+
+/** libvirt's socket interface type for each -netdev socket option (listen → server …). */
+export const LIBVIRT_SOCKET_TYPE: Readonly<Record<SocketKind, string>> = { listen: 'server', connect: 'client', mcast: 'mcast', udp: 'udp' };
 
 /** libvirt <model type> → QEMU -device driver on a PCI machine. */
 export function qemuNicDriver(model: string): string {

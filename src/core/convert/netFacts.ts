@@ -1,4 +1,5 @@
-import { parseProps } from '../qemu/model';
+import { SOCKET_KINDS } from '../qemu/generate';
+import { parseProps, qemuOptsOn } from '../qemu/model';
 import { parseShell, type ShellWord } from '../qemu/shell';
 import { parseBdf } from '../pci/bdf';
 
@@ -77,7 +78,7 @@ function forwardsOf(p: Props): string[] | undefined {
 function endpointOf(p: Props, chardevs: ReadonlyMap<string, Props>): string | undefined {
   const type = one(p, 'type');
   if (type === 'socket') {
-    const kind = ['listen', 'connect', 'mcast', 'udp'].find((k) => one(p, k) !== undefined);
+    const kind = SOCKET_KINDS.find((k) => one(p, k) !== undefined);
     if (!kind) return undefined;
     const local = one(p, 'localaddr');
     return `${kind}=${one(p, kind)}${local !== undefined ? `,localaddr=${local}` : ''}`;
@@ -85,9 +86,8 @@ function endpointOf(p: Props, chardevs: ReadonlyMap<string, Props>): string | un
   if (type === 'vhost-user') {
     const chr = chardevs.get(one(p, 'chardev') ?? '\0');
     const path = chr ? one(chr, 'path') : undefined;
-    // QemuOpts reads a bare `server` (libvirt 4.5's form) as server=on.
-    const server = chr ? one(chr, 'server') : undefined;
-    return path === undefined ? undefined : `${path} ${server !== undefined && /^(?:|on|yes|true)$/.test(server) ? 'server' : 'client'}`;
+    // A bare `server` (libvirt 4.5's form) is server=on.
+    return path === undefined ? undefined : `${path} ${qemuOptsOn(chr ? one(chr, 'server') : undefined) ? 'server' : 'client'}`;
   }
   if (type === 'vhost-vdpa') {
     const dev = one(p, 'vhostdev');

@@ -1,10 +1,10 @@
 import { parseBdf, parseQemuAddr, pciAddressAttrs, pciAddressXml, rootBusBdf } from '../pci/bdf';
 import type { NetworkDevice } from '../qemu/edit';
-import { checkHostfwd, isIpv4 } from '../qemu/generate';
-import { optionKind, prop, type LaunchScript, type QemuOption } from '../qemu/model';
+import { checkHostfwd, isIpv4, parseHostPort, SOCKET_KINDS } from '../qemu/generate';
+import { optionKind, optionsWithId, prop, qemuOptsOn, type LaunchScript, type QemuOption } from '../qemu/model';
 import { guestNics, type GuestNic } from '../qemu/nics';
 import { deviceSpec } from '../qemu/readback';
-import { CONVERTIBLE_NIC_MODELS, libvirtNicModel } from './model';
+import { CONVERTIBLE_NIC_MODELS, LIBVIRT_SOCKET_TYPE, libvirtNicModel } from './model';
 import type { Tracker } from './tracker';
 import { el, type XmlOut } from './xmlWriter';
 
@@ -72,7 +72,7 @@ function backendOf(c: NetContext, nic: GuestNic): Backend | string {
     if (!ref) return 'the NIC has no netdev= (it is not connected to anything)';
     c.t.take(o, ref);
     if (ref.dynamic) return `netdev=${ref.value} is only known when the script runs`;
-    const nds = inv.options.filter((x) => x.name === '-netdev' && prop(x, 'id')?.value === ref.value);
+    const nds = optionsWithId(inv, '-netdev', ref.value);
     return nds.length === 1 ? { option: nds[0]!, shared: false } : `netdev '${ref.value}' is defined ${nds.length} times`;
   }
   const vlan = prop(o, 'vlan')?.value ?? '0';
@@ -176,31 +176,28 @@ function backendXml(c: NetContext, b: Backend, nic: GuestNic): InterfaceParts | 
   };
 }
 
-/** libvirt's socket interface type for each -netdev socket option. */
-const SOCKET_TYPE: Record<string, string> = { listen: 'server', connect: 'client', mcast: 'mcast', udp: 'udp' };
-const HOST_PORT = /^([A-Za-z0-9.-]*):(\d{1,5})$/;
 
 /** -netdev socket (listen/connect/mcast/udp) as a server/client/mcast/udp interface. */
 function socketXml(c: NetContext, o: QemuOption): InterfaceParts | string {
   const t = c.t;
-  const kinds = Object.keys(SOCKET_TYPE).filter((k) => prop(o, k));
+  const kinds = SOCKET_KINDS.filter((k) => prop(o, k));
   if (kinds.length !== 1) return prop(o, 'fd') ? 'socket fd= (a socket opened outside the script)' : 'a socket backend needs exactly one of listen=, connect=, mcast=, udp=';
   const kind = kinds[0]!;
   const value = t.literal(o, kind);
   if (value === undefined) return `${kind}= is only known when the script runs`;
-  const at = HOST_PORT.exec(value);
-  if (!at || (kind !== 'listen' && at[1] === '')) return `${kind}=${value} is not HOST:PORT`;
+  const at = parseHostPort(value);
+  if (!at || (kind !== 'listen' && at.host === '')) return `${kind}=${value} is not HOST:PORT`;
   // libvirt's schema takes IPv4 addresses only (QEMU also resolves host names).
-  if (at[1] !== '' && !isIpv4(at[1]!)) return `${kind}=${value}: libvirt needs an IPv4 address, not a host name`;
+  if (at.host !== '' && !isIpv4(at.host)) return `${kind}=${value}: libvirt needs an IPv4 address, not a host name`;
   const local = t.literal(o, 'localaddr');
   let localEl: XmlOut | undefined;
   if (local !== undefined && kind === 'udp') {
-    const l = HOST_PORT.exec(local);
-    if (!l || !isIpv4(l[1]!)) return `localaddr=${local} is not IPV4:PORT`;
-    localEl = el('local', { address: l[1], port: Number(l[2]) });
-  } else if (local !== undefined) t.note(o.span, 'warning', `not translated: localaddr=${local} (libvirt's ${SOCKET_TYPE[kind]} interface has no local address)`);
-  const type = SOCKET_TYPE[kind]!;
-  return { type, parts: [el('source', { address: at[1] || undefined, port: Number(at[2]) }, localEl)], summary: `socket ${kind} ${value}` };
+    const l = parseHostPort(local);
+    if (!l || !isIpv4(l.host)) return `localaddr=${local} is not IPV4:PORT`;
+    localEl = el('local', { address: l.host, port: l.port });
+  } else if (local !== undefined) t.note(o.span, 'warning', `not translated: localaddr=${local} (libvirt's ${LIBVIRT_SOCKET_TYPE[kind]} interface has no local address)`);
+  const type = LIBVIRT_SOCKET_TYPE[kind];
+  return { type, parts: [el('source', { address: at.host || undefined, port: at.port }, localEl)], summary: `socket ${kind} ${value}` };
 }
 
 /** -netdev vhost-user and its -chardev socket as a vhostuser interface. */
@@ -208,7 +205,7 @@ function vhostUserXml(c: NetContext, o: QemuOption, nic: GuestNic): InterfacePar
   const t = c.t;
   const ref = t.literal(o, 'chardev');
   if (ref === undefined) return prop(o, 'chardev') ? 'the chardev is only known when the script runs' : 'vhost-user without chardev=';
-  const chrs = t.inv.options.filter((x) => x.name === '-chardev' && prop(x, 'id')?.value === ref);
+  const chrs = optionsWithId(t.inv, '-chardev', ref);
   if (chrs.length !== 1) return `chardev '${ref}' is defined ${chrs.length} times`;
   const chr = chrs[0]!;
   if (optionKind(chr) !== 'socket') return `chardev '${ref}' is a ${optionKind(chr) ?? '?'}, not a unix socket`;
@@ -217,8 +214,7 @@ function vhostUserXml(c: NetContext, o: QemuOption, nic: GuestNic): InterfacePar
   t.take(chr, prop(chr, 'backend'));
   t.literal(chr, 'id');
   t.literal(chr, 'wait');
-  const server = t.literal(chr, 'server');
-  const serverOn = server !== undefined && /^(?:|on|yes|true)$/.test(server);
+  const serverOn = qemuOptsOn(t.literal(chr, 'server'));
   const reconnect = t.literal(chr, 'reconnect');
   const rc = reconnect !== undefined && /^\d+$/.test(reconnect) && Number(reconnect) > 0 && !serverOn ? el('reconnect', { enabled: 'yes', timeout: Number(reconnect) }) : undefined;
   t.map(chr.span, `chardev ${ref} → the vhostuser interface's <source>`);

@@ -1,11 +1,11 @@
 import { bdfFromXmlAddress, libvirtNumber, PCI_ADDRESS_FIELDS, qemuAddr, type Bdf } from '../pci/bdf';
 import type { Span } from '../qemu/shell';
-import { generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel, type SocketKind } from '../qemu/generate';
+import { appendToDevice, generate, SpecError, type Generated, type MacvtapMode, type NetworkSpec, type NicModel, type SocketKind } from '../qemu/generate';
 import { shellQuote } from '../util/shellQuote';
 import { isValidMac } from '../mac';
-import { childElements, elementAt, parseXml, type XmlElement } from '../xml/document';
+import { attrValue, childElements, elementAt, firstChild, parseXml, type XmlElement } from '../xml/document';
 import { guestArgs } from './guestArgs';
-import { CONVERTIBLE_NIC_MODELS, ConvertError, qemuNicDriver, type ConvertNote, type Mapped } from './model';
+import { CONVERTIBLE_NIC_MODELS, ConvertError, LIBVIRT_SOCKET_TYPE, qemuNicDriver, type ConvertNote, type Mapped } from './model';
 import { XmlTracker } from './xmlTracker';
 
 /**
@@ -38,7 +38,7 @@ export interface XmlConvertOptions {
 
 const MACVTAP: readonly string[] = ['bridge', 'vepa', 'private', 'passthru'];
 /** libvirt's socket interface types and the -netdev socket option each becomes. */
-const SOCKET_KIND: Record<string, SocketKind> = { server: 'listen', client: 'connect', mcast: 'mcast', udp: 'udp' };
+const SOCKET_KIND = new Map(Object.entries(LIBVIRT_SOCKET_TYPE).map(([kind, type]) => [type, kind as SocketKind]));
 /** libvirt's NIC model when an x86 interface names none (qemuDomainDefaultNetModel). */
 const LIBVIRT_DEFAULT_MODEL = 'rtl8139';
 const MAX_RANGE_PORTS = 64;
@@ -66,7 +66,8 @@ const ARM = /^(?:aarch64|armv[67]l)$/;
  * of these are generated here (a reason, for a note).
  */
 function nicPlatform(c: Ctx, iface: XmlElement): { defaultModel: string } | string {
-  const address = childElements(iface, 'address')[0]?.attributes.find((a) => a.name === 'type')?.value;
+  const addressEl = firstChild(iface, 'address');
+  const address = addressEl ? attrValue(addressEl, 'type') : undefined;
   if (/^s390/.test(c.arch)) return `a NIC of an ${c.arch} guest: libvirt puts it on the ccw bus (virtio-net-ccw); only PCI NICs are generated here`;
   if (address === 'virtio-mmio' || address === 'ccw') return `a NIC with a ${address} address (${address === 'ccw' ? 'virtio-net-ccw' : 'virtio-net-device'}); only PCI NICs are generated here`;
   if (ARM.test(c.arch)) {
@@ -234,7 +235,7 @@ function interfaceSpec(c: Ctx, iface: XmlElement): { spec: NetworkSpec; ethernet
       const localHost = c.t.attr(localEl, 'address');
       const localPort = c.t.attr(localEl, 'port');
       const local = localHost !== undefined && localPort !== undefined ? `${localHost}:${localPort}` : undefined;
-      return { spec: { mode: 'socket', ...basics, kind: SOCKET_KIND[type]!, address: `${host}:${port}`, ...(local !== undefined ? { local } : {}) } };
+      return { spec: { mode: 'socket', ...basics, kind: SOCKET_KIND.get(type)!, address: `${host}:${port}`, ...(local !== undefined ? { local } : {}) } };
     }
     case 'vhostuser': {
       const srcType = c.t.attr(src, 'type');
@@ -297,11 +298,7 @@ function deviceArgs(c: Ctx, dev: XmlElement): Generated | undefined {
     c.ids.add(g.id);
     if (g.mac) c.macs.add(g.mac);
     if (eth) g = ethernetArgs(g, eth, spec.mode === 'tap' ? spec.ifname : undefined);
-    const extra = guestAddr(c, dev) + bootIndex(c, dev);
-    if (extra) {
-      const i = g.args.lastIndexOf('-device') + 1;
-      g = { ...g, args: g.args.map((a, k) => (k === i ? a + extra : a)) };
-    }
+    g = { ...g, args: appendToDevice(g.args, guestAddr(c, dev) + bootIndex(c, dev)) };
     c.t.map(dev.openTagSpan, `<${dev.name} type='${dev.attributes.find((a) => a.name === 'type')?.value ?? ''}'> → ${g.args.join(' ')}`);
     return g;
   } catch (e) {
@@ -319,10 +316,10 @@ export function domainToArgs(xml: string, options: XmlConvertOptions = {}): Args
   const c: Ctx = { t, scriptPath: options.scriptPath ?? 'domain.xml', ids: new Set(), macs: new Set(), fds: new Set(), sharedMemory: false, arch: 'x86_64', machine: 'pc' };
   const root = doc.root!;
   // A device converted alone from inside a domain sits on that domain's platform.
-  const osType = root.name === 'domain' ? childElements(childElements(root, 'os')[0] ?? root, 'type')[0] : undefined;
-  const attr = (name: string): string | undefined => osType?.attributes.find((a) => a.name === name)?.value;
-  c.arch = attr('arch') ?? c.arch;
-  c.machine = attr('machine') ?? c.machine;
+  const os = root.name === 'domain' ? firstChild(root, 'os') : undefined;
+  const osType = os ? firstChild(os, 'type') : undefined;
+  c.arch = (osType && attrValue(osType, 'arch')) ?? c.arch;
+  c.machine = (osType && attrValue(osType, 'machine')) ?? c.machine;
   if (options.at !== undefined) {
     let e = elementAt(doc, options.at);
     while (e && !((e.name === 'interface' || e.name === 'hostdev') && (e.parent?.name === 'devices' || e === root))) e = e.parent;

@@ -2,6 +2,7 @@ import type { Bdf } from '../pci/bdf';
 import type { HostSnapshot } from '../hostSnapshot';
 import { VFIO_DRIVER } from '../pci/classes';
 import { deviceHolders, holderText } from './holders';
+import { guestsByMac } from './model';
 
 /** Host-wide problems of libvirt's guests and networks against the host's devices and interfaces. */
 export interface LibvirtFinding {
@@ -20,9 +21,7 @@ export function libvirtFindings(snapshot: HostSnapshot): LibvirtFinding[] {
   if (!inv) return [];
   const out: LibvirtFinding[] = [];
   // One MAC on two guests of one host: both on one segment, their traffic is misdelivered.
-  const macs = new Map<string, Set<string>>();
-  for (const g of inv.guests) for (const n of g.nics) if (n.mac) (macs.get(n.mac) ?? macs.set(n.mac, new Set()).get(n.mac)!).add(g.name);
-  for (const [mac, gs] of macs) if (gs.size > 1) out.push({ code: 'mac-shared', message: `MAC ${mac} is used by ${[...gs].join(', ')}`, guests: [...gs] });
+  for (const [mac, gs] of guestsByMac(inv.guests)) if (gs.size > 1) out.push({ code: 'mac-shared', message: `MAC ${mac} is used by ${[...gs].join(', ')}`, guests: [...gs] });
 
   const holders = deviceHolders(snapshot);
   for (const [bdf, hs] of holders) {

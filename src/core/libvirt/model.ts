@@ -73,6 +73,13 @@ export interface LibvirtInventory {
 }
 
 /** Running in libvirt's sense: QEMU holds its devices (paused guests too). */
+/** The guests using each MAC (libvirt's lowercase form), in guest order. */
+export function guestsByMac(guests: readonly Guest[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const g of guests) for (const n of g.nics) if (n.mac) (out.get(n.mac) ?? out.set(n.mac, new Set()).get(n.mac)!).add(g.name);
+  return out;
+}
+
 export function guestHoldsDevices(g: Guest): boolean {
   return g.state === 'running' || g.state === 'paused' || g.state === 'in shutdown' || g.state === 'pmsuspended';
 }

@@ -2,7 +2,7 @@ import { parseBdf, type Bdf } from './bdf';
 import type { HostSnapshot, PciDevice, SystemFacts } from '../hostSnapshot';
 import { deviceHolders, holderText } from '../libvirt/holders';
 import type { Guest } from '../libvirt/model';
-import { guestHoldsDevices } from '../libvirt/model';
+import { guestHoldsDevices, guestsByMac } from '../libvirt/model';
 import { hostdevXml } from './hostdevXml';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';
@@ -370,7 +370,7 @@ function attachPlan(snapshot: HostSnapshot, guestUuid: string, xml: string, d: (
   }
   const nic = composedNic(xml);
   if (nic.mac) {
-    const users = (snapshot.libvirt?.guests ?? []).filter((x) => x.nics.some((n) => n.mac?.toLowerCase() === nic.mac)).map((x) => x.name);
+    const users = [...(guestsByMac(snapshot.libvirt?.guests ?? []).get(nic.mac) ?? [])];
     if (users.length > 0) throw new ActionRefused(`MAC ${nic.mac} is already used on this host by ${users.join(', ')}; refusing to ${what} (compose it with another MAC)`);
     basis.push({ name: `MAC ${nic.mac} users`, value: '(none)' });
   }

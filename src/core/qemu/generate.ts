@@ -326,14 +326,17 @@ function vfio(spec: VfioSpec, ctx: GenerateContext): Generated {
   return { args: ['-device', `vfio-pci,${qemuHostProp(bdf)},id=${id}`], redirects: [], prelude: vfioPrelude(bdf), files: [], id };
 }
 
-/** QEMU's parse_host_port: HOST (an IPv4 address, a host name, or empty) and a port, split at the first ':'. */
-const HOST_PORT = /^([A-Za-z0-9.-]*):(\d{1,5})$/;
+/** QEMU's parse_host_port: HOST (an IPv4 address, a host name, or empty) and a port of up to 5 digits. */
+export function parseHostPort(v: string): { host: string; port: number } | undefined {
+  const m = /^([A-Za-z0-9.-]*):(\d{1,5})$/.exec(v);
+  return m ? { host: m[1]!, port: Number(m[2]) } : undefined;
+}
 
 function hostPort(what: string, v: string | undefined, emptyHost: boolean): { host: string; port: number } {
-  const m = v !== undefined ? HOST_PORT.exec(v) : null;
-  need(m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 65535, `invalid ${what} '${v ?? ''}': expected HOST:PORT with an IPv4 address or host name and a port 1..65535`);
-  need(emptyHost || m![1] !== '', `${what} '${v}' needs a host before the ':'`);
-  return { host: m![1]!, port: Number(m![2]) };
+  const at = v !== undefined ? parseHostPort(v) : undefined;
+  need(at !== undefined && at.port >= 1 && at.port <= 65535, `invalid ${what} '${v ?? ''}': expected HOST:PORT with an IPv4 address or host name and a port 1..65535`);
+  need(emptyHost || at!.host !== '', `${what} '${v}' needs a host before the ':'`);
+  return at!;
 }
 
 function isMulticastIpv4(a: string): boolean {
@@ -380,11 +383,15 @@ function queuesOf(spec: { queues?: number }): number | undefined {
   return spec.queues;
 }
 
+/** Arguments with `extra` (`,key=value…`) appended to the value of their last -device: the NIC of a generated pair. */
+export function appendToDevice(args: readonly string[], extra: string): string[] {
+  const i = args.lastIndexOf('-device') + 1;
+  return args.map((a, k) => (k === i && extra ? a + extra : a));
+}
+
 /** `,mq=on,vectors=2N+2`: a multiqueue virtio NIC needs a vector per queue pair plus config and control. */
 function multiqueue(args: string[], queues: number | undefined): string[] {
-  if (queues === undefined) return args;
-  const i = args.lastIndexOf('-device') + 1;
-  return args.map((a, k) => (k === i ? `${a},mq=on,vectors=${2 * queues + 2}` : a));
+  return queues === undefined ? args : appendToDevice(args, `,mq=on,vectors=${2 * queues + 2}`);
 }
 
 function vhostUser(spec: VhostUserSpec, ctx: GenerateContext): Generated {
@@ -412,7 +419,7 @@ function vhostUser(spec: VhostUserSpec, ctx: GenerateContext): Generated {
     args: [
       '-chardev',
       `socket,id=${chardev},path=${spec.path}${options}`,
-      ...multiqueue(['-netdev', `vhost-user,id=${id},chardev=${chardev}${queues ? `,queues=${queues}` : ''}`, '-device', `${model},netdev=${id},mac=${mac}`], queues),
+      ...multiqueue(nicArgs(`vhost-user,id=${id},chardev=${chardev}${queues ? `,queues=${queues}` : ''}`, id, model, mac, ctx), queues),
     ],
     redirects: [],
     prelude,
@@ -431,7 +438,7 @@ function vdpa(spec: VdpaSpec, ctx: GenerateContext): Generated {
   const { model, mac } = nicOf(spec, id, ctx);
   const prelude = [`# vDPA device ${spec.device}: create it first (vdpa dev add …) and bind it to vhost_vdpa; see: vdpa dev show`];
   const backend = `vhost-vdpa,id=${id},vhostdev=${spec.device}${queues ? `,queues=${queues}` : ''}`;
-  return { args: multiqueue(['-netdev', backend, '-device', `${model},netdev=${id},mac=${mac}`], queues), redirects: [], prelude, files: [], id, mac };
+  return { args: multiqueue(nicArgs(backend, id, model, mac, ctx), queues), redirects: [], prelude, files: [], id, mac };
 }
 
 /** Generates one mode's arguments; throws SpecError with a user-facing message on a bad option. */

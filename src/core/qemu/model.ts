@@ -432,6 +432,16 @@ export function prop(option: QemuOption, key: string): QemuProp | undefined {
   return option.props.find((p) => p.key === key);
 }
 
+/** The invocation's options of one name whose id= is `id` (a -netdev, -chardev or -object another option names). */
+export function optionsWithId(inv: QemuInvocation, name: string, id: string): QemuOption[] {
+  return inv.options.filter((o) => o.name === name && prop(o, 'id')?.value === id);
+}
+
+/** A QemuOpts boolean as QEMU reads it: on, yes, true, or the key given bare (`server` is server=on). */
+export function qemuOptsOn(value: string | undefined): boolean {
+  return value !== undefined && /^(?:|on|yes|true)$/.test(value);
+}
+
 /** The backend type / device driver: the implied first item or an explicit type=/driver=. */
 export function optionKind(option: QemuOption): string | undefined {
   const key = IMPLIED_KEY[option.name];

@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import type { FormState } from '../../core/composer/state';
-import { guestStateText } from '../../core/libvirt/views';
 import { parseBdf, type Bdf } from '../../core/pci/bdf';
 import { Config } from '../config';
-import { confirmAndRun } from '../devices/actions';
+import { confirmAndRun, pickGuest } from '../devices/actions';
 import { configuredHosts, hostSnapshots } from '../hosts';
 import type { Log } from '../log';
 
@@ -38,13 +37,9 @@ export async function attachComposed(xml: string, bdf: Bdf | undefined, preferre
   } catch (e) {
     return [false, `${host.label}: ${e instanceof Error ? e.message : String(e)}`];
   }
-  const guests = snapshot.libvirt?.guests ?? [];
-  if (guests.length === 0) return [false, `${host.label}: no libvirt guest to attach to.`];
-  const pick = await vscode.window.showQuickPick(
-    guests.map((g) => ({ label: g.name, description: guestStateText(g), guest: g })),
-    { title: `Attach the composed device to which guest of ${host.label}?` },
-  );
-  if (!pick) return [false, 'Not attached.'];
-  const ok = await confirmAndRun(host, snapshot, { op: 'attachXml', guest: pick.guest.uuid, xml, ...(bdf ? { bdf } : {}) }, log);
-  return ok ? [true, `Attached to ${pick.guest.name} on ${host.label}.`] : [false, `Not attached to ${pick.guest.name} (see the message).`];
+  if ((snapshot.libvirt?.guests ?? []).length === 0) return [false, `${host.label}: no libvirt guest to attach to.`];
+  const guest = await pickGuest(snapshot, `Attach the composed device to which guest of ${host.label}?`);
+  if (!guest) return [false, 'Not attached.'];
+  const ok = await confirmAndRun(host, snapshot, { op: 'attachXml', guest: guest.uuid, xml, ...(bdf ? { bdf } : {}) }, log);
+  return ok ? [true, `Attached to ${guest.name} on ${host.label}.`] : [false, `Not attached to ${guest.name} (see the message).`];
 }

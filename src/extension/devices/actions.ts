@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { HostSnapshot, PciDevice } from '../../core/hostSnapshot';
+import type { Guest } from '../../core/libvirt/model';
 import { renderConfirmation, renderFailure, runConfirmedPlan, stepInvocation, commandLine } from '../../core/host/runPlan';
 import { sshConfigHostsWithIncludes, type SshConfigFs } from '../../core/host/sshConfig';
 import { ActionRefused, buildPlan, hostChangeBlocked, type GuestDevicePart, type PlanRequest } from '../../core/pci/actions';
@@ -172,22 +173,25 @@ export function nodedev(node: DeviceTreeNode | undefined, action: 'detach' | 're
   return hostAction(node, () => true, (ref) => ({ op: 'nodedev', bdf: ref.device.bdf, action }), log);
 }
 
+/** One of the host's libvirt guests, by name and state; undefined when it has none (the caller says so) or none is picked. */
+export async function pickGuest(snapshot: HostSnapshot, title: string): Promise<Guest | undefined> {
+  const guests = snapshot.libvirt?.guests ?? [];
+  if (guests.length === 0) return undefined;
+  return (await vscode.window.showQuickPick(guests.map((g) => ({ label: g.name, description: guestStateText(g), guest: g })), { title }))?.guest;
+}
+
 /** "Attach to Guest…": a function to a libvirt guest of the same host (a VF as interface type='hostdev'). */
 export function attachToGuest(node: DeviceTreeNode | undefined, log: Log): Promise<void> {
   return hostAction(
     node,
     () => true,
     async (ref) => {
-      const guests = ref.snapshot.libvirt?.guests ?? [];
-      if (guests.length === 0) {
+      if ((ref.snapshot.libvirt?.guests ?? []).length === 0) {
         void vscode.window.showInformationMessage(`${ref.host.label}: no libvirt guest to attach ${ref.device.bdf} to.`);
         return undefined;
       }
-      const pick = await vscode.window.showQuickPick(
-        guests.map((g) => ({ label: g.name, description: guestStateText(g), guest: g })),
-        { title: `Attach ${ref.device.bdf} to which guest of ${ref.host.label}?` },
-      );
-      return pick ? { op: 'attachToGuest', bdf: ref.device.bdf, guest: pick.guest.uuid } : undefined;
+      const guest = await pickGuest(ref.snapshot, `Attach ${ref.device.bdf} to which guest of ${ref.host.label}?`);
+      return guest ? { op: 'attachToGuest', bdf: ref.device.bdf, guest: guest.uuid } : undefined;
     },
     log,
   );

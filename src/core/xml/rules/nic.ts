@@ -53,13 +53,19 @@ function checkVhostUser(ctx: RuleContext, nic: XmlElement): boolean {
   const model = firstChild(nic, 'model');
   const modelType = model ? attrValue(model, 'type') : undefined;
   if (modelType !== undefined && VIRTIO_MODELS.has(modelType)) return false;
-  const fix: RuleFix = model && attribute(model, 'type')
-    ? { title: "Use model type='virtio'", edits: [ctx.edit(attribute(model, 'type')!.valueSpan, 'virtio')], isPreferred: true }
-    : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")], isPreferred: true };
   ctx.report('VhostUserModel', 'error', model && attribute(model, 'type') ? ctx.spanOf(model, 'type') : nic.nameSpan,
     `libvirt refuses a vhost-user interface ${modelType ? `with model '${modelType}'` : 'without <model>'}: vhost-user serves virtio-net only ("vhostuser requires the virtio-net* frontend"). Use model type='virtio'.`,
-    [fix]);
+    [{ ...toVirtio(ctx, nic), isPreferred: true }]);
   return true;
+}
+
+/** The fix that makes a NIC virtio: its model's type, or a new <model> when it has none. */
+function toVirtio(ctx: RuleContext, nic: XmlElement): RuleFix {
+  const model = firstChild(nic, 'model');
+  const typeAttr = model ? attribute(model, 'type') : undefined;
+  return typeAttr
+    ? { title: "Use model type='virtio'", edits: [ctx.edit(typeAttr.valueSpan, 'virtio')] }
+    : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")] };
 }
 
 const ISOLATION =
@@ -90,22 +96,20 @@ function checkModel(ctx: RuleContext, nic: XmlElement): void {
   const model = firstChild(nic, 'model');
   const modelType = model ? attrValue(model, 'type') : undefined;
   const vhost = childElements(nic, 'driver').find((d) => attrValue(d, 'name') === 'vhost');
-  const toVirtio: RuleFix = model && attribute(model, 'type')
-    ? { title: "Use model type='virtio'", edits: [ctx.edit(attribute(model, 'type')!.valueSpan, 'virtio')] }
-    : { title: "Add <model type='virtio'/>", edits: [ctx.appendChild(nic, "<model type='virtio'/>")] };
+  const fix = toVirtio(ctx, nic);
   const caveat = ' The guest needs virtio-net drivers (built into Linux; Windows needs the virtio-win drivers).';
   if (vhost && modelType !== 'virtio') {
     ctx.report('VhostNonVirtio', 'warning', ctx.spanOf(vhost, 'name'),
       `<driver name='vhost'/> moves virtio-net's data path into the host kernel (vhost-net); it does nothing for ${modelType ? `model '${modelType}'` : 'the default emulated model'}. Use model type='virtio'.`,
-      [toVirtio]);
+      [fix]);
   } else if (!model) {
     ctx.report('ModelMissing', 'info', nic.nameSpan,
       "This interface has no <model>: QEMU then emulates a legacy NIC (rtl8139 or e1000), which is slow. Add <model type='virtio'/>." + caveat,
-      [toVirtio]);
+      [fix]);
   } else if (modelType && EMULATED_NIC_MODELS.has(modelType)) {
     ctx.report('ModelEmulated', 'info', ctx.spanOf(model, 'type'),
       `model '${modelType}' is an emulated NIC: every packet traps into QEMU. virtio is paravirtual and much faster.` + caveat,
-      [toVirtio]);
+      [fix]);
   }
 }
 
