@@ -39,6 +39,9 @@ const NEW_GUEST = [
   '',
 ].join('\n');
 
+const MIGRATED = 'kvmnet-migrated';
+const MIGRATE_SH = `#!/bin/sh\nexec qemu-system-x86_64 -name ${MIGRATED} -m 64 -netdev user,id=n0 -device virtio-net-pci,netdev=n0,mac=52:54:00:de:00:03\n`;
+
 function define(xml: string): void {
   const file = path.join(lv.dir, 'def.xml');
   writeFileSync(file, xml);
@@ -55,7 +58,7 @@ before(async () => {
   define(`<domain type='qemu'><name>${GUEST}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><devices><interface type='user'><mac address='52:54:00:de:00:01'/><model type='virtio'/></interface></devices></domain>`);
   label = hostLabel(parseHostSpec(lv.sshd.hostSpec));
   const machine = { 'kvmnet.hosts': [lv.sshd.hostSpec], 'kvmnet.ssh.options': lv.sshd.clientOptions, 'kvmnet.ssh.connectTimeout': 10 };
-  ed = await startEditor({ name: 'definitions', examples: false, workspaceFiles: { 'new-guest.xml': NEW_GUEST }, settings: { ...machine, 'kvmnet.demoHost.enabled': false } });
+  ed = await startEditor({ name: 'definitions', examples: false, workspaceFiles: { 'new-guest.xml': NEW_GUEST, 'migrate.sh': MIGRATE_SH }, settings: { ...machine, 'kvmnet.demoHost.enabled': false } });
   mkdirSync(path.join(ed.userDataDir, 'Machine'), { recursive: true });
   writeFileSync(path.join(ed.userDataDir, 'Machine', 'settings.json'), JSON.stringify(machine, null, 2));
   await ed.openViewContainer('KVM Networking');
@@ -146,4 +149,17 @@ test("a network's definition opens from the Guests view and saves through net-de
   await ed.waitForNotification(new RegExp(`Defined ${NETWORK} on `));
   assert.match(lv.virsh('net-dumpxml', '--inactive', NETWORK).output, /<mtu size='9000'\/>/, 'libvirt stored it');
   await ed.screenshot('definitions-network');
+});
+
+test('a launch script converted to libvirt XML: "Define on Host…" on the result defines it where libvirt runs, after the exact command', async () => {
+  await ed.openFile('migrate.sh');
+  await ed.runCommand('KVM Networking: Convert to libvirt Domain XML');
+  await ed.notificationAction(/migrate\.sh → libvirt domain XML/, 'Define on Host…');
+  await ed.answerQuickInput(`Define ${MIGRATED} on which host?`, label);
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Define domain ${MIGRATED} on `));
+  assert.match(dialog, /virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  await ed.answerDialog('Define');
+  await ed.waitForNotification(new RegExp(`defined ${MIGRATED} on `));
+  assert.match(lv.virsh('dumpxml', '--inactive', MIGRATED).output, /<interface type='user'>\s*<mac address='52:54:00:de:00:03'\/>/, 'libvirt stored the converted NIC');
 });
