@@ -1,5 +1,5 @@
 // Commands that ask (quick picks, input boxes), code lenses, notifications, modal dialogs, the palette, the status bar.
-import { escapeRegExp, normalizeSpace, type DomElement } from './session';
+import { escapeRegExp, normalizeSpace, waitUntil, type DomElement } from './session';
 import { TextEditing } from './text';
 
 export class Commanding extends TextEditing {
@@ -8,10 +8,22 @@ export class Commanding extends TextEditing {
    * on it), and accepts with Enter (the first matching row of a quick pick).
    */
   async answerQuickInput(title: RegExp | string, text?: string): Promise<void> {
-    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const titled = this.page.locator('.quick-input-widget .quick-input-title', { hasText: title });
+    await titled.waitFor();
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    if (text !== undefined) await input.fill(text);
+    if (text !== undefined) {
+      await input.fill(text);
+      await waitUntil(async () => (await input.inputValue()) === text, `the quick input to hold ${JSON.stringify(text)}`);
+    }
     await this.page.keyboard.press('Enter');
+    if (text === undefined) return;
+    // An Enter that lands while the widget is still settling is dropped: the same input then still shows the
+    // same text with no validation error. Press once more in that case only (a next step has another value).
+    const settled = await titled.waitFor({ state: 'hidden', timeout: 3_000 }).then(() => true, () => false);
+    if (settled) return;
+    const stillSame = (await input.inputValue().catch(() => '')) === text;
+    const invalid = await this.page.locator('.quick-input-widget .quick-input-box .monaco-inputbox.error, .quick-input-widget .quick-input-box .monaco-inputbox.warning').count();
+    if (stillSame && invalid === 0 && (await titled.isVisible())) await this.page.keyboard.press('Enter');
   }
 
   /** The rows a quick pick with this title offers, top to bottom: "LABEL" or "LABEL DESCRIPTION". */

@@ -71,8 +71,38 @@ export class Editor extends Diagnosing {
       .locator('.pane-body .monaco-list-row')
       .filter({ has: this.page.locator('.label-name', { hasText: typeof label === 'string' ? new RegExp(`^${escapeRegExp(label)}$`) : label }) })
       .first();
-    await row.waitFor();
+    await this.revealRow(pane, row, `tree item ${String(label)} in ${viewTitle}`);
     return row;
+  }
+
+  /**
+   * Waits until the pane renders this row. A pane renders only the rows that fit its height (a side bar shared
+   * by several views can leave one a row or two), so while waiting it scrolls the list a step at a time, down
+   * to the end and back up, with wheel events sent to the list itself (no pointer move, so no tooltips).
+   */
+  private async revealRow(pane: Locator, row: Locator, what: string, timeoutMs = 30_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let down = true;
+    for (;;) {
+      try {
+        await row.waitFor({ timeout: 1_000 });
+        return;
+      } catch (e) {
+        if (Date.now() > deadline) throw new Error(`${what} was not rendered in ${timeoutMs / 1000} s (the pane scrolled through its rows)`, { cause: e });
+      }
+      const moved = await pane.evaluate(async (node, deltaY) => {
+        const el = node as unknown as DomElement & { dispatchEvent(e: unknown): boolean };
+        const first = () => el.querySelector('.pane-body .monaco-list-row')?.getAttribute('data-index') ?? '';
+        const scroller = el.querySelector('.pane-body .monaco-list .monaco-scrollable-element') as (DomElement & { dispatchEvent(e: unknown): boolean }) | null;
+        if (!scroller) return true; // no list yet: keep waiting
+        const before = first();
+        const W = (globalThis as unknown as { WheelEvent: new (t: string, i: object) => unknown }).WheelEvent;
+        scroller.dispatchEvent(new W('wheel', { deltaY, deltaMode: 0, bubbles: true, cancelable: true }));
+        await new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(undefined)));
+        return first() !== before;
+      }, down ? 60 : -60);
+      if (!moved) down = !down; // at the end (or the top): turn around
+    }
   }
 
   /**
