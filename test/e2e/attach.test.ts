@@ -51,7 +51,7 @@ test('Attach to Guest… on a device row: guest picked, exact command confirmed,
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Attach ${FUNCTION.replace(/\./g, '\\.')} to ${GUEST}`));
   // The exact ssh line: the constant program, then the XML, the guest's UUID, --live or nothing, the virsh verb.
-  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /dev/stdin --config $3'), dialog);
+  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /proc/self/fd/0 --config $3'), dialog);
   assert.match(dialog, / kvmnet-attach-device .*<hostdev mode=/);
   assert.match(dialog, new RegExp(`${lv.virsh('domuuid', GUEST).output.trim()} .* attach-device\\n`));
   await ed.screenshot('attach-confirm');
@@ -91,7 +91,7 @@ test('the composer\'s Attach to Guest…: the composed NIC, confirmed with the e
   await ed.answerQuickInput(/Attach the composed device to which guest/, GUEST);
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Attach a user NIC \\(${mac}\\) to ${GUEST}`));
-  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /dev/stdin --config $3'), dialog);
+  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /proc/self/fd/0 --config $3'), dialog);
   assert.match(dialog, / kvmnet-attach-device /);
   // The XML, quoted twice in the exact line, is shown again as it is.
   assert.match(dialog, new RegExp(`The device definition virsh attaches \\(\\$1, on its standard input\\):\\s*<interface type='user'>\\s*<mac address='${mac}'/>`));

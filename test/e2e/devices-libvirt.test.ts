@@ -3,7 +3,8 @@
  * machine's Debian userland (hostRoot, see test/core/host/labVm.ts), so its libvirtd and virsh act on the VM
  * kernel's real sysfs, IOMMU groups and VFs. A VF's context menu offers "Detach from Host (virsh
  * nodedev-detach)…" only once a daemon runs; the confirmation shows the exact commands; after it ran the row
- * and sysfs say vfio-pci; "Reattach to Host…" gives the VF back to nvme. Screenshots in test-results/.
+ * and sysfs say vfio-pci; "Reattach to Host…" gives the VF back to nvme. "Attach to Guest…" gives a VF to a guest
+ * defined on the VM, and the VF's row then names its holder. Screenshots in test-results/.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -11,7 +12,7 @@ import { discover } from '../../src/core/host/discover';
 import { parseHostSpec } from '../../src/core/host/hostSpec';
 import { runPlan } from '../../src/core/host/runPlan';
 import { planSetNumVfs } from '../../src/core/pci/actions';
-import { LAB_PF, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver, type LabVm } from '../core/host/labVm';
+import { defineLabGuest, LAB_PF, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver, type LabVm } from '../core/host/labVm';
 import { startEditor, waitUntil, type Editor } from './harness';
 
 const VIEW = 'Devices';
@@ -100,4 +101,33 @@ test('Reattach to Host gives the VF back to nvme', async () => {
   await waitForVfDriver('nvme');
   assert.equal(sysfsDriver(lab, VF), 'nvme', 'sysfs agrees');
   await ed.screenshot('devices-libvirt-reattached');
+});
+
+test('Attach to Guest… on a VF: a guest defined on the lab VM holds it, confirmed with the exact command; the row names the holder', async () => {
+  const VF1 = '0000:00:01.1';
+  const GUEST = 'lab-guest';
+  const uuid = defineLabGuest(lab, GUEST);
+  await ed.inlineAction(VIEW, labLabel, 'Refresh Host');
+  // The refresh is over when the Guests view lists the new guest (rows acted on before it would be replaced).
+  await ed.expandTreeItem('Guests', labLabel, { waitForChildren: false });
+  await waitUntil(async () => (await ed.treeItems('Guests')).some((i) => i.label === GUEST), `${GUEST} in the Guests view`, HOST_TIMEOUT);
+  await ed.expandTreeItem(VIEW, labLabel);
+  await ed.expandTreeItem(VIEW, LAB_PF);
+  assert.ok((await ed.contextMenuTitles(VIEW, VF1)).includes('Attach to Guest…'), `Attach to Guest… on ${VF1}`);
+  await ed.contextMenu(VIEW, VF1, 'Attach to Guest…');
+  await ed.answerQuickInput(/Attach .* to which guest/, GUEST);
+  const dialog = await ed.waitForDialog();
+  assert.match(dialog, new RegExp(`Attach ${VF1.replace(/\./g, '\\.')} to ${GUEST}`), dialog);
+  assert.ok(dialog.includes('virsh -c qemu:///system "$4" "$2" /proc/self/fd/0 --config $3'), dialog);
+  assert.match(dialog, new RegExp(` ${uuid} .* attach-device\\n`), 'the guest by its UUID, no --live for a stopped guest');
+  assert.match(dialog, /<interface type='hostdev' managed='yes'>/, 'a VF goes in as interface type=hostdev');
+  await ed.screenshot('devices-libvirt-attach-vf-confirm');
+  await ed.answerDialog('Run');
+  await ed.waitForNotification(new RegExp(`Attach ${VF1.replace(/\./g, '\\.')} to ${GUEST}: done`));
+  const held = async () => (await ed.treeItems(VIEW)).find((i) => i.label === VF1)?.description ?? '';
+  let last = '';
+  await waitUntil(async () => new RegExp(`held by ${GUEST} \\(stopped\\)`).test((last = await held())), `the holder on the ${VF1} row (shows "${last}")`, HOST_TIMEOUT);
+  const stored = lab.exec(`virsh -c qemu:///system dumpxml --inactive ${GUEST}`).output;
+  assert.match(stored, /<interface type='hostdev' managed='yes'>[^]*function='0x1'\/>/, stored);
+  await ed.screenshot('devices-libvirt-vf-held');
 });

@@ -38,11 +38,17 @@ export function readArgv(ref: DefinitionRef): string[] {
 }
 
 /**
- * `virsh define /dev/stdin` (or net-define): the edited XML goes on stdin, never into a file name or a shell word.
+ * The file name under which virsh reads its standard input. Not /dev/stdin: that link is made by udev or the init
+ * system, and a host without them (the lab VM's devtmpfs, minimal containers) has none; every libvirt host has /proc.
+ */
+export const VIRSH_STDIN = '/proc/self/fd/0';
+
+/**
+ * `virsh define` of VIRSH_STDIN (or net-define): the edited XML goes on stdin, never into a file name or a shell word.
  * No --validate: the editor has validated it already, and what libvirt then silently drops is reported after.
  */
 export function defineArgv(kind: DefinitionKind): string[] {
-  return ['virsh', '-c', 'qemu:///system', kind === 'domain' ? 'define' : 'net-define', '/dev/stdin'];
+  return ['virsh', '-c', 'qemu:///system', kind === 'domain' ? 'define' : 'net-define', VIRSH_STDIN];
 }
 
 export interface Invocation {

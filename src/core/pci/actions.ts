@@ -3,6 +3,7 @@ import type { HostSnapshot, PciDevice, SystemFacts } from '../hostSnapshot';
 import { deviceHolders, holderText } from '../libvirt/holders';
 import type { Guest } from '../libvirt/model';
 import { guestHoldsDevices, guestsByMac } from '../libvirt/model';
+import { VIRSH_STDIN } from '../libvirt/definition';
 import { hostdevXml } from './hostdevXml';
 import { VFIO_DRIVER } from './classes';
 import { deviceFlags } from './tree';
@@ -311,7 +312,7 @@ export function planNodedev(snapshot: HostSnapshot, bdf: string, op: 'detach' | 
  * The constant attach/detach program: the device XML and the guest's UUID are positional parameters, the XML
  * reaches virsh on stdin (no file on the host, no shell text made from data). `$3` adds --live for a running guest.
  */
-export const VIRSH_DEVICE_PROGRAM = 'printf "%s\\n" "$1" | virsh -c qemu:///system "$4" "$2" /dev/stdin --config $3';
+export const VIRSH_DEVICE_PROGRAM = `printf "%s\\n" "$1" | virsh -c qemu:///system "$4" "$2" ${VIRSH_STDIN} --config $3`;
 
 function targetGuest(snapshot: HostSnapshot, uuid: string): Guest {
   const unavailable = libvirtUnavailable(snapshot.system);

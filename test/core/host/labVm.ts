@@ -274,3 +274,15 @@ export async function applyPlan(spec: HostSpec, plan: ActionPlan, opts: Discover
   assert.ok(r.ok, `${plan.title}: ${r.error ?? ''}`);
   return discover(spec, opts);
 }
+
+/**
+ * Defines a stopped guest in a hostRoot lab VM whose libvirtd runs (startLibvirtd): a 64 MiB TCG domain with ACPI
+ * and no disk, written on the VM and defined by its own virsh. Returns the guest's UUID.
+ */
+export function defineLabGuest(vm: LabVm, name: string): string {
+  assert.match(name, /^[a-z][a-z0-9-]*$/, 'a plain guest name (it is written into a shell command)');
+  const xml = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='pc'>hvm</type></os><features><acpi/></features><devices></devices></domain>`;
+  const r = vm.exec(`cat > /tmp/${name}.xml <<'EOX'\n${xml}\nEOX\nvirsh -c qemu:///system define /tmp/${name}.xml >/dev/null && virsh -c qemu:///system domuuid ${name}`);
+  assert.equal(r.status, 0, `defining ${name} in the lab VM: ${r.output}`);
+  return r.output.trim();
+}

@@ -10,8 +10,10 @@ import { after, before, test } from 'node:test';
 import { discover, type DiscoveryOptions } from '../../../src/core/host/discover';
 import { parseHostSpec, type HostSpec } from '../../../src/core/host/hostSpec';
 import type { HostSnapshot } from '../../../src/core/hostSnapshot';
-import { ActionRefused, libvirtOnHost, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
-import { applyPlan, LAB_PF, type LabVm, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf } from './labVm';
+import { deviceHolders } from '../../../src/core/libvirt/holders';
+import { parseBdf } from '../../../src/core/pci/bdf';
+import { ActionRefused, libvirtOnHost, planAttachToGuest, planNodedev, planSetNumVfs, type ActionPlan } from '../../../src/core/pci/actions';
+import { applyPlan, defineLabGuest, LAB_PF, type LabVm, onlineNvmeVf, requireLibvirtLabTools, startLabVm, startLibvirtd, sysfsDriver as driverOf } from './labVm';
 
 const VF = '0000:00:01.2';
 let vm: LabVm;
@@ -70,4 +72,21 @@ test('with libvirtd: nodedev-detach puts a VF on vfio-pci, nodedev-reattach give
   assert.equal(sysfsDriver(VF), 'nvme');
   assert.equal(dev(s, VF)?.driver, 'nvme', 'libvirt reprobed the native driver');
   assert.equal(dev(s, VF)?.driverOverride, undefined, 'libvirt cleared its driver_override');
+});
+
+test('a guest defined in the lab VM holds a VF after Attach to Guest: discovery names it, a second guest is refused', async () => {
+  const VF1 = '0000:00:01.1';
+  const first = defineLabGuest(vm, 'lab-a');
+  const second = defineLabGuest(vm, 'lab-b');
+  let s = await discover(spec, opts);
+  assert.deepEqual(s.libvirt?.guests.map((g) => [g.name, g.state, g.persistent]).sort(), [['lab-a', 'shut off', true], ['lab-b', 'shut off', true]]);
+  const plan = planAttachToGuest(s, VF1, first);
+  assert.equal(plan.steps.at(-1)?.argv.at(-2), '', 'a stopped guest: --config alone');
+  assert.match(plan.steps.at(-1)?.parameter?.text ?? '', /^<interface type='hostdev' managed='yes'>/, 'a VF goes in as interface type=hostdev');
+  s = await apply(plan);
+
+  const stored = vm.exec('virsh -c qemu:///system dumpxml --inactive lab-a');
+  assert.match(stored.output, /<interface type='hostdev' managed='yes'>[^]*<address type='pci' domain='0x0000' bus='0x00' slot='0x01' function='0x1'\/>/, stored.output);
+  assert.deepEqual(deviceHolders(s).get(parseBdf(VF1)!), [{ kind: 'guest', guest: 'lab-a', running: false, via: 'interface' }]);
+  assert.throws(() => planAttachToGuest(s, VF1, second), (e) => e instanceof ActionRefused && /already held by lab-a .*a second guest would not start/.test(e.message));
 });
