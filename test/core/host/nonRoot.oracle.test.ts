@@ -7,62 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import { demoSnapshot } from '../../../src/core/host/demo';
 import { discover } from '../../../src/core/host/discover';
 import { parseHostSpec } from '../../../src/core/host/hostSpec';
 import { runPlan } from '../../../src/core/host/runPlan';
 import { planSetNumVfs } from '../../../src/core/pci/actions';
-import { startSshd, which, type TestSshd } from './sshd';
+import { createTempUser, startSshd, type TempUser, type TestSshd } from './sshd';
 
 const PF = '0000:3b:00.0'; // the demo host's X710 PF
-
-interface TempUser {
-  readonly name: string;
-  readonly key: string;
-  remove(): void;
-}
-
-function sh(file: string, args: string[]): string {
-  const r = spawnSync(file, args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, `${file} ${args.join(' ')}: ${r.stderr}${r.error?.message ?? ''}`);
-  return r.stdout;
-}
-
-/** useradd with a temp home, a key for the test's sshd; `*` (not `!`) as password so sshd without PAM does not call it locked. */
-function createUser(sshd: TestSshd): TempUser {
-  assert.equal(process.getuid?.(), 0, 'this test creates a local user: run it as root');
-  const useradd = which('useradd', 'passwd');
-  const userdel = which('userdel', 'passwd');
-  const name = `kvmnet${process.pid}`;
-  const base = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-user-'));
-  chmodSync(base, 0o755);
-  const home = path.join(base, 'home');
-  sh(useradd, ['-M', '-d', home, '-s', '/bin/sh', '-p', '*', name]);
-  const remove = () => {
-    spawnSync(userdel, [name], { encoding: 'utf8' });
-    rmSync(base, { recursive: true, force: true });
-  };
-  try {
-    mkdirSync(home);
-    const uid = Number(sh('id', ['-u', name]).trim());
-    const gid = Number(sh('id', ['-g', name]).trim());
-    chownSync(home, uid, gid);
-    const key = path.join(base, 'key');
-    sh(which('ssh-keygen', 'openssh-client'), ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
-    // sshd reads authorized_keys as the user: let it through the (root-owned, 0700) sshd directory.
-    appendFileSync(path.join(sshd.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
-    chmodSync(sshd.dir, 0o711);
-    chmodSync(path.join(sshd.dir, 'authorized_keys'), 0o644);
-    return { name, key, remove };
-  } catch (e) {
-    remove();
-    throw e;
-  }
-}
 
 /** Without the sudo binary there is no refusal to test (and discovery reports no sudo flag at all). */
 function requireSudo(): void {
@@ -74,7 +28,7 @@ let sshd: TestSshd;
 let user: TempUser;
 before(async () => {
   sshd = await startSshd();
-  user = createUser(sshd);
+  user = createTempUser(sshd);
 });
 after(() => {
   user?.remove();

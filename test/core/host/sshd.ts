@@ -1,7 +1,7 @@
 // Test helper (not a test): a real OpenSSH sshd on 127.0.0.1 with throw-away keys (started by the test, stopped with it).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, appendFileSync, chmodSync, constants, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,6 +115,56 @@ export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO'; /** e.g. ns
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+export interface TempUser {
+  readonly name: string;
+  /** Its private key, accepted by the sshd it was created for. */
+  readonly key: string;
+  remove(): void;
+}
+
+function sh(file: string, args: string[]): string {
+  const r = spawnSync(file, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `${file} ${args.join(' ')}: ${r.stderr}${r.error?.message ?? ''}`);
+  return r.stdout;
+}
+
+/**
+ * A throw-away local account (removed with `remove()`) that logs in to this sshd with its own key: useradd with
+ * a temp home, `*` (not `!`) as password so sshd without PAM does not call it locked. `skel` fills the home from
+ * /etc/skel, the stock rc files a new account on a Debian host gets.
+ */
+export function createTempUser(sshd: TestSshd, opts: { shell?: string; skel?: boolean } = {}): TempUser {
+  assert.equal(process.getuid?.(), 0, 'this creates a local user: run it as root');
+  const useradd = which('useradd', 'passwd');
+  const userdel = which('userdel', 'passwd');
+  const name = `kvmnet${process.pid}${Math.floor(Math.random() * 1000)}`;
+  const base = mkdtempSync(path.join(os.tmpdir(), 'kvmnet-user-'));
+  chmodSync(base, 0o755);
+  const home = path.join(base, 'home');
+  sh(useradd, ['-M', '-d', home, '-s', opts.shell ?? '/bin/sh', '-p', '*', name]);
+  const remove = () => {
+    spawnSync(userdel, [name], { encoding: 'utf8' });
+    rmSync(base, { recursive: true, force: true });
+  };
+  try {
+    mkdirSync(home);
+    if (opts.skel) cpSync('/etc/skel', home, { recursive: true });
+    const uid = Number(sh('id', ['-u', name]).trim());
+    const gid = Number(sh('id', ['-g', name]).trim());
+    sh('chown', ['-R', `${uid}:${gid}`, home]);
+    const key = path.join(base, 'key');
+    sh(which('ssh-keygen', 'openssh-client'), ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    // sshd reads authorized_keys as the user: let it through the (root-owned, 0700) sshd directory.
+    appendFileSync(path.join(sshd.dir, 'authorized_keys'), readFileSync(`${key}.pub`));
+    chmodSync(sshd.dir, 0o711);
+    chmodSync(path.join(sshd.dir, 'authorized_keys'), 0o644);
+    return { name, key, remove };
+  } catch (e) {
+    remove();
+    throw e;
+  }
 }
 
 /** A TCP server on 127.0.0.1 that accepts connections and never says anything (a hung host). */
