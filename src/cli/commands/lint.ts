@@ -18,6 +18,31 @@ import { toGithubAnnotations, toSarif } from '../lintFormats';
 import { cliVersion } from '../version';
 
 /** The JSON shape of one finding: public contract, 1-based lines and columns. */
+
+/**
+ * How many files are read ahead of the one being linted. Each read is several thread-pool round trips (stat,
+ * open, fstat, read, close); one file after another, a 600-file run sat idle for a third of its time.
+ */
+const READ_AHEAD = 8;
+
+type ReadResult = { readonly text: string } | { readonly error: unknown };
+
+/** `reads(i)` is input i's text (or why it was not read), with the next READ_AHEAD reads already under way. */
+function readAhead(inputs: readonly { readonly abs: string; readonly stdin?: boolean }[]): (i: number) => Promise<ReadResult> {
+  const pending = new Map<number, Promise<ReadResult>>();
+  const start = (i: number) => {
+    if (pending.has(i) || i >= inputs.length) return;
+    const input = inputs[i]!;
+    // Settled into a value at once: a read that fails before its turn is no unhandled rejection.
+    pending.set(i, (input.stdin ? readStdin() : readInputFile(input.abs)).then((text) => ({ text }), (error: unknown) => ({ error })));
+  };
+  return (i) => {
+    for (let j = i; j <= i + READ_AHEAD; j++) start(j);
+    const read = pending.get(i)!;
+    pending.delete(i);
+    return read;
+  };
+}
 export interface JsonFinding {
   file: string;
   line: number;
@@ -182,16 +207,16 @@ Exit status: 0 no error findings, 1 at least one finding of severity error,
     const { inputs, failed } = await lintInputs(args.positionals, io, { recursive: flag(args, 'recursive'), ...(stdinFilename === undefined ? {} : { stdinFilename }) });
     if (failed) ioFailed = true;
     let skips = 0;
-    for (const { name: file, abs, stdin, found } of inputs) {
-      let text: string;
-      try {
-        text = stdin ? await readStdin() : await readInputFile(abs);
-      } catch (e) {
-        if (!(e instanceof InputError)) throw e;
-        io.err(`kvmnet lint: ${file}: ${e.message}\n`);
+    const reads = readAhead(inputs);
+    for (const [i, { name: file, abs, found }] of inputs.entries()) {
+      const read = await reads(i);
+      if ('error' in read) {
+        if (!(read.error instanceof InputError)) throw read.error;
+        io.err(`kvmnet lint: ${file}: ${read.error.message}\n`);
         ioFailed = true;
         continue;
       }
+      const { text } = read;
       let settings;
       try {
         settings = await configs.settings(abs);
