@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { optionsWithId, prop, type QemuOption } from '../qemu/model';
+import { optionsWithId, prop, qemuOptsOn, type QemuOption } from '../qemu/model';
 import type { Tracker } from './tracker';
 import { el, type XmlOut } from './xmlWriter';
 
@@ -151,7 +151,7 @@ function readMemoryBackend(t: Tracker, machine: QemuOption, id: string, g: Guest
   // libvirt sizes the backend from <memory> itself (and QEMU requires the two to be equal).
   t.literal(o, 'size');
   const share = t.literal(o, 'share');
-  const shared = share !== undefined && /^(?:on|yes|true)$/.test(share);
+  const shared = qemuOptsOn(share);
   if (source === 'file') {
     const memPath = t.literal(o, 'mem-path');
     if (memPath !== undefined) t.note(o.span, 'info', `mem-path=${memPath}: libvirt places file-backed guest memory itself (memory_backing_dir in qemu.conf)`);

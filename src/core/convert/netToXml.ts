@@ -237,7 +237,7 @@ function queuesDriver(c: NetContext, o: QemuOption, nic: GuestNic): XmlOut | und
 function vhostDriver(c: NetContext, o: QemuOption, nic: GuestNic): XmlOut | undefined {
   const vhost = c.t.literal(o, 'vhost');
   const queues = c.t.literal(o, 'queues');
-  const on = vhost !== undefined && /^(on|yes|true)$/.test(vhost);
+  const on = qemuOptsOn(vhost);
   const virtio = nic.option.name === '-device' ? /^virtio-net/.test(optionKind(nic.option) ?? '') : /virtio/.test(prop(nic.option, 'model')?.value ?? '');
   if (!virtio) {
     if (on) c.t.note(o.span, 'warning', 'vhost=on with a non-virtio NIC: vhost-net serves virtio only, not translated');

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { NetworkDevice } from './edit';
 import { isValidMac } from '../mac';
 import { MACVTAP_MODES, NIC_MODELS, type MacvtapMode, type NetworkSpec, type NicModel } from './generate';
-import { optionKind, type LaunchScript, type QemuInvocation, type QemuOption } from './model';
+import { optionKind, qemuOptsOn, type LaunchScript, type QemuInvocation, type QemuOption } from './model';
 
 /**
  * Reads a network device of a script back as the NetworkSpec that would generate it, so "Edit network device…"
@@ -29,7 +29,7 @@ export function deviceSpec(script: LaunchScript, inv: QemuInvocation, device: Ne
   if (type === 'user') return { mode: 'user', ...identity, ...userSettings(first) };
   if (type !== 'tap') return undefined;
   const fd = literal(first, 'fd');
-  const vhost = literal(first, 'vhost') === 'on' ? { vhost: true } : {};
+  const vhost = qemuOptsOn(literal(first, 'vhost')) ? { vhost: true } : {};
   if (fd !== undefined && /^\d$/.test(fd)) return { mode: 'macvtap', ...identity, ...macvtapSettings(script, inv, Number(fd)), fd: Number(fd), ...vhost };
   return { mode: 'tap', ...identity, ...tapSettings(script, first, scriptPath), ...vhost };
 }
@@ -54,7 +54,7 @@ function userSettings(o: QemuOption): { hostfwd?: string[]; restrict?: boolean; 
   const hostfwd = o.props.filter((p) => p.key === 'hostfwd' && !p.dynamic).map((p) => p.value);
   const out: { hostfwd?: string[]; restrict?: boolean; net?: string; host?: string; dns?: string } = {};
   if (hostfwd.length > 0) out.hostfwd = hostfwd;
-  if (/^(?:on|yes|true)$/.test(literal(o, 'restrict') ?? '')) out.restrict = true;
+  if (qemuOptsOn(literal(o, 'restrict'))) out.restrict = true;
   for (const key of ['net', 'host', 'dns'] as const) {
     const v = literal(o, key);
     if (v !== undefined) out[key] = v;

@@ -23,3 +23,10 @@ test('everything translated is said so', () => {
   assert.equal(r.scope, 'interface');
   assert.equal(xml.slice(r.element.start, r.element.end), "<interface type='bridge'>");
 });
+
+test('short-form booleans convert as QEMU reads them: bare vhost gives the vhost driver, bare share shared memory', () => {
+  const text = '#!/bin/sh\nqemu-system-x86_64 -m 1G -object memory-backend-memfd,id=mem,size=1G,share -machine q35,memory-backend=mem \\\n  -netdev tap,id=n0,ifname=tap0,script=no,downscript=no,vhost -device virtio-net-pci,netdev=n0,mac=52:54:00:00:00:01\n';
+  const { xml } = scriptToDomain(text);
+  assert.match(xml, /<driver name='vhost'\/>/);
+  assert.match(xml, /<access mode='shared'\/>/);
+});

@@ -90,3 +90,13 @@ test('the only device of a continued command: editing with its read-back spec is
   const edited = applyEdits(text, editNetworkDevice(text, 'netdev:net0', { ...back, model: 'virtio-net-pci' } as NetworkSpec, { scriptPath }).edits);
   assert.equal(edited, text.replace('-device e1000,', '-device virtio-net-pci,'));
 });
+
+test('QemuOpts short-form booleans read as QEMU reads them: a bare vhost or restrict is on', () => {
+  const tap = '#!/bin/sh\nqemu-system-x86_64 -netdev tap,id=lan,ifname=tap7,script=no,downscript=no,vhost -device virtio-net-pci,netdev=lan\n';
+  assert.equal(readBack(tap)?.mode === 'tap' && readBack(tap)?.vhost, true);
+  const user = '#!/bin/sh\nqemu-system-x86_64 -netdev user,id=u0,restrict -device e1000,netdev=u0\n';
+  const spec = readBack(user);
+  assert.equal(spec?.mode === 'user' && spec.restrict, true);
+  // Matched as the same device: adding it again changes nothing.
+  assert.deepEqual(addNetworkDevice(user, spec!, { scriptPath }).edits, []);
+});

@@ -3,7 +3,7 @@ import { parseBdf } from '../../pci/bdf';
 import type { TextEdit } from '../../text';
 import { shellQuote } from '../../util/shellQuote';
 import { generate, normalizeHostfwd, SpecError, type GeneratedFile, type NetworkSpec } from '../generate';
-import { optionKind, parseLaunchScript, prop, type LaunchScript, type QemuInvocation } from '../model';
+import { optionKind, parseLaunchScript, prop, qemuOptsOn, type LaunchScript, type QemuInvocation } from '../model';
 import { convertLegacyEdits } from './legacy';
 import { appendArgs, appendProp, gluedAt, insertPrelude, isBlank, lineIndent, optionGroups, removeSpans, toTextEdits, type OffsetEdit } from './primitives';
 import { listNetworkDevices, netdevOptions, usedNames, userNetworks, type NetworkDevice } from './queries';
@@ -56,13 +56,13 @@ function hasEquivalent(inv: QemuInvocation, spec: NetworkSpec): boolean {
         return (
           v('type') === 'user' &&
           (spec.hostfwd ?? []).map(normalizeHostfwd).every((r) => fwds.includes(r)) &&
-          (!spec.restrict || /^(?:on|yes|true)$/.test(v('restrict') ?? '')) &&
+          (!spec.restrict || qemuOptsOn(v('restrict'))) &&
           (spec.net === undefined || v('net') === spec.net) &&
           (spec.host === undefined || v('host') === spec.host) &&
           (spec.dns === undefined || v('dns') === spec.dns)
         );
       case 'tap':
-        return v('type') === 'tap' && v('fd') === undefined && (spec.ifname === undefined || v('ifname') === spec.ifname) && (!spec.vhost || v('vhost') === 'on');
+        return v('type') === 'tap' && v('fd') === undefined && (spec.ifname === undefined || v('ifname') === spec.ifname) && (!spec.vhost || qemuOptsOn(v('vhost')));
       case 'macvtap':
         return v('type') === 'tap' && v('fd') === String(spec.fd ?? 3);
     }

@@ -1,5 +1,5 @@
 import { EMULATED_NIC_MODELS } from '../../nicModels';
-import { isNicDriver, optionKind, prop, type QemuInvocation, type QemuOption, type QemuProp } from '../model';
+import { isNicDriver, optionKind, prop, qemuOptsOn, type QemuInvocation, type QemuOption, type QemuProp } from '../model';
 import type { RuleContext } from './context';
 
 /** The NIC model an option puts in the guest, with the prop naming it. */
@@ -14,7 +14,7 @@ export function checkVhostAndModels(c: RuleContext, inv: QemuInvocation): void {
   const devices = inv.options.filter((o) => o.name === '-device');
   for (const o of inv.options) {
     const vhost = prop(o, 'vhost');
-    if (vhost && vhost.value === 'on') {
+    if (vhost && !vhost.dynamic && qemuOptsOn(vhost.value)) {
       let model: QemuProp | undefined;
       if (o.name === '-netdev') {
         const id = prop(o, 'id')?.value;
