@@ -85,6 +85,14 @@ test('the composer\'s Attach to Guest…: the composed NIC, confirmed with the e
   await waitUntil(async () => !(await xml.innerText()).includes('portForward'), 'the XML without a port forward');
   const mac = /<mac address='([0-9a-f:]{17})'\/>/.exec(await xml.innerText())?.[1];
   assert.ok(mac, await xml.innerText());
+  // Cancelled at the confirmation: the status says so, and nothing is attached.
+  await ui.locator('#attach-guest').click();
+  await ed.answerQuickInput(/Attach the composed device: which host/, label);
+  await ed.answerQuickInput(/Attach the composed device to which guest/, GUEST);
+  await ed.waitForDialog();
+  await ed.answerDialog('Cancel');
+  await ui.locator('#status', { hasText: `Not attached to ${GUEST}: cancelled.` }).waitFor();
+  assert.doesNotMatch(lv.virsh('dumpxml', '--inactive', GUEST).output, new RegExp(mac));
   await ui.locator('#attach-guest').click();
   // This machine is a host too: the composer asks which one.
   await ed.answerQuickInput(/Attach the composed device: which host/, label);

@@ -40,6 +40,6 @@ export async function attachComposed(xml: string, bdf: Bdf | undefined, preferre
   if ((snapshot.libvirt?.guests ?? []).length === 0) return [false, `${host.label}: no libvirt guest to attach to.`];
   const guest = await pickGuest(snapshot, `Attach the composed device to which guest of ${host.label}?`);
   if (!guest) return [false, 'Not attached.'];
-  const ok = await confirmAndRun(host, snapshot, { op: 'attachXml', guest: guest.uuid, xml, ...(bdf ? { bdf } : {}) }, log);
-  return ok ? [true, `Attached to ${guest.name} on ${host.label}.`] : [false, `Not attached to ${guest.name} (see the message).`];
+  const run = await confirmAndRun(host, snapshot, { op: 'attachXml', guest: guest.uuid, xml, ...(bdf ? { bdf } : {}) }, log);
+  return run.ran ? [true, `Attached to ${guest.name} on ${host.label}.`] : [false, `Not attached to ${guest.name}: ${run.why}.`];
 }

@@ -84,36 +84,39 @@ export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log):
  * Asks with the exact command lines (the host named), runs them through runConfirmedPlan (which discovers the
  * host again first and refuses if the plan's facts changed), then rediscovers the host. After a partial
  * failure it lists what completed and the host's state, and offers the undo plan, which is confirmed the
- * same way. Failures are messages, never thrown. True when the plan ran to the end.
+ * same way. Failures are messages, never thrown. Says whether the plan ran to the end, and if not, why not.
  */
-export async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, request: PlanRequest, log: Log): Promise<boolean> {
+/** What became of a confirmed plan: run to the end, or why not (for a status line such as the composer's). */
+export type RunOutcome = { readonly ran: true } | { readonly ran: false; readonly why: string };
+
+export async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, request: PlanRequest, log: Log): Promise<RunOutcome> {
   let plan;
   try {
     plan = buildPlan(snapshot, request);
   } catch (e) {
     if (e instanceof ActionRefused) {
       void vscode.window.showWarningMessage(`${host.label}: ${e.message}`);
-      return false;
+      return { ran: false, why: `refused: ${e.message}` };
     }
     throw e;
   }
   if (plan.steps.length === 0) {
     void vscode.window.showInformationMessage(`${plan.title}: nothing to change.`);
-    return true;
+    return { ran: true };
   }
   const spec = host.spec;
   if (!spec || spec.kind === 'demo') {
     const lines = plan.steps.map((s) => commandLine(stepInvocation({ kind: 'local' }, s)));
     void vscode.window.showInformationMessage(`The demo host is a snapshot. On a real host this would run:\n${plan.title}\n${lines.join('\n')}`);
-    return false;
+    return { ran: false, why: 'the demo host is a snapshot' };
   }
   if (!vscode.workspace.isTrusted) {
     void vscode.window.showWarningMessage('Trust the workspace to change a host.');
-    return false;
+    return { ran: false, why: 'the workspace is not trusted' };
   }
   const shown = renderConfirmation(spec, plan, hostConnection());
   const answer = await vscode.window.showWarningMessage(shown.message, { modal: true, detail: shown.detail }, 'Run');
-  if (answer !== 'Run') return false;
+  if (answer !== 'Run') return { ran: false, why: 'cancelled' };
   log.info(`devices: ${host.label}: confirmed ${shown.message}\n${shown.detail}`);
   const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: plan.title, cancellable: true }, (_p, token) => {
     const abort = new AbortController();
@@ -124,14 +127,14 @@ export async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, req
   hostSnapshots.invalidate(host.id);
   if (result.ok) {
     void vscode.window.showInformationMessage(`${plan.title}: done.`);
-    return true;
+    return { ran: true };
   }
   const detail = renderFailure(plan, result, spec, hostConnection());
   log.error(`devices: ${host.label}: ${plan.title} failed\n${detail}`);
   const { undo, after } = result;
   const pick = await vscode.window.showErrorMessage(`${plan.title} on ${host.label} ${result.refused ? 'was not run' : 'failed'}`, { modal: true, detail }, ...(undo ? [undo.title] : []));
   if (undo && after && pick === undo.title) await confirmAndRun(host, after, undo.request, log);
-  return false;
+  return { ran: false, why: result.refused ? `not run (${result.refused})` : 'failed (the error lists what completed)' };
 }
 
 /** Host-changing commands: from a device row or the palette, never on a host whose discovery did not finish. */
