@@ -156,15 +156,77 @@ function judge(name: string, text: string, netns: string, verdicts: Verdicts, pr
   }
 }
 
+/** Warnings QEMU prints itself: each finding is judged by QEMU's own warning for its option. */
+const WARNING_CODES = new Set<string>([QemuCode.ShortFormBoolean.id]);
+const QEMU_OPTS_OPTION = /^-(?:netdev|net|nic|device|chardev|object)$/;
+/** An item after the first that has no '=': a short form QEMU may warn about. */
+const BARE_ITEM = /,[a-z][\w.-]*(?=,|$)/;
+
+/**
+ * One QEMU parse of the file's options that have a bare item (warnings come while the command line is read, before
+ * any backend is made, so one run hears them all); QEMU prefixes each warning with the option it is about.
+ */
+function judgeWarnings(name: string, text: string, netns: string, verdicts: Verdicts, problems: Problem[]): void {
+  const lines = new LineIndex(text);
+  const script = parseLaunchScript(text);
+  const findings = lintLaunchScript(text, { fileName: path.join('/realworld', name), scriptFileKind: () => 'missing' }).filter((f) => WARNING_CODES.has(f.code));
+  const tally = (code: string): Tally => verdicts.get(code) ?? verdicts.set(code, { confirmed: 0, contradicted: 0, unverified: 0 }).get(code)!;
+  const options = [...script.invocations.flatMap((i) => i.options), ...script.fragments.flatMap((fr) => fr.options)].filter(
+    (o) => QEMU_OPTS_OPTION.test(o.name) && o.valueWord !== undefined && o.valueWord.dynamic.length === 0 && o.nameWord.dynamic.length === 0,
+  );
+  const keyOf = (message: string) => /^QEMU reads '([^']+)'/.exec(message)?.[1];
+  const within = (o: (typeof options)[number]) => findings.filter((f) => o.span.start <= lines.offsetAt(f.range.start) && lines.offsetAt(f.range.start) < o.span.end);
+  const candidates = options.filter((o) => BARE_ITEM.test(o.valueWord!.value) || within(o).length > 0);
+  // A chardev server without wait= would wait for its client before QMP quits it: wait=off added (not a short form).
+  const asRun = (o: (typeof options)[number]): string => {
+    const v = o.valueWord!.value;
+    return o.name === '-chardev' && /(?:^|,)server(?:=on)?(?:,|$)/.test(v) && !/(?:^|,)(?:no)?wait(?:[=,]|$)/.test(v) ? `${v},wait=off` : v;
+  };
+  const checked = candidates.length > 0 ? qemuAccepts(candidates.flatMap((o) => [o.name, asRun(o)]), [], [], netns) : undefined;
+  const ran = checked !== undefined && !/^Error: spawnSync|ETIMEDOUT/m.test(checked.stderr);
+  const warned = (o: (typeof options)[number]): string[] => {
+    const prefix = `${o.name} ${asRun(o)}: warning: short-form boolean option '`;
+    return checked!.stderr.split('\n').flatMap((l) => {
+      const i = l.indexOf(prefix);
+      return i < 0 ? [] : [l.slice(i + prefix.length).split("'")[0]!];
+    });
+  };
+  const judgedFindings = new Set<Finding>();
+  for (const o of candidates) {
+    const mine = within(o);
+    for (const f of mine) judgedFindings.add(f);
+    if (!ran) {
+      for (const f of mine) tally(f.code).unverified++;
+      continue;
+    }
+    const said = warned(o);
+    for (const f of mine) {
+      const key = keyOf(f.message);
+      if (key !== undefined && said.includes(key)) tally(f.code).confirmed++;
+      else {
+        tally(f.code).contradicted++;
+        problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: QEMU does not warn about '${key}' in ${o.name} ${o.valueWord!.value}` });
+      }
+    }
+    const found = mine.map((f) => keyOf(f.message));
+    for (const key of said.filter((k) => !found.includes(k))) {
+      tally('(missed warning)').contradicted++;
+      problems.push({ file: name, what: `QEMU warns about the short form '${key}' in ${o.name} ${o.valueWord!.value} without a finding` });
+    }
+  }
+  for (const f of findings) if (!judgedFindings.has(f)) tally(f.code).unverified++; // on an option whose value is known only at run time
+}
+
 function report(title: string, verdicts: Verdicts): void {
   const rows = [...verdicts].sort(([a], [b]) => a.localeCompare(b));
   const lines = rows.map(([code, t]) => {
     const judged = t.confirmed + t.contradicted;
-    const precision = code === '(missed)' ? '-' : judged === 0 ? 'n/a' : `${((100 * t.confirmed) / judged).toFixed(0)}%`;
+    const precision = code.startsWith('(missed') ? '-' : judged === 0 ? 'n/a' : `${((100 * t.confirmed) / judged).toFixed(0)}%`;
     return `  ${code.padEnd(32)} confirmed ${t.confirmed}  contradicted ${t.contradicted}  unverified ${t.unverified}  precision ${precision}`;
   });
-  const tp = rows.filter(([c]) => c !== '(missed)').reduce((n, [, t]) => n + t.confirmed, 0);
-  const fp = rows.filter(([c]) => c !== '(missed)').reduce((n, [, t]) => n + t.contradicted, 0);
+  const errorRows = rows.filter(([c]) => c !== '(missed)' && c !== '(missed warning)' && !WARNING_CODES.has(c));
+  const tp = errorRows.reduce((n, [, t]) => n + t.confirmed, 0);
+  const fp = errorRows.reduce((n, [, t]) => n + t.contradicted, 0);
   const fn = verdicts.get('(missed)')?.contradicted ?? 0;
   const pct = (a: number, b: number): string => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(0)}%`);
   process.stdout.write(`${title}: error findings precision ${pct(tp, tp + fp)} (${tp}/${tp + fp}), recall ${pct(tp, tp + fn)} (${tp}/${tp + fn})\n${lines.join('\n')}\n`);
@@ -188,7 +250,11 @@ describe('real-world launch scripts agree with QEMU and the shell', () => {
   test('the project set: no error finding the real tools contradict, no real-tool failure without one', () => {
     const verdicts: Verdicts = new Map();
     const problems: Problem[] = [];
-    for (const f of files) judge(f, readFileSync(path.join(realworld, f), 'utf8'), box.ns.name, verdicts, problems);
+    for (const f of files) {
+      const text = readFileSync(path.join(realworld, f), 'utf8');
+      judge(f, text, box.ns.name, verdicts, problems);
+      judgeWarnings(f, text, box.ns.name, verdicts, problems);
+    }
     report(`test/realworld (${files.length} scripts)`, verdicts);
     assert.deepEqual(problems, []);
   });
@@ -198,7 +264,11 @@ describe('real-world launch scripts agree with QEMU and the shell', () => {
     const problems: Problem[] = [];
     const args = readdirSync(corpusArgs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.args'));
     const notJudged: Problem[] = [];
-    for (const f of args) judge(f, readFileSync(path.join(corpusArgs, f), 'utf8'), box.ns.name, verdicts, problems, notJudged);
+    for (const f of args) {
+      const text = readFileSync(path.join(corpusArgs, f), 'utf8');
+      judge(f, text, box.ns.name, verdicts, problems, notJudged);
+      judgeWarnings(f, text, box.ns.name, verdicts, problems);
+    }
     report(`../shared/corpus libvirt .args (${args.length} command lines, ${notJudged.length} not judged: sandbox or newer QEMU)`, verdicts);
     for (const p of problems.slice(0, 15)) process.stdout.write(`  ${p.file}: ${p.what}\n`);
   });

@@ -25,6 +25,7 @@ export const QemuCode = defineCodes({
   TapScriptMissing: { id: 'qemu-tap-script-missing', doc: 'tap script=/downscript= names no executable file (files the launch script creates first count as there): an error when what is on this machine makes QEMU fail (a directory, not executable script=), else a warning saying where it looked; a downscript= never stops QEMU from starting.' },
   FdNotOpen: { id: 'qemu-fd-not-open', doc: 'tap fd=N without an N<> redirection (or earlier exec N<>): QEMU fails, the descriptor is not open.' },
   CrlfLineEndings: { id: 'qemu-crlf-line-endings', doc: 'A launch script with Windows (CRLF) line endings: sh/bash keep the \\r in each line, so a backslash no longer continues the QEMU command and arguments get a stray \\r.' },
+  ShortFormBoolean: { id: 'qemu-short-form-boolean', doc: "A bare key such as vhost or restrict in a -netdev/-device/-nic/-chardev/-object value: QEMU reads it as key=on (nokey as key=off) and warns that this short form is deprecated; write key=on." },
   EmulatedNic: { id: 'qemu-emulated-nic', doc: 'An emulated NIC model (e1000, rtl8139 …): virtio-net-pci is much faster if the guest has virtio drivers.' },
 });
 

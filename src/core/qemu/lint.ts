@@ -13,6 +13,7 @@ import { checkLegacy, checkRemoved, checkVlan } from './rules/legacy';
 import { checkMacs } from './rules/mac';
 import { checkIds } from './rules/netdev';
 import { checkVhostAndModels } from './rules/nic';
+import { checkShortFormBooleans } from './rules/shortForm';
 import { checkLineEndings, checkShellSyntax } from './rules/script';
 import { checkTap, type ScriptFileKind } from './rules/tap';
 
@@ -93,6 +94,7 @@ function lintScript(text: string, script: LaunchScript, options: LaunchLintOptio
     checkHostfwds(c, inv);
     checkIds(c, script.shell, inv, scriptPath, macs);
     checkVhostAndModels(c, inv);
+    checkShortFormBooleans(c, inv);
     checkTap(c, script, inv, baseDir, kindOf);
   }
   // A sourced file of options (no QEMU command): each option on its own; ids and cross-references need the command.

@@ -48,6 +48,16 @@ describe('QEMU confirms the rejections and accepts every quick fix', () => {
         assert.ok(good.ok || /no such host device|TUNGETIFF/.test(good.stderr), `good script: ${good.stderr}`);
       });
     }
+    if (c.qemuWarns) {
+      test(`QEMU warns: ${c.rule} ${c.qemuWarns}`, () => {
+        const r = runScriptChecked(c.bad, box.ns.name, work);
+        assert.ok(r.ok, `QEMU rejected the ${c.rule} script: ${r.stderr}`);
+        assert.match(r.stderr, c.qemuWarns!);
+        const good = runScriptChecked(c.good, box.ns.name, work);
+        assert.ok(good.ok, `good script: ${good.stderr}`);
+        assert.doesNotMatch(good.stderr, c.qemuWarns!);
+      });
+    }
     if (c.fixAccepted) {
       test(`quick fix accepted by QEMU: ${c.rule} ${c.bad.split('\n')[0]!.slice(Q.length + 1, Q.length + 50)}`, () => {
         const finding = lintLaunchScript(c.bad, { fileName: '/vm/launch.sh' }).find((f) => f.code === QemuCode[c.rule].id)!;
@@ -61,6 +71,7 @@ describe('QEMU confirms the rejections and accepts every quick fix', () => {
           assert.match(r.stderr, c.fixAccepted!);
           assert.doesNotMatch(r.stderr, /not a valid device|Property|Parameter|invalid/i);
         }
+        if (c.qemuWarns) assert.doesNotMatch(r.stderr, c.qemuWarns, 'the fixed script no longer makes QEMU warn');
       });
     }
   }

@@ -10,11 +10,34 @@ export interface Case {
   readonly good: string;
   /** The finding claims QEMU rejects/fails on the bad script: QEMU must do so with this message. */
   readonly qemuRejects?: RegExp;
+  /** The finding says QEMU warns (and still runs): QEMU must print this for the bad script, and not for the good one or the fixed one. */
+  readonly qemuWarns?: RegExp;
   /** The fixed script must pass the parse check (vfio: fail only for the absent device). */
   readonly fixAccepted?: true | RegExp;
 }
 
 export const cases: readonly Case[] = [
+  {
+    rule: 'ShortFormBoolean',
+    bad: `${Q} -netdev user,id=n0,restrict -device virtio-net-pci,netdev=n0\n`,
+    good: `${Q} -netdev user,id=n0,restrict=on -device virtio-net-pci,netdev=n0\n`,
+    qemuWarns: /short-form boolean option 'restrict' deprecated\s+Please use restrict=on instead/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'ShortFormBoolean',
+    bad: `${Q} -netdev user,id=n0,norestrict -device virtio-net-pci,netdev=n0\n`,
+    good: `${Q} -netdev user,id=n0,restrict=off -device virtio-net-pci,netdev=n0\n`,
+    qemuWarns: /short-form boolean option 'norestrict' deprecated\s+Please use restrict=off instead/,
+    fixAccepted: true,
+  },
+  {
+    rule: 'ShortFormBoolean',
+    bad: `${Q} -chardev socket,id=c0,path=c0.sock,server=on,wait=off,nodelay -device virtio-serial -device virtserialport,chardev=c0\n`,
+    good: `${Q} -chardev socket,id=c0,path=c0.sock,server=on,wait=off,nodelay=on -device virtio-serial -device virtserialport,chardev=c0\n`,
+    qemuWarns: /short-form boolean option 'nodelay' deprecated\s+Please use nodelay=on instead/,
+    fixAccepted: true,
+  },
   { rule: 'ShellSyntax', bad: `if [ -x /bin/true ]; then\n${Q} -nic user\n`, good: `if [ -x /bin/true ]; then\n${Q} -nic user\nfi\n` },
   {
     rule: 'CommentInContinuation',

@@ -34,10 +34,17 @@ export interface OracleResult {
  * delete their macvtaps before releasing it.
  */
 const LOCK = '/tmp/kvmnet-qemu-oracle.lock';
-/** Runs argv (inside `netns`) under the lock, then deletes the namespace's macvtaps; exits with argv's status. */
+/**
+ * Runs argv (inside `netns`) under the lock, then deletes the namespace's macvtaps; exits with argv's status.
+ * argv is killed inside the lock after INNER_TIMEOUT_S: a QEMU that waits (a chardev server waiting for its
+ * client) would otherwise outlive the caller's timeout, which kills only flock, and hold the lock for every
+ * other oracle on the machine.
+ */
+const INNER_TIMEOUT_S = 25;
 function lockedInNetns(netns: string, argv: readonly string[]): string[] {
   const cleanup = `for l in $(ip -n "$0" -o link show type macvtap | cut -d: -f2 | cut -d@ -f1); do ip -n "$0" link del dev "$l"; done`;
-  return ['flock', LOCK, 'sh', '-c', `ip netns exec "$0" "$@"; rc=$?; ${cleanup}; exit $rc`, netns, ...argv];
+  const timedOut = `[ $rc -ne 124 ] || echo "kvmnet oracle: killed after ${INNER_TIMEOUT_S} s" >&2`;
+  return ['flock', LOCK, 'sh', '-c', `ip netns exec "$0" timeout -k 2 ${INNER_TIMEOUT_S} "$@"; rc=$?; ${timedOut}; ${cleanup}; exit $rc`, netns, ...argv];
 }
 
 /** Runs shell lines with bash (inside network namespace `netns` when given), returning QEMU's verdict. */
