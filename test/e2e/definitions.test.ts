@@ -89,7 +89,7 @@ test('open a guest definition, change its NIC model, save: confirmed with the ex
   await ed.page.keyboard.press('Control+S');
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Define domain ${GUEST} on ${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
-  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/proc\/self\/fd\/0/);
   await ed.screenshot('definitions-confirm');
   await ed.answerDialog('Define');
   await ed.waitForNotification(/Defined kvmnet-def on .*libvirt dropped 1 item/);
@@ -120,7 +120,7 @@ test('Define on Host… a new domain from a workspace file: host picked, exact c
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Define domain ${NEW} on `));
   assert.match(dialog, /the XML of new-guest\.xml on its standard input/);
-  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  assert.match(dialog, /ssh -T -o BatchMode=no .* -- 127\.0\.0\.1 virsh -c qemu:\/\/\/system define \/proc\/self\/fd\/0/);
   await ed.screenshot('definitions-define-on-host');
   await ed.answerDialog('Define');
   await ed.waitForNotification(new RegExp(`defined ${NEW} on .*libvirt dropped 1 item`));
@@ -144,7 +144,7 @@ test("a network's definition opens from the Guests view and saves through net-de
   await ed.page.keyboard.press('Control+S');
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Define network ${NETWORK} on `));
-  assert.match(dialog, /virsh -c qemu:\/\/\/system net-define \/dev\/stdin/);
+  assert.match(dialog, /virsh -c qemu:\/\/\/system net-define \/proc\/self\/fd\/0/);
   await ed.answerDialog('Define');
   await ed.waitForNotification(new RegExp(`Defined ${NETWORK} on `));
   assert.match(lv.virsh('net-dumpxml', '--inactive', NETWORK).output, /<mtu size='9000'\/>/, 'libvirt stored it');
@@ -158,7 +158,7 @@ test('a launch script converted to libvirt XML: "Define on Host…" on the resul
   await ed.answerQuickInput(`Define ${MIGRATED} on which host?`, label);
   const dialog = await ed.waitForDialog();
   assert.match(dialog, new RegExp(`Define domain ${MIGRATED} on `));
-  assert.match(dialog, /virsh -c qemu:\/\/\/system define \/dev\/stdin/);
+  assert.match(dialog, /virsh -c qemu:\/\/\/system define \/proc\/self\/fd\/0/);
   await ed.answerDialog('Define');
   await ed.waitForNotification(new RegExp(`defined ${MIGRATED} on `));
   assert.match(lv.virsh('dumpxml', '--inactive', MIGRATED).output, /<interface type='user'>\s*<mac address='52:54:00:de:00:03'\/>/, 'libvirt stored the converted NIC');
