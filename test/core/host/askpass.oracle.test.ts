@@ -11,7 +11,7 @@ import * as esbuild from 'esbuild';
 import { encode, isHostKeyQuestion, parseRequest, type Askpass, type AskpassRequest } from '../../../src/core/host/askpass';
 import { discover, UnknownHostKeyError } from '../../../src/core/host/discover';
 import { parseHostSpec } from '../../../src/core/host/hostSpec';
-import { startSshd, which, type TestSshd } from './sshd';
+import { createTempUser, startSshd, which, type TestSshd } from './sshd';
 
 const PASSPHRASE = 'correct horse';
 let sshd: TestSshd;
@@ -97,3 +97,32 @@ test("an unknown host key: ssh's own question is answered no, so discovery fails
   assert.equal(snapshot.partial, undefined);
   assert.match(readFileSync(known, 'utf8'), /ssh-ed25519|ecdsa|ssh-rsa/);
 });
+
+/** A login that is no key: a throw-away account with a password, on an sshd of its own that asks for it. */
+async function passwordLogin(auth: 'password' | 'keyboard-interactive', password: string) {
+  const own = await startSshd({ auth });
+  const user = createTempUser(own, { password });
+  const login = parseHostSpec(`ssh://${user.name}@127.0.0.1:${own.port}`);
+  const sshOptions = [...own.clientOptions.filter((o) => !o.startsWith('IdentityFile=')), 'PubkeyAuthentication=no', `PreferredAuthentications=${auth}`];
+  return { login, sshOptions, stop: () => (user.remove(), own.stop()) };
+}
+
+for (const auth of ['password', 'keyboard-interactive'] as const) {
+  test(`a ${auth} login: ssh's prompt goes through askpass, the answer logs in, a wrong one fails without a hang`, async () => {
+    const { login, sshOptions, stop } = await passwordLogin(auth, 'kvmnet pw 1');
+    try {
+      answer = 'kvmnet pw 1';
+      const before = asked.length;
+      const snapshot = await discover(login, { sshOptions, askpass, controlDir: false, connectTimeoutSeconds: 10 });
+      assert.equal(snapshot.partial, undefined);
+      const prompts = asked.slice(before).map((r) => r.prompt);
+      assert.ok(prompts.some((p) => /password/i.test(p)), `asked: ${JSON.stringify(prompts)}`);
+      answer = 'wrong';
+      const started = Date.now();
+      await assert.rejects(discover(login, { sshOptions, askpass, controlDir: false, connectTimeoutSeconds: 10 }));
+      assert.ok(Date.now() - started < 60_000, 'a refused password ends the attempt, no hang');
+    } finally {
+      stop();
+    }
+  });
+}

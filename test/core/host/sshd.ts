@@ -61,7 +61,14 @@ async function waitForPort(port: number, child: ChildProcess, stderr: () => stri
   assert.fail(`sshd did not listen on ${port}: ${stderr()}`);
 }
 
-export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO'; /** e.g. nsenter into a mount namespace */ wrap?: readonly string[] } = {}): Promise<TestSshd> {
+export async function startSshd(
+  opts: {
+    logLevel?: 'ERROR' | 'INFO';
+    /** e.g. nsenter into a mount namespace */ wrap?: readonly string[];
+    /** Also accept passwords (checked against /etc/shadow) or keyboard-interactive logins (through PAM). */
+    auth?: 'password' | 'keyboard-interactive';
+  } = {},
+): Promise<TestSshd> {
   requireTool(SSHD, 'openssh-server');
   which('ssh', 'openssh-client');
   const keygen = which('ssh-keygen', 'openssh-client');
@@ -80,12 +87,12 @@ export async function startSshd(opts: { logLevel?: 'ERROR' | 'INFO'; /** e.g. ns
       'ListenAddress 127.0.0.1',
       `HostKey ${path.join(dir, 'host_key')}`,
       `AuthorizedKeysFile ${path.join(dir, 'authorized_keys')}`,
-      'UsePAM no',
+      `UsePAM ${opts.auth === 'keyboard-interactive' ? 'yes' : 'no'}`,
       'StrictModes no',
       `PidFile ${path.join(dir, 'sshd.pid')}`,
       'PermitRootLogin yes',
-      'PasswordAuthentication no',
-      'KbdInteractiveAuthentication no',
+      `PasswordAuthentication ${opts.auth === 'password' ? 'yes' : 'no'}`,
+      `KbdInteractiveAuthentication ${opts.auth === 'keyboard-interactive' ? 'yes' : 'no'}`,
       `LogLevel ${opts.logLevel ?? 'ERROR'}`,
       '',
     ].join('\n'),
@@ -135,7 +142,7 @@ function sh(file: string, args: string[]): string {
  * a temp home, `*` (not `!`) as password so sshd without PAM does not call it locked. `skel` fills the home from
  * /etc/skel, the stock rc files a new account on a Debian host gets.
  */
-export function createTempUser(sshd: TestSshd, opts: { shell?: string; skel?: boolean } = {}): TempUser {
+export function createTempUser(sshd: TestSshd, opts: { shell?: string; skel?: boolean; password?: string } = {}): TempUser {
   assert.equal(process.getuid?.(), 0, 'this creates a local user: run it as root');
   const useradd = which('useradd', 'passwd');
   const userdel = which('userdel', 'passwd');
@@ -150,6 +157,10 @@ export function createTempUser(sshd: TestSshd, opts: { shell?: string; skel?: bo
   };
   try {
     mkdirSync(home);
+    if (opts.password !== undefined) {
+      const r = spawnSync(which('chpasswd', 'passwd'), [], { input: `${name}:${opts.password}\n`, encoding: 'utf8' });
+      assert.equal(r.status, 0, `chpasswd: ${r.stderr}`);
+    }
     if (opts.skel) cpSync('/etc/skel', home, { recursive: true });
     const uid = Number(sh('id', ['-u', name]).trim());
     const gid = Number(sh('id', ['-g', name]).trim());
