@@ -14,7 +14,7 @@ import type { Finding } from '../../src/core/findings';
 import { QemuCode } from '../../src/core/qemu/codes';
 import { isNicDriver } from '../../src/core/qemu/model';
 import { lintLaunchScript } from '../../src/core/qemu/lint';
-import { optionKind, parseLaunchScript, type QemuInvocation } from '../../src/core/qemu/model';
+import { optionKind, parseLaunchScript, type LaunchScript, type QemuInvocation } from '../../src/core/qemu/model';
 import { LineIndex } from '../../src/core/text';
 import { qemuAccepts, useQemuSandbox } from '../core/qemu/qemuOracle';
 
@@ -154,6 +154,7 @@ function judge(name: string, text: string, netns: string, verdicts: Verdicts, pr
       problems.push({ file: name, what: `${f.code} at line ${f.range.start.line + 1}: QEMU accepts ${o!.name} ${o!.valueWord!.value}` });
     }
   }
+  judgeWarnings(name, lines, script, findings, netns, verdicts, problems);
 }
 
 /** Warnings QEMU prints itself: each finding is judged by QEMU's own warning for its option. */
@@ -166,10 +167,8 @@ const BARE_ITEM = /,[a-z][\w.-]*(?=,|$)/;
  * One QEMU parse of the file's options that have a bare item (warnings come while the command line is read, before
  * any backend is made, so one run hears them all); QEMU prefixes each warning with the option it is about.
  */
-function judgeWarnings(name: string, text: string, netns: string, verdicts: Verdicts, problems: Problem[]): void {
-  const lines = new LineIndex(text);
-  const script = parseLaunchScript(text);
-  const findings = lintLaunchScript(text, { fileName: path.join('/realworld', name), scriptFileKind: () => 'missing' }).filter((f) => WARNING_CODES.has(f.code));
+function judgeWarnings(name: string, lines: LineIndex, script: LaunchScript, all: readonly Finding[], netns: string, verdicts: Verdicts, problems: Problem[]): void {
+  const findings = all.filter((f) => WARNING_CODES.has(f.code));
   const tally = (code: string): Tally => verdicts.get(code) ?? verdicts.set(code, { confirmed: 0, contradicted: 0, unverified: 0 }).get(code)!;
   const options = [...script.invocations.flatMap((i) => i.options), ...script.fragments.flatMap((fr) => fr.options)].filter(
     (o) => QEMU_OPTS_OPTION.test(o.name) && o.valueWord !== undefined && o.valueWord.dynamic.length === 0 && o.nameWord.dynamic.length === 0,
@@ -250,11 +249,7 @@ describe('real-world launch scripts agree with QEMU and the shell', () => {
   test('the project set: no error finding the real tools contradict, no real-tool failure without one', () => {
     const verdicts: Verdicts = new Map();
     const problems: Problem[] = [];
-    for (const f of files) {
-      const text = readFileSync(path.join(realworld, f), 'utf8');
-      judge(f, text, box.ns.name, verdicts, problems);
-      judgeWarnings(f, text, box.ns.name, verdicts, problems);
-    }
+    for (const f of files) judge(f, readFileSync(path.join(realworld, f), 'utf8'), box.ns.name, verdicts, problems);
     report(`test/realworld (${files.length} scripts)`, verdicts);
     assert.deepEqual(problems, []);
   });
@@ -264,11 +259,7 @@ describe('real-world launch scripts agree with QEMU and the shell', () => {
     const problems: Problem[] = [];
     const args = readdirSync(corpusArgs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.args'));
     const notJudged: Problem[] = [];
-    for (const f of args) {
-      const text = readFileSync(path.join(corpusArgs, f), 'utf8');
-      judge(f, text, box.ns.name, verdicts, problems, notJudged);
-      judgeWarnings(f, text, box.ns.name, verdicts, problems);
-    }
+    for (const f of args) judge(f, readFileSync(path.join(corpusArgs, f), 'utf8'), box.ns.name, verdicts, problems, notJudged);
     report(`../shared/corpus libvirt .args (${args.length} command lines, ${notJudged.length} not judged: sandbox or newer QEMU)`, verdicts);
     for (const p of problems.slice(0, 15)) process.stdout.write(`  ${p.file}: ${p.what}\n`);
   });

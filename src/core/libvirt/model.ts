@@ -72,7 +72,6 @@ export interface LibvirtInventory {
   readonly errors: readonly string[];
 }
 
-/** Running in libvirt's sense: QEMU holds its devices (paused guests too). */
 /** The guests using each MAC (libvirt's lowercase form), in guest order. */
 export function guestsByMac(guests: readonly Guest[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
@@ -80,6 +79,7 @@ export function guestsByMac(guests: readonly Guest[]): Map<string, Set<string>> 
   return out;
 }
 
+/** Running in libvirt's sense: QEMU holds its devices (paused guests too). */
 export function guestHoldsDevices(g: Guest): boolean {
   return g.state === 'running' || g.state === 'paused' || g.state === 'in shutdown' || g.state === 'pmsuspended';
 }

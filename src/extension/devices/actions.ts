@@ -80,15 +80,15 @@ export async function insertHostdev(node: DeviceTreeNode | undefined, log: Log):
   log.info(`devices: ${ok ? 'inserted' : 'could not insert'} ${ref.device.bdf} of ${ref.host.label} into ${path.basename(editor.document.uri.path)}:${pos.line + 1}`);
 }
 
+/** What became of a confirmed plan: run to the end, or why not (for a status line such as the composer's). */
+export type RunOutcome = { readonly ran: true } | { readonly ran: false; readonly why: string };
+
 /**
  * Asks with the exact command lines (the host named), runs them through runConfirmedPlan (which discovers the
  * host again first and refuses if the plan's facts changed), then rediscovers the host. After a partial
  * failure it lists what completed and the host's state, and offers the undo plan, which is confirmed the
  * same way. Failures are messages, never thrown. Says whether the plan ran to the end, and if not, why not.
  */
-/** What became of a confirmed plan: run to the end, or why not (for a status line such as the composer's). */
-export type RunOutcome = { readonly ran: true } | { readonly ran: false; readonly why: string };
-
 export async function confirmAndRun(host: HostEntry, snapshot: HostSnapshot, request: PlanRequest, log: Log): Promise<RunOutcome> {
   let plan;
   try {
